@@ -1,0 +1,204 @@
+import { Size } from 'cdk8s';
+import { Construct } from 'constructs';
+import { ConfigErrors } from '../core/config-error';
+import { ManifestOverrides } from '../core/overrides';
+import { SynthWarnings } from '../core/synth-warnings';
+import type { ClusterEndpoints, IClusterEngine } from '../engines/cluster-engine';
+import { ClusterEngine } from '../engines/cluster-engine-factory';
+import { checkParameters, renderParameterValue } from '../parameters/postgres-parameters';
+import { ClusterIntent, mebibytes, resolveIntent } from './cluster-intent';
+import { HaPostgresProps } from './ha-postgres-props';
+import { DataDurability } from './replication';
+
+/** A PostgreSQL cluster that applications and other constructs can connect to. */
+export interface IHaPostgres {
+  /** Cluster name. */
+  readonly clusterName: string;
+  /** Service that always points at the primary. */
+  readonly readWriteServiceName: string;
+  /** Service over the hot standbys (read-only queries). */
+  readonly readOnlyServiceName: string;
+  /** Service over every instance. */
+  readonly anyInstanceServiceName: string;
+  /** PostgreSQL port of the Services. */
+  readonly port: number;
+  /** Secret holding the application owner's `username` and `password`. */
+  readonly appSecretName: string;
+  /** Application database. */
+  readonly databaseName: string;
+}
+
+/** Attributes of a cluster defined elsewhere (another chart or repository). */
+export interface HaPostgresAttributes {
+  /** Name of the existing cluster. */
+  readonly clusterName: string;
+  /**
+   * Engine that runs it, which determines Service and Secret names.
+   *
+   * @default ClusterEngine.cloudNativePg()
+   */
+  readonly engine?: IClusterEngine;
+  /**
+   * Secret with the application credentials.
+   *
+   * @default - the engine's generated secret name
+   */
+  readonly appSecretName?: string;
+  /**
+   * Application database.
+   *
+   * @default 'app'
+   */
+  readonly databaseName?: string;
+}
+
+/** Library defaults written into every cluster, unless a user parameter replaces them. */
+const DEFAULT_MAX_CONNECTIONS = 200;
+
+/**
+ * A highly available PostgreSQL cluster: by default three instances in three zones,
+ * quorum synchronous replication (`ANY 1`, RPO 0), ReadWriteOnce volumes with a
+ * separate WAL volume, bounded replication slots, one disruption budget with
+ * minAvailable 2, and rolling updates by switchover.
+ */
+export class HaPostgres extends Construct implements IHaPostgres {
+  /** A reference to a cluster defined elsewhere, for wiring poolers and applications. */
+  public static fromClusterAttributes(attrs: HaPostgresAttributes): IHaPostgres {
+    const engine = attrs.engine ?? ClusterEngine.cloudNativePg();
+    const endpoints = engine.endpointsFor(attrs.clusterName, attrs.appSecretName);
+    return {
+      clusterName: attrs.clusterName,
+      ...endpoints,
+      databaseName: attrs.databaseName ?? 'app',
+    };
+  }
+
+  /** The engine that renders this cluster. */
+  public readonly engine: IClusterEngine;
+  /** The resolved intent (every default applied) that the engine renders. */
+  public readonly intent: ClusterIntent;
+  public readonly clusterName: string;
+  public readonly readWriteServiceName: string;
+  public readonly readOnlyServiceName: string;
+  public readonly anyInstanceServiceName: string;
+  public readonly port: number;
+  public readonly appSecretName: string;
+  public readonly databaseName: string;
+  /** Role that owns the application database. */
+  public readonly ownerName: string;
+
+  private readonly errors = new ConfigErrors();
+  private readonly userParameters: { [name: string]: string } = {};
+  private readonly overrides: ManifestOverrides;
+
+  public constructor(scope: Construct, id: string, props: HaPostgresProps = {}) {
+    super(scope, id);
+    this.engine = props.engine ?? ClusterEngine.cloudNativePg();
+    const warnings: string[] = [];
+    this.intent = resolveIntent(id, props, this.engine, this.errors, warnings);
+    this.node.addValidation({ validate: () => this.errors.messages });
+
+    this.clusterName = this.intent.name;
+    const endpoints: ClusterEndpoints = this.engine.endpointsFor(this.clusterName, this.intent.credentials.existingSecretName);
+    this.readWriteServiceName = endpoints.readWriteServiceName;
+    this.readOnlyServiceName = endpoints.readOnlyServiceName;
+    this.anyInstanceServiceName = endpoints.anyInstanceServiceName;
+    this.port = endpoints.port;
+    this.appSecretName = endpoints.appSecretName;
+    this.databaseName = this.intent.credentials.database;
+    this.ownerName = this.intent.credentials.owner;
+    this.overrides = new ManifestOverrides(this.engine.propertyOwnedPaths());
+
+    if (props.parameters) this.addParameters(props.parameters, 'parameters');
+    if (!this.intent.highlyAvailable) {
+      warnings.push('standalone cluster: one instance, no standby, no synchronous replication and no disruption budget. ' +
+        'A node or volume failure loses availability and can lose data. Use it for development and tests only.');
+    }
+    // Warnings about props that are also errors would only repeat them.
+    if (this.errors.isEmpty) for (const w of warnings) SynthWarnings.add(this, w);
+
+    this.engine.render(this);
+  }
+
+  /**
+   * Adds PostgreSQL parameters (checked like the `parameters` property). A later value
+   * for the same name replaces an earlier one.
+   */
+  public addParameters(parameters: { [name: string]: string | number | boolean }, property = 'addParameters()'): void {
+    checkParameters(this.errors, property, parameters, {
+      major: this.intent.version.major,
+      engineManaged: this.engine.managedParameters(),
+      engineName: this.engine.name,
+      setByProperty: {
+        max_slot_wal_keep_size: 'maxSlotWalKeepSize',
+        max_standby_streaming_delay: 'maxStandbyStreamingDelay',
+        max_standby_archive_delay: 'maxStandbyStreamingDelay',
+      },
+    });
+    for (const [name, value] of Object.entries(parameters)) {
+      const key = name.toLowerCase();
+      const rendered = renderParameterValue(value);
+      if (key === 'synchronous_commit' && ['off', 'local'].includes(rendered.toLowerCase()) &&
+        this.intent.highlyAvailable && this.intent.dataDurability === DataDurability.REQUIRED) {
+        this.errors.add(`${property}.${name}`, value,
+          'commits would no longer wait for a synchronous standby, breaking the RPO 0 that dataDurability REQUIRED promises',
+          'remove synchronous_commit (on is the default), or set it per transaction for data you can afford to lose');
+      }
+      this.userParameters[key] = rendered;
+    }
+  }
+
+  /**
+   * The PostgreSQL parameters the cluster runs with: library defaults, then user
+   * parameters. Values are strings, as in the manifest.
+   */
+  public postgresParameters(): { [name: string]: string } {
+    const i = this.intent;
+    const defaults: { [name: string]: string } = {
+      max_connections: String(DEFAULT_MAX_CONNECTIONS),
+      shared_buffers: pgSize(Math.floor(mebibytes(i.memoryLimit) / 4)),
+      effective_cache_size: pgSize(Math.floor((mebibytes(i.memoryLimit) * 3) / 4)),
+    };
+    if (i.highlyAvailable) {
+      defaults.max_slot_wal_keep_size = pgSize(mebibytes(i.maxSlotWalKeepSize as Size));
+      const delay = pgDuration(i.maxStandbyStreamingDelay.toMilliseconds());
+      defaults.max_standby_streaming_delay = delay;
+      defaults.max_standby_archive_delay = delay;
+    }
+    const merged = { ...defaults, ...this.userParameters };
+    return Object.fromEntries(Object.keys(merged).sort().map((k) => [k, merged[k]]));
+  }
+
+  /** `max_connections` the instances run with. */
+  public get maxConnections(): number {
+    return Number(this.postgresParameters().max_connections);
+  }
+
+  /**
+   * Sets a field of the engine's main manifest that no property covers, by dotted path
+   * under `spec` (e.g. `spec.nodeMaintenanceWindow.inProgress`). Paths that a property
+   * owns are refused, naming the property. The value is written as given.
+   */
+  public addOverride(path: string, value: any): void {
+    this.overrides.add(path, value);
+  }
+
+  /**
+   * Used by engines: applies `addOverride()` values to the rendered main manifest.
+   */
+  public applyOverrides(manifest: { [key: string]: any }): { [key: string]: any } {
+    return this.overrides.apply(manifest);
+  }
+}
+
+/** A duration in the largest exact PostgreSQL unit, e.g. 30000 ms → `30s`. */
+function pgDuration(ms: number): string {
+  const units: Array<[string, number]> = [['d', 86_400_000], ['h', 3_600_000], ['min', 60_000], ['s', 1000]];
+  for (const [unit, size] of units) if (ms > 0 && ms % size === 0) return `${ms / size}${unit}`;
+  return `${Math.round(ms)}ms`;
+}
+
+/** A size in PostgreSQL units, e.g. 1024 MiB → `1GB` (PostgreSQL's GB is 1024 MB). */
+function pgSize(mib: number): string {
+  return mib % 1024 === 0 ? `${mib / 1024}GB` : `${mib}MB`;
+}

@@ -1,0 +1,37 @@
+import { IConstruct } from 'constructs';
+
+const WARNING_KEY = 'ha-postgres:warning';
+const printed = new Set<string>();
+
+/**
+ * Warnings that do not stop synthesis but must be seen (e.g. a standalone cluster).
+ * They are recorded as construct metadata and printed to stderr once when the app
+ * is synthesized (cdk8s runs validations right before it writes manifests).
+ */
+export class SynthWarnings {
+  /** Records a warning on `scope` and prints it when the app is synthesized. */
+  public static add(scope: IConstruct, message: string): void {
+    scope.node.addMetadata(WARNING_KEY, message);
+    scope.node.addValidation({
+      validate: () => {
+        const line = `[WARNING] [${scope.node.path}] ${message}`;
+        if (!printed.has(line) && process.env.HA_POSTGRES_SILENCE_WARNINGS !== '1') {
+          printed.add(line);
+          process.stderr.write(line + '\n');
+        }
+        return [];
+      },
+    });
+  }
+
+  /** All warnings recorded on `scope` and its children, as `[path] message`. */
+  public static collect(scope: IConstruct): string[] {
+    const out: string[] = [];
+    for (const c of scope.node.findAll()) {
+      for (const entry of c.node.metadata) {
+        if (entry.type === WARNING_KEY) out.push(`[${c.node.path}] ${entry.data}`);
+      }
+    }
+    return out;
+  }
+}

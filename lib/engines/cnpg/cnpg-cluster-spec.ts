@@ -1,0 +1,80 @@
+import * as cnpg from '../../../imports/postgresql.cnpg.io';
+import type { ResolvedVolume } from '../../cluster/cluster-intent';
+import type { HaPostgres } from '../../cluster/ha-postgres';
+import type { CloudNativePgEngine } from './cnpg-engine';
+
+/** The CloudNativePG `Cluster.spec` for an HaPostgres, typed by the imported CRD. */
+export function renderClusterSpec(cluster: HaPostgres, engine: CloudNativePgEngine): cnpg.ClusterSpec {
+  const i = cluster.intent;
+  const selector = engine.instanceLabels(i.name);
+  const ha = i.highlyAvailable;
+
+  return {
+    instances: i.instances,
+    imageName: i.imageName,
+    primaryUpdateStrategy: cnpg.ClusterSpecPrimaryUpdateStrategy.UNSUPERVISED,
+    primaryUpdateMethod: i.primaryUpdateMethod as string as cnpg.ClusterSpecPrimaryUpdateMethod,
+    // The operator's budgets are on only when the user chose them: a pod under two
+    // budgets cannot be evicted at all (HTTP 500), and a standalone instance under the
+    // operator's primary budget would block every drain.
+    enablePdb: i.disruptionBudget?.owner === 'operator',
+    enableSuperuserAccess: false,
+    postgresql: {
+      parameters: cluster.postgresParameters(),
+      synchronous: ha
+        ? {
+          method: cnpg.ClusterSpecPostgresqlSynchronousMethod.ANY,
+          number: i.synchronousStandbys,
+          dataDurability: i.dataDurability as string as cnpg.ClusterSpecPostgresqlSynchronousDataDurability,
+        }
+        : undefined,
+    },
+    replicationSlots: ha ? { highAvailability: { enabled: true }, updateInterval: 30 } : undefined,
+    storage: volume(i.storage),
+    walStorage: i.walStorage ? volume(i.walStorage) : undefined,
+    affinity: {
+      enablePodAntiAffinity: true,
+      topologyKey: i.nodeTopologyKey,
+      podAntiAffinityType: 'required',
+      nodeAffinity: i.zones
+        ? {
+          requiredDuringSchedulingIgnoredDuringExecution: {
+            nodeSelectorTerms: [{ matchExpressions: [{ key: i.zoneTopologyKey, operator: 'In', values: [...i.zones] }] }],
+          },
+        }
+        : undefined,
+    },
+    topologySpreadConstraints: [{
+      maxSkew: 1,
+      topologyKey: i.zoneTopologyKey,
+      whenUnsatisfiable: 'DoNotSchedule',
+      labelSelector: { matchLabels: selector },
+    }],
+    resources: {
+      requests: {
+        cpu: cnpg.ClusterSpecResourcesRequests.fromString(i.cpuRequest.amount),
+        memory: cnpg.ClusterSpecResourcesRequests.fromString(i.memoryRequest.asString()),
+      },
+      limits: {
+        cpu: cnpg.ClusterSpecResourcesLimits.fromString(i.cpuLimit.amount),
+        memory: cnpg.ClusterSpecResourcesLimits.fromString(i.memoryLimit.asString()),
+      },
+    },
+    bootstrap: {
+      initdb: {
+        database: i.credentials.database,
+        owner: i.credentials.owner,
+        dataChecksums: true,
+        secret: i.credentials.existingSecretName ? { name: i.credentials.existingSecretName } : undefined,
+      },
+    },
+  };
+}
+
+function volume(v: ResolvedVolume): cnpg.ClusterSpecStorage {
+  return {
+    size: v.size.asString(),
+    storageClass: v.storageClass,
+    pvcTemplate: { accessModes: [v.accessMode] },
+  };
+}

@@ -1,0 +1,102 @@
+import { ApiObject, Lazy } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import * as cnpg from '../../../imports/postgresql.cnpg.io';
+import type { HaPostgres } from '../../cluster/ha-postgres';
+import type { PostgresVersion } from '../../cluster/postgres-version';
+import type { ClusterEndpoints, IClusterEngine } from '../cluster-engine';
+import { renderClusterSpec } from './cnpg-cluster-spec';
+import { CNPG_FIXED_PARAMETERS } from './cnpg-fixed-parameters';
+
+/** Options of the CloudNativePG engine. */
+export interface CloudNativePgEngineProps {
+  /**
+   * Registry and repository of the PostgreSQL operand images; the tag is derived
+   * from the version (`<major>.<minor>-standard-trixie`).
+   *
+   * @default 'ghcr.io/cloudnative-pg/postgresql'
+   */
+  readonly imageRepository?: string;
+}
+
+/** Renders an HaPostgres as a CloudNativePG v1.30 `Cluster` plus its disruption budget. */
+export class CloudNativePgEngine implements IClusterEngine {
+  public readonly name = 'CloudNativePG 1.30';
+  private readonly imageRepository: string;
+
+  public constructor(props: CloudNativePgEngineProps = {}) {
+    this.imageRepository = props.imageRepository ?? 'ghcr.io/cloudnative-pg/postgresql';
+  }
+
+  public managedParameters(): { [name: string]: string } {
+    return CNPG_FIXED_PARAMETERS;
+  }
+
+  /** The `standard` image flavour: extensions included, no in-tree Barman (backups go through the plugin). */
+  public imageFor(version: PostgresVersion): string {
+    return `${this.imageRepository}:${version.fullVersion}-standard-trixie`;
+  }
+
+  public endpointsFor(clusterName: string, appSecretName?: string): ClusterEndpoints {
+    return {
+      readWriteServiceName: `${clusterName}-rw`,
+      readOnlyServiceName: `${clusterName}-ro`,
+      anyInstanceServiceName: `${clusterName}-r`,
+      port: 5432,
+      appSecretName: appSecretName ?? `${clusterName}-app`,
+    };
+  }
+
+  public instanceLabels(clusterName: string): { [key: string]: string } {
+    return { 'cnpg.io/cluster': clusterName, 'cnpg.io/podRole': 'instance' };
+  }
+
+  public propertyOwnedPaths(): { [path: string]: string } {
+    return {
+      'spec.instances': 'mode',
+      'spec.imageName': 'version / imageName',
+      'spec.postgresql.parameters': 'parameters',
+      'spec.postgresql.synchronous': 'synchronousStandbys / dataDurability',
+      'spec.storage': 'storage',
+      'spec.walStorage': 'walStorage / separateWalVolume',
+      'spec.affinity': 'placement',
+      'spec.topologySpreadConstraints': 'placement',
+      'spec.enablePDB': 'disruptionBudget',
+      'spec.primaryUpdateMethod': 'primaryUpdateMethod',
+      'spec.primaryUpdateStrategy': 'primaryUpdateMethod',
+      'spec.resources': 'resources',
+      'spec.bootstrap': 'credentials',
+      'spec.enableSuperuserAccess': 'credentials',
+      'spec.replicationSlots.highAvailability': 'maxSlotWalKeepSize',
+    };
+  }
+
+  public render(cluster: HaPostgres): void {
+    const intent = cluster.intent;
+    const labels = { 'app.kubernetes.io/name': 'postgresql', 'app.kubernetes.io/instance': intent.name };
+
+    // A raw ApiObject rather than the generated L1: the L1's toJson() drops fields it
+    // does not know, which would silently discard user overrides and JSON patches.
+    new ApiObject(cluster, 'Resource', {
+      apiVersion: cnpg.Cluster.GVK.apiVersion,
+      kind: cnpg.Cluster.GVK.kind,
+      metadata: { name: intent.name, labels },
+      spec: Lazy.any({
+        produce: () => cluster.applyOverrides({ spec: cnpg.toJson_ClusterSpec(renderClusterSpec(cluster, this)) }).spec,
+      }),
+    });
+
+    const budget = intent.disruptionBudget;
+    if (budget?.owner === 'library') {
+      // Named `<cluster>-pdb`: with enablePDB false the operator deletes PDBs named
+      // `<cluster>` and `<cluster>-primary`, so those names are avoided.
+      new k8s.KubePodDisruptionBudget(cluster, 'DisruptionBudget', {
+        metadata: { name: `${intent.name}-pdb`, labels },
+        spec: {
+          minAvailable: k8s.IntOrString.fromNumber(budget.minAvailableCount as number),
+          selector: { matchLabels: this.instanceLabels(intent.name) },
+          unhealthyPodEvictionPolicy: 'AlwaysAllow',
+        },
+      });
+    }
+  }
+}

@@ -1,0 +1,16 @@
+export * from './cluster/ha-postgres';
+export * from './cluster/ha-postgres-props';
+export type { ClusterIntent, ResolvedVolume } from './cluster/cluster-intent';
+export * from './cluster/cluster-mode';
+export * from './cluster/credentials';
+export * from './cluster/disruption';
+export * from './cluster/placement';
+export * from './cluster/postgres-version';
+export * from './cluster/replication';
+export * from './cluster/resources';
+export * from './cluster/storage';
+export * from './core/config-error';
+export * from './core/synth-warnings';
+export * from './engines/cluster-engine';
+export * from './engines/cluster-engine-factory';
+export * from './engines/cnpg/cnpg-engine';
