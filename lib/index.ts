@@ -14,3 +14,7 @@ export * from './core/synth-warnings';
 export * from './engines/cluster-engine';
 export * from './engines/cluster-engine-factory';
 export * from './engines/cnpg/cnpg-engine';
+export * from './backup';
+export * from './pooler';
+export * from './monitoring';
+export * from './engines/patroni';

@@ -81,6 +81,10 @@ describe('bad input fails at synth time with property, value and fix', () => {
     expect(errorFor({ parameters: { block_size: 16384 } })).toMatch(/parameters\.block_size = 16384: this parameter is read-only/);
   });
 
+  test('per-session setting', () => {
+    expect(errorFor({ parameters: { role: 'app' } })).toMatch(/parameters\.role = "app": this is a per-session setting/);
+  });
+
   test('synchronous_commit that breaks RPO 0', () => {
     expect(errorFor({ parameters: { synchronous_commit: 'local' } })).toMatch(/parameters\.synchronous_commit = "local": commits would no longer wait/);
   });

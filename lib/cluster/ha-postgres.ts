@@ -127,6 +127,7 @@ export class HaPostgres extends Construct implements IHaPostgres {
   public addParameters(parameters: { [name: string]: string | number | boolean }, property = 'addParameters()'): void {
     checkParameters(this.errors, property, parameters, {
       major: this.intent.version.major,
+      minor: this.intent.version.minor,
       engineManaged: this.engine.managedParameters(),
       engineName: this.engine.name,
       setByProperty: {

@@ -1,6 +1,9 @@
 import { ConfigErrors } from '../core/config-error';
 import { isCustomParameter, isKnownParameter, nearestParameterNames, parameterAvailability } from './parameter-names';
 
+/** Settings PostgreSQL only takes per session (`role` in postgresql.conf even stops the server). */
+const SESSION_ONLY = new Set(['role', 'seed', 'session_authorization', 'is_superuser', 'transaction_isolation', 'transaction_read_only', 'transaction_deferrable']);
+
 /** Renders a parameter value the way postgresql.conf expects it. */
 export function renderParameterValue(value: string | number | boolean): string {
   if (typeof value === 'boolean') return value ? 'on' : 'off';
@@ -11,6 +14,8 @@ export function renderParameterValue(value: string | number | boolean): string {
 export interface ParameterRules {
   /** PostgreSQL major the cluster runs. */
   readonly major: number;
+  /** Its minor (some parameters arrived in a minor release). */
+  readonly minor?: number;
   /** Names the engine manages itself → reason. */
   readonly engineManaged: { [name: string]: string };
   /** Engine display name, for messages. */
@@ -44,7 +49,7 @@ export function checkParameters(
       continue;
     }
     if (!isCustomParameter(name)) {
-      if (!isKnownParameter(name, rules.major)) {
+      if (!isKnownParameter(name, rules.major, rules.minor)) {
         const availability = parameterAvailability(name);
         if (availability) {
           const range = availability.until !== undefined
@@ -60,6 +65,10 @@ export function checkParameters(
         continue;
       }
       const context = parameterAvailability(name)?.context;
+      if (SESSION_ONLY.has(name)) {
+        errors.add(prop, value, 'this is a per-session setting; PostgreSQL does not accept it in its configuration', `remove ${rawName} and set it per session or per role`);
+        continue;
+      }
       if (context === 'internal') {
         errors.add(prop, value, 'this parameter is read-only (fixed when PostgreSQL is built or initialized)', `remove ${rawName}`);
         continue;

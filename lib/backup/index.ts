@@ -1,0 +1,2 @@
+// Filled in by the backup work; exported from lib/index.ts.
+export {};

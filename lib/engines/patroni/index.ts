@@ -1,0 +1,2 @@
+// Filled in by the engines/patroni work; exported from lib/index.ts.
+export {};

@@ -1,0 +1,2 @@
+// Filled in by the monitoring work; exported from lib/index.ts.
+export {};

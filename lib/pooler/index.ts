@@ -1,0 +1,2 @@
+// Filled in by the pooler work; exported from lib/index.ts.
+export {};
