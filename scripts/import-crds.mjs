@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { crdSources, readCrd, projectRoot } from './crd-sources.mjs';
 
+const outdir = process.env.IMPORTS_OUT ?? 'imports';
 const work = mkdtempSync(join(tmpdir(), 'crd-import-'));
 try {
   for (const [group, urls] of Object.entries(crdSources())) {
@@ -16,8 +17,8 @@ try {
     const file = join(work, `${group}.yaml`);
     writeFileSync(file, docs.map((d) => `---\n${d}`).join('\n'));
     execFileSync(join(projectRoot, 'node_modules/.bin/cdk8s'),
-      ['import', file, '--no-save', '--no-check-upgrade', '-l', 'typescript', '-o', 'imports'],
-      { cwd: projectRoot, stdio: 'inherit' });
+      ['import', file, '--no-save', '--no-check-upgrade', '-l', 'typescript', '-o', outdir],
+      { cwd: projectRoot, stdio: process.env.IMPORTS_QUIET ? 'ignore' : 'inherit' });
   }
 } finally {
   rmSync(work, { recursive: true, force: true });

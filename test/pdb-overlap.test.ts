@@ -1,6 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import { ClusterMode, DisruptionBudget, HaPostgres, HaPostgresProps } from '../lib';
 import { modelPdbs, podsUnderSeveralPdbs, podsWithoutPdb } from './support/pod-model';
+import { expectValidManifests } from './support/schema-validator';
 
 /**
  * A pod selected by two PodDisruptionBudgets cannot be evicted (the eviction API answers
@@ -54,6 +55,7 @@ test('all combinations side by side in one namespace (shared labels, similar nam
   new HaPostgres(chart, 'db', {});
   new HaPostgres(chart, 'db-2', { disruptionBudget: DisruptionBudget.operatorManaged() });
   const manifests = Testing.synth(chart);
+  expectValidManifests(manifests);
   expect(podsUnderSeveralPdbs(manifests)).toEqual([]);
   const names = modelPdbs(manifests).map((p) => `${p.namespace}/${p.name}`);
   expect(new Set(names).size).toBe(names.length);
