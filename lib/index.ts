@@ -18,3 +18,4 @@ export * from './backup';
 export * from './pooler';
 export * from './monitoring';
 export * from './engines/patroni';
+export * from './testing';
