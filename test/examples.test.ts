@@ -1,16 +1,10 @@
 import { Testing } from 'cdk8s';
-import { execFileSync } from 'child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'fs';
-import { tmpdir } from 'os';
-import { join } from 'path';
-import { parseAllDocuments } from 'yaml';
 import { DevChart } from '../examples/dev/chart';
 import { ProductionChart } from '../examples/production/chart';
 import { SynthWarnings } from '../lib';
 import { podsUnderSeveralPdbs } from './support/pod-model';
 import { expectValidManifests } from './support/schema-validator';
 
-const root = join(__dirname, '..');
 
 describe('production example', () => {
   const chart = new ProductionChart(Testing.app(), 'production');
@@ -35,29 +29,4 @@ describe('dev example', () => {
   test('snapshot', () => expect(manifests).toMatchSnapshot());
   test('schema-valid', () => expectValidManifests(manifests));
   test('warns that it is standalone', () => expect(SynthWarnings.collect(chart).join()).toMatch(/standalone cluster/));
-});
-
-/** `cdk8s synth` through the CLI, as the README tells users to run it. */
-function cliSynth(args: string[]): { files: string[]; docs: any[]; stderr: string } {
-  const out = join(mkdtempSync(join(tmpdir(), 'cli-synth-')), 'dist');
-  const result = execFileSync(join(root, 'node_modules/.bin/cdk8s'), ['synth', '--no-check-upgrade', '--output', out, ...args],
-    { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HA_POSTGRES_SILENCE_WARNINGS: '' } });
-  const files = readdirSync(out);
-  const docs = files.flatMap((f) => parseAllDocuments(readFileSync(join(out, f), 'utf8')).map((d) => d.toJS()));
-  return { files, docs, stderr: result };
-}
-
-describe('cdk8s synth (CLI)', () => {
-  test('the default app (cdk8s.yaml) writes the production example', () => {
-    const { files, docs } = cliSynth([]);
-    expect(files).toEqual(['production.k8s.yaml']);
-    expect(docs.map((d) => `${d.kind}/${d.metadata.name}`)).toEqual(['Cluster/orders-db', 'PodDisruptionBudget/orders-db-pdb']);
-    expectValidManifests(docs);
-  });
-
-  test('the dev example synthesizes with --app', () => {
-    const { files, docs } = cliSynth(['--app', 'ts-node --swc examples/dev/main.ts']);
-    expect(files).toEqual(['dev.k8s.yaml']);
-    expect(docs.map((d) => d.kind)).toEqual(['Cluster']);
-  });
 });
