@@ -1,2 +1,3 @@
-// Filled in by the pooler work; exported from lib/index.ts.
-export {};
+export * from './pool-mode';
+export * from './pgbouncer-pool-props';
+export * from './pgbouncer-pool';
