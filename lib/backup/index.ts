@@ -1,2 +1,10 @@
-// Filled in by the backup work; exported from lib/index.ts.
-export {};
+export * from './archive-bucket';
+export * from './archive-credentials';
+export * from './archive-destination';
+export * from './archive-options';
+export * from './backup-schedule';
+export * from './recovery';
+export * from './restore-drill';
+export * from './retention-window';
+export * from './scheduled-backup';
+export * from './wal-archive';

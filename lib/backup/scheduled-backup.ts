@@ -1,0 +1,93 @@
+import { Construct } from 'constructs';
+import { ConfigErrors } from '../core/config-error';
+import { checkDnsLabel } from '../core/dns';
+import { BackupSchedule } from './backup-schedule';
+import type { WalArchive } from './wal-archive';
+
+/** Which instance takes the base backup. */
+export enum BackupTarget {
+  /** A standby when one is healthy, else the primary: backups do not load the primary. */
+  PREFER_STANDBY = 'prefer-standby',
+  /** Always the primary. */
+  PRIMARY = 'primary',
+}
+
+/** Regular base backups into a WalArchive. */
+export interface ScheduledBackupProps {
+  /** The archive the backups go to (and the cluster they are taken of). */
+  readonly archive: WalArchive;
+
+  /**
+   * When backups run (UTC).
+   *
+   * @default BackupSchedule.daily() (00:00 UTC)
+   */
+  readonly schedule?: BackupSchedule;
+
+  /**
+   * Name of the engine object (CloudNativePG: the `ScheduledBackup`).
+   *
+   * @default - `<cluster name>-backup`
+   */
+  readonly name?: string;
+
+  /**
+   * Which instance takes the backups.
+   *
+   * @default BackupTarget.PREFER_STANDBY
+   */
+  readonly target?: BackupTarget;
+
+  /**
+   * Take a first backup as soon as the object is created, so recovery is possible
+   * before the first scheduled run.
+   *
+   * @default true
+   */
+  readonly immediate?: boolean;
+
+  /**
+   * Create the object suspended (no backups until resumed).
+   *
+   * @default false
+   */
+  readonly suspend?: boolean;
+}
+
+/**
+ * Base backups on a schedule (daily by default) into the cluster's WalArchive, taken
+ * from a standby when one exists, with an immediate first backup. Rendered by the
+ * cluster's engine (CloudNativePG: a `ScheduledBackup` with `method: plugin`).
+ */
+export class ScheduledBackup extends Construct {
+  public readonly archive: WalArchive;
+  public readonly name: string;
+  public readonly schedule: BackupSchedule;
+  public readonly target: BackupTarget;
+  public readonly immediate: boolean;
+  public readonly suspend: boolean;
+
+  private readonly errors = new ConfigErrors();
+
+  public constructor(scope: Construct, id: string, props: ScheduledBackupProps) {
+    super(scope, id);
+    this.archive = props.archive;
+    this.name = props.name ?? `${props.archive.cluster.clusterName}-backup`;
+    this.schedule = props.schedule ?? BackupSchedule.daily();
+    this.target = props.target ?? BackupTarget.PREFER_STANDBY;
+    this.immediate = props.immediate ?? true;
+    this.suspend = props.suspend ?? false;
+    this.node.addValidation({ validate: () => this.errors.messages });
+
+    checkDnsLabel(this.errors, props.name !== undefined ? 'name' : 'name (from the cluster name)', this.name, 63);
+    this.schedule.check(this.errors, 'schedule');
+
+    const engine = this.archive.cluster.engine;
+    if (engine.renderScheduledBackup) {
+      engine.renderScheduledBackup(this);
+    } else {
+      this.errors.add('archive.cluster', this.archive.cluster.clusterName, `the engine ${engine.name} cannot render a ScheduledBackup yet`,
+        'use ClusterEngine.cloudNativePg(), or remove the ScheduledBackup until the engine supports it');
+    }
+  }
+}

@@ -1,0 +1,183 @@
+import { Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import type { HaPostgres } from '../cluster/ha-postgres';
+import { ConfigErrors } from '../core/config-error';
+import { checkDnsLabel } from '../core/dns';
+import { ArchiveCredentials, ArchiveCredentialsKind } from './archive-credentials';
+import { ArchiveDestination } from './archive-destination';
+import { ArchiveEncryption, BackupCompression, WalCompression } from './archive-options';
+import { RetentionWindow } from './retention-window';
+import { checkCredentials, checkDestination } from './archive-checks';
+
+/** A continuous WAL archive plus base backups of one cluster, in an object store. */
+export interface WalArchiveProps {
+  /** The cluster whose WAL is archived. */
+  readonly cluster: HaPostgres;
+
+  /** The bucket, path prefix, region and endpoint. */
+  readonly destination: ArchiveDestination;
+
+  /** How the instances authenticate: `ArchiveCredentials.fromIamRole(arn)` or `.fromSecret(name)`. */
+  readonly credentials: ArchiveCredentials;
+
+  /**
+   * Name of the engine object describing the store (CloudNativePG: the `ObjectStore`).
+   *
+   * @default - `<cluster name>-archive`
+   */
+  readonly name?: string;
+
+  /**
+   * Folder of this cluster under the destination path. Recovery and restore drills read
+   * from `<destination>/<serverName>/`.
+   *
+   * @default - the cluster name
+   */
+  readonly serverName?: string;
+
+  /**
+   * Compression of WAL segments.
+   *
+   * @default WalCompression.GZIP
+   */
+  readonly walCompression?: WalCompression;
+
+  /**
+   * Compression of base backups.
+   *
+   * @default BackupCompression.GZIP
+   */
+  readonly backupCompression?: BackupCompression;
+
+  /**
+   * Server-side encryption of every uploaded object.
+   *
+   * @default ArchiveEncryption.AES256
+   */
+  readonly encryption?: ArchiveEncryption;
+
+  /**
+   * WAL segments uploaded (and prefetched on restore) in parallel.
+   *
+   * @default 2
+   */
+  readonly walMaxParallel?: number;
+
+  /**
+   * Parallel upload jobs of a base backup.
+   *
+   * @default 2
+   */
+  readonly backupJobs?: number;
+
+  /**
+   * How far back point-in-time recovery reaches; older backups and WAL are deleted.
+   *
+   * @default RetentionWindow.days(30)
+   */
+  readonly retention?: RetentionWindow;
+
+  /**
+   * `archive_timeout`: an idle cluster still switches and archives a WAL segment after
+   * this long. It bounds the data lost (RPO) when every zone, and so every instance and
+   * volume, is lost at once and only the archive remains. Between 30 s and 1 h.
+   *
+   * @default Duration.minutes(5)
+   */
+  readonly archiveTimeout?: Duration;
+}
+
+/**
+ * Archives a cluster's WAL continuously and holds its base backups in an S3 bucket, with
+ * compression, server-side encryption and a retention window. Rendered by the cluster's
+ * engine (CloudNativePG: a Barman Cloud plugin `ObjectStore` plus the Cluster's
+ * `plugins` entry with `isWALArchiver: true`). Owns the cluster's `archive_timeout`.
+ */
+export class WalArchive extends Construct {
+  public readonly cluster: HaPostgres;
+  public readonly name: string;
+  public readonly serverName: string;
+  public readonly destination: ArchiveDestination;
+  public readonly credentials: ArchiveCredentials;
+  public readonly walCompression: WalCompression;
+  public readonly backupCompression: BackupCompression;
+  public readonly encryption: ArchiveEncryption;
+  public readonly walMaxParallel: number;
+  public readonly backupJobs: number;
+  public readonly retention: RetentionWindow;
+  public readonly archiveTimeout: Duration;
+
+  private readonly errors = new ConfigErrors();
+
+  public constructor(scope: Construct, id: string, props: WalArchiveProps) {
+    super(scope, id);
+    this.cluster = props.cluster;
+    this.name = props.name ?? `${props.cluster.clusterName}-archive`;
+    this.serverName = props.serverName ?? props.cluster.clusterName;
+    this.destination = props.destination;
+    this.credentials = props.credentials;
+    this.walCompression = props.walCompression ?? WalCompression.GZIP;
+    this.backupCompression = props.backupCompression ?? BackupCompression.GZIP;
+    this.encryption = props.encryption ?? ArchiveEncryption.AES256;
+    this.walMaxParallel = props.walMaxParallel ?? 2;
+    this.backupJobs = props.backupJobs ?? 2;
+    this.retention = props.retention ?? RetentionWindow.days(30);
+    this.archiveTimeout = props.archiveTimeout ?? Duration.minutes(5);
+    this.node.addValidation({ validate: () => [...this.errors.messages, ...this.sameArchiveAsRecoverySource()] });
+
+    checkDnsLabel(this.errors, props.name !== undefined ? 'name' : 'name (from the cluster name)', this.name, 63);
+    checkDnsLabel(this.errors, 'serverName', this.serverName, 63);
+    checkDestination(this, this.errors, 'destination', this.destination);
+    checkCredentials(this.errors, 'credentials', this.credentials);
+    checkCount(this.errors, 'walMaxParallel', this.walMaxParallel, 1, 32);
+    checkCount(this.errors, 'backupJobs', this.backupJobs, 1, 32);
+    this.retention.check(this.errors, 'retention');
+    const timeoutMs = this.archiveTimeout.toMilliseconds();
+    if (timeoutMs < 30_000 || timeoutMs > 3_600_000) {
+      errors30(this.errors, this.archiveTimeout);
+    }
+    if (this.encryption.kmsKeyId !== undefined && this.encryption.kmsKeyId.trim() === '') {
+      this.errors.add('encryption', this.encryption.toHumanString(), 'the KMS key id is empty', 'give the key id, alias (alias/…) or ARN');
+    }
+
+    this.cluster.attachArchive(this);
+    const engine = this.cluster.engine;
+    if (engine.renderArchive) {
+      engine.renderArchive(this, this.cluster);
+    } else {
+      this.errors.add('cluster', this.cluster.clusterName, `the engine ${engine.name} cannot render a WalArchive yet`,
+        'use ClusterEngine.cloudNativePg(), or remove the WalArchive until the engine supports it');
+    }
+  }
+
+  /** A restored cluster must not archive where its source archives (CloudNativePG refuses a non-empty archive). */
+  private sameArchiveAsRecoverySource(): string[] {
+    const source = this.cluster.bootstrap.source;
+    const sourceRole = source?.credentials.kind === ArchiveCredentialsKind.IAM_ROLE ? source.credentials.roleArn : undefined;
+    const ownRole = this.credentials.kind === ArchiveCredentialsKind.IAM_ROLE ? this.credentials.roleArn : undefined;
+    if (sourceRole && ownRole && sourceRole !== ownRole) {
+      const e = new ConfigErrors();
+      e.add('credentials.roleArn', ownRole, `differs from the role the cluster is restored with (${sourceRole}); the instances' service account can carry one IAM role only`,
+        'use one role that can read the source archive and write this one');
+      return e.messages;
+    }
+    if (!source || !source.destination.sameStoreAs(this.destination) || source.serverName !== this.serverName) return [];
+    const e = new ConfigErrors();
+    e.add('destination', this.destination.serverLocation(this.serverName),
+      `is where cluster "${this.cluster.clusterName}" is restored from: a restored cluster must write a new archive, and the engine refuses to archive into a non-empty one`,
+      'give the restored cluster another path prefix (destination path) or another serverName');
+    return e.messages;
+  }
+}
+
+function errors30(errors: ConfigErrors, timeout: Duration): void {
+  errors.add('archiveTimeout', timeout,
+    'must be between 30 seconds and 1 hour: shorter fills the archive with mostly empty 16 MB segments, longer loosens the RPO bound for the loss of all zones',
+    'use Duration.minutes(5) (the default)');
+}
+
+function checkCount(errors: ConfigErrors, property: string, value: number, min: number, max: number): void {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    errors.add(property, value, `must be a whole number from ${min} to ${max}`, `use e.g. ${Math.min(2, max)}`);
+  }
+}

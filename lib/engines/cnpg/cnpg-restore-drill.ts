@@ -1,0 +1,161 @@
+import { Lazy } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import * as cnpg from '../../../imports/postgresql.cnpg.io';
+import { drillScript } from '../../backup/drill-script';
+import { RecoveryTarget } from '../../backup/recovery';
+import type { RestoreDrill } from '../../backup/restore-drill';
+import { labelsOf, objectStore, objectStoreSpec, serviceAccountTemplate } from './cnpg-archive';
+import { recoveryBootstrap, recoveryExternalCluster } from './cnpg-recovery';
+
+const TEMPLATE_DIR = '/etc/restore-drill';
+/** Parameters a hot standby/recovery needs at least as high as on the source (PostgreSQL refuses to replay otherwise). */
+const REPLAY_MINIMUMS = ['max_connections', 'max_worker_processes', 'max_wal_senders', 'max_prepared_transactions', 'max_locks_per_transaction'];
+/** Label on the temporary clusters: the drill deletes leftovers carrying it. */
+export const DRILL_LABEL = 'ha-postgres.io/restore-drill';
+
+/**
+ * Renders a RestoreDrill for CloudNativePG. In the cluster's namespace (next to what it
+ * proves, where alerts and readiness checks look): the CronJob, its ServiceAccount and
+ * the script with the cluster template (ConfigMap). In the scratch namespace: the
+ * read-only ObjectStore over the source archive and the only permissions (Role and
+ * RoleBinding), so the drill cannot touch anything outside it.
+ */
+export function renderRestoreDrill(drill: RestoreDrill): void {
+  const ns = drill.scratchNamespace;
+  const name = drill.cronJobName;
+  const source = drill.cluster;
+  const labels = { ...labelsOf(source.clusterName), 'app.kubernetes.io/component': 'restore-drill' };
+  const storeName = `${name}-source`.slice(0, 63).replace(/-+$/, '');
+  const readySeconds = Math.round(drill.readyTimeout.toMilliseconds() / 1000);
+  const namePrefix = `${source.clusterName.slice(0, 30).replace(/-+$/, '')}-drill`;
+
+  objectStore(drill, 'ObjectStore', storeName, labels, () => {
+    const archive = drill.archive;
+    return archive
+      ? objectStoreSpec(archive.destination, archive.credentials, undefined, archive.walMaxParallel)
+      : { configuration: { destinationPath: 's3://missing-archive' } };
+  }, ns);
+
+  const clusterTemplate = (): string => {
+    const archive = drill.archive;
+    const i = source.intent;
+    const parameters = source.postgresParameters();
+    const replay = Object.fromEntries(REPLAY_MINIMUMS.filter((p) => parameters[p] !== undefined).map((p) => [p, parameters[p]]));
+    const spec: cnpg.ClusterSpec = {
+      instances: 1,
+      imageName: i.imageName,
+      enablePdb: false,
+      enableSuperuserAccess: false,
+      postgresql: { parameters: replay },
+      storage: { size: i.storage.size.asString(), storageClass: i.storage.storageClass },
+      walStorage: i.walStorage ? { size: i.walStorage.size.asString(), storageClass: i.walStorage.storageClass } : undefined,
+      resources: {
+        requests: { cpu: cnpg.ClusterSpecResourcesRequests.fromString(i.cpuRequest.amount), memory: cnpg.ClusterSpecResourcesRequests.fromString(i.memoryRequest.asString()) },
+        limits: { cpu: cnpg.ClusterSpecResourcesLimits.fromString(i.cpuLimit.amount), memory: cnpg.ClusterSpecResourcesLimits.fromString(i.memoryLimit.asString()) },
+      },
+      // Only the IRSA role of the source archive; the restored cluster archives nothing.
+      serviceAccountTemplate: serviceAccountTemplate(source),
+      bootstrap: recoveryBootstrap(RecoveryTarget.latest(), i.credentials.database, i.credentials.owner),
+      externalClusters: [recoveryExternalCluster(storeName, archive?.serverName ?? source.clusterName)],
+    };
+    return JSON.stringify({
+      apiVersion: cnpg.Cluster.GVK.apiVersion,
+      kind: cnpg.Cluster.GVK.kind,
+      metadata: { name: '__DRILL_CLUSTER__', labels: { ...labels, [DRILL_LABEL]: name } },
+      spec: cnpg.toJson_ClusterSpec(spec),
+    }, undefined, 2);
+  };
+
+  new k8s.KubeConfigMap(drill, 'Config', {
+    metadata: { name, labels },
+    data: {
+      'drill.sh': Lazy.any({
+        produce: () => drillScript({
+          namespace: ns,
+          namePrefix,
+          clusterResource: 'clusters.postgresql.cnpg.io',
+          drillLabel: `${DRILL_LABEL}=${name}`,
+          templatePath: `${TEMPLATE_DIR}/cluster.json`,
+          readyTimeoutSeconds: readySeconds,
+          database: source.databaseName,
+          checks: drill.checks,
+          postgresContainer: 'postgres',
+          primaryJsonPath: '.status.currentPrimary',
+        }),
+      }) as any,
+      'cluster.json': Lazy.any({ produce: clusterTemplate }) as any,
+    },
+  });
+
+  new k8s.KubeServiceAccount(drill, 'ServiceAccount', { metadata: { name, labels } });
+  new k8s.KubeRole(drill, 'Role', {
+    metadata: { name, namespace: ns, labels },
+    rules: [
+      { apiGroups: ['postgresql.cnpg.io'], resources: ['clusters'], verbs: ['create', 'get', 'list', 'watch', 'delete'] },
+      // kubectl exec reads the pod, then opens the exec stream (create on pods/exec).
+      { apiGroups: [''], resources: ['pods'], verbs: ['get'] },
+      { apiGroups: [''], resources: ['pods/exec'], verbs: ['create'] },
+    ],
+  });
+  new k8s.KubeRoleBinding(drill, 'RoleBinding', {
+    metadata: { name, namespace: ns, labels },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
+    subjects: [{ kind: 'ServiceAccount', name, namespace: drill.namespace }],
+  });
+
+  new k8s.KubeCronJob(drill, 'Resource', {
+    metadata: { name, labels },
+    spec: {
+      schedule: Lazy.any({ produce: () => drill.schedule.toCron() }) as any,
+      timeZone: 'Etc/UTC',
+      concurrencyPolicy: 'Forbid',
+      startingDeadlineSeconds: 3600,
+      successfulJobsHistoryLimit: 3,
+      failedJobsHistoryLimit: 3,
+      jobTemplate: {
+        metadata: { labels },
+        spec: {
+          backoffLimit: 0,
+          // Bounded: the restore wait, plus time to create, verify and delete.
+          activeDeadlineSeconds: readySeconds + 1800,
+          template: {
+            metadata: { labels },
+            spec: {
+              serviceAccountName: name,
+              restartPolicy: 'Never',
+              securityContext: {
+                runAsNonRoot: true,
+                runAsUser: 65532,
+                runAsGroup: 65532,
+                fsGroup: 65532,
+                seccompProfile: { type: 'RuntimeDefault' },
+              },
+              containers: [{
+                name: 'drill',
+                image: drill.image,
+                command: ['/bin/bash', `${TEMPLATE_DIR}/drill.sh`],
+                env: [{ name: 'HOME', value: '/tmp' }],
+                resources: {
+                  requests: { cpu: k8s.Quantity.fromString('50m'), memory: k8s.Quantity.fromString('64Mi') },
+                  limits: { cpu: k8s.Quantity.fromString('500m'), memory: k8s.Quantity.fromString('256Mi') },
+                },
+                securityContext: {
+                  allowPrivilegeEscalation: false,
+                  readOnlyRootFilesystem: true,
+                  runAsNonRoot: true,
+                  capabilities: { drop: ['ALL'] },
+                  seccompProfile: { type: 'RuntimeDefault' },
+                },
+                volumeMounts: [{ name: 'drill', mountPath: TEMPLATE_DIR, readOnly: true }, { name: 'tmp', mountPath: '/tmp' }],
+              }],
+              volumes: [
+                { name: 'drill', configMap: { name, defaultMode: 0o555 } },
+                { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } },
+              ],
+            },
+          },
+        },
+      },
+    },
+  });
+}

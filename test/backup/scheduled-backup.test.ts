@@ -1,0 +1,81 @@
+import { Duration } from 'cdk8s';
+import { BackupSchedule, BackupTarget, ClusterEngine, ScheduledBackup, WeekDay } from '../../lib';
+import { expectValidManifests } from '../support/schema-validator';
+import { only, synth, synthError } from '../support/synth';
+import { archivedCluster } from './fixtures';
+
+describe('ScheduledBackup', () => {
+  const manifests = synth((c) => new ScheduledBackup(c, 'backup', { archive: archivedCluster(c).archive }));
+  const backup = only(manifests, 'ScheduledBackup');
+
+  test('passes the strict CRD schema', () => {
+    expectValidManifests(manifests);
+  });
+
+  test('daily by default, method plugin, from a standby, immediate first backup, owned by the ScheduledBackup', () => {
+    expect(backup.metadata.name).toBe('orders-db-backup');
+    expect(backup.spec).toEqual({
+      cluster: { name: 'orders-db' },
+      schedule: '0 0 0 * * *',
+      method: 'plugin',
+      pluginConfiguration: { name: 'barman-cloud.cloudnative-pg.io' },
+      target: 'prefer-standby',
+      immediate: true,
+      suspend: false,
+      backupOwnerReference: 'self',
+    });
+  });
+
+  test('options: name, schedule, primary target, no immediate backup, suspended', () => {
+    const b = only(synth((c) => new ScheduledBackup(c, 'b', {
+      archive: archivedCluster(c).archive, name: 'orders-nightly', schedule: BackupSchedule.daily({ hour: 2, minute: 30 }),
+      target: BackupTarget.PRIMARY, immediate: false, suspend: true,
+    })), 'ScheduledBackup');
+    expect(b.metadata.name).toBe('orders-nightly');
+    expect(b.spec).toMatchObject({ schedule: '0 30 2 * * *', target: 'primary', immediate: false, suspend: true });
+  });
+});
+
+describe('BackupSchedule: typed schedules rendered with and without seconds', () => {
+  test.each([
+    [BackupSchedule.daily(), '0 0 * * *', '0 0 0 * * *', Duration.days(1)],
+    [BackupSchedule.daily({ hour: 3 }), '0 3 * * *', '0 0 3 * * *', Duration.days(1)],
+    [BackupSchedule.weekly({ day: WeekDay.SATURDAY, hour: 1 }), '0 1 * * 6', '0 0 1 * * 6', Duration.days(7)],
+    [BackupSchedule.monthly(), '0 0 1 * *', '0 0 0 1 * *', Duration.days(31)],
+    [BackupSchedule.cron('30 2 * * 1-5'), '30 2 * * 1-5', '0 30 2 * * 1-5', Duration.days(3)],
+    [BackupSchedule.cron('0  */6 * * *'), '0 */6 * * *', '0 0 */6 * * *', Duration.hours(6)],
+    [BackupSchedule.cron('0 0 1 1 *'), '0 0 1 1 *', '0 0 0 1 1 *', Duration.days(366)],
+  ])('%p', (schedule, five, six, period) => {
+    expect(schedule.problem()).toBeUndefined();
+    expect(schedule.toCron()).toBe(five);
+    expect(schedule.toCronWithSeconds()).toBe(six);
+    expect(schedule.period.toMilliseconds()).toBe(period.toMilliseconds());
+  });
+});
+
+describe('bad input fails at synth time with property, value and fix', () => {
+  test.each([
+    ['0 3 * *', /has 4 field\(s\); a standard cron expression has 5/],
+    ['0 0 3 * * *', /has 6 field\(s\)/],
+    ['61 3 * * *', /is not a valid cron expression: .*61/],
+    ['0 25 * * *', /is not a valid cron expression/],
+    ['0 3 L * *', /uses L, W, #, \? or @/],
+    ['@daily', /has 1 field/],
+  ])('schedule %s shows the expression', (expression, problem) => {
+    const message = synthError((c) => new ScheduledBackup(c, 'b', { archive: archivedCluster(c).archive, schedule: BackupSchedule.cron(expression) }));
+    expect(message).toContain(`schedule = ${JSON.stringify(expression)}: `);
+    expect(message).toMatch(problem);
+    expect(message).toMatch(/Fix: use BackupSchedule\.daily/);
+  });
+
+  test('typed schedule with an impossible hour', () => {
+    expect(synthError((c) => new ScheduledBackup(c, 'b', { archive: archivedCluster(c).archive, schedule: BackupSchedule.daily({ hour: 24 }) })))
+      .toMatch(/schedule = "0 24 \* \* \*": is not a valid cron expression/);
+  });
+
+  test('an engine without scheduled backups names the construct and the engine', () => {
+    const engine = Object.create(ClusterEngine.cloudNativePg(), { name: { value: 'Test engine 0.1' }, renderScheduledBackup: { value: undefined } });
+    expect(synthError((c) => new ScheduledBackup(c, 'b', { archive: archivedCluster(c, {}, { engine }).archive })))
+      .toMatch(/\[test\/b\] archive\.cluster = "orders-db": the engine Test engine 0\.1 cannot render a ScheduledBackup yet.*Fix:/);
+  });
+});
