@@ -1,2 +1,5 @@
-// Filled in by the engines/patroni work; exported from lib/index.ts.
-export {};
+export * from './patroni-dcs';
+export * from './patroni-engine';
+export * from './patroni-synchronous-mode';
+export * from './patroni-timing-props';
+export * from './patroni-version';

@@ -1,0 +1,310 @@
+import { Duration, Size } from 'cdk8s';
+import type { HaPostgres } from '../../cluster/ha-postgres';
+import type { PostgresVersion } from '../../cluster/postgres-version';
+import { PrimaryUpdateMethod } from '../../cluster/replication';
+import { ConfigErrors } from '../../core/config-error';
+import type { EngineNetworkProfile } from '../../security/engine-network-profile';
+import type { PgBouncerPool } from '../../pooler/pgbouncer-pool';
+import type { ClusterEndpoints, IClusterEngine, PoolerEndpoint } from '../cluster-engine';
+import { PatroniSynchronousMode } from './patroni-synchronous-mode';
+import { PatroniDcs } from './patroni-dcs';
+import { PATRONI_LAYOUT as L } from './patroni-layout';
+import { PATRONI_MANAGED_PARAMETERS } from './patroni-managed-parameters';
+import { patroniPoolerPodLabels, renderPatroniPooler } from './patroni-pooler';
+import { resolveTiming } from './patroni-timing';
+import { PatroniTimingProps } from './patroni-timing-props';
+import { PatroniVersion } from './patroni-version';
+import { renderPatroniWorkload } from './patroni-workload';
+
+/** Options of the Patroni engine. */
+export interface PatroniEngineProps {
+  /**
+   * The Patroni release line in `image`; it decides the role label values,
+   * the synchronous-mode syntax and the timing limits.
+   */
+  readonly version: PatroniVersion;
+
+  /**
+   * Container image with Patroni (of `version`), PostgreSQL (of the cluster's
+   * `version`) under `postgresBinDir`, `psql`, and `curl` for the etcd DCS. There is
+   * no official Patroni image, so it is required; pin it by digest in production.
+   */
+  readonly image: string;
+
+  /**
+   * Name of an existing Secret in the cluster's namespace with the keys
+   * `superuser-password`, `replication-password`, `rewind-password` and
+   * `restapi-password`. Passwords reach Patroni only as environment variables
+   * from this Secret.
+   */
+  readonly credentialsSecretName: string;
+
+  /**
+   * A `kubernetes.io/tls` Secret (`tls.crt`, `tls.key`), e.g. issued by cert-manager for
+   * the Services' and members' names: PostgreSQL serves TLS with it, and with the
+   * cluster's default `tls` (TLS required) every plain-text connection is refused.
+   *
+   * @default - none: then the cluster must allow plain text (`tls.allowPlainTextReason`), or synthesis fails
+   */
+  readonly tlsSecretName?: string;
+
+  /**
+   * Image of the PgBouncerPools of the cluster: pgbouncer and `sh` on the PATH, running
+   * as `userId`. Needed only when a pool is added (there is no operator to supply one).
+   *
+   * @default - none: a PgBouncerPool on this cluster fails synthesis
+   */
+  readonly pgbouncerImage?: string;
+
+  /**
+   * Where Patroni keeps the leader lock.
+   *
+   * @default PatroniDcs.kubernetes()
+   */
+  readonly dcs?: PatroniDcs;
+
+  /**
+   * Failover timing (`ttl`, `loop_wait`, `retry_timeout`).
+   *
+   * @default - ttl 8 s / loop_wait 2 s / retry_timeout 3 s on Patroni 3.0; 20 / 2 / 8 on 4.1
+   */
+  readonly timing?: PatroniTimingProps;
+
+  /**
+   * How synchronous standbys are chosen. `QUORUM` needs Patroni 4.x.
+   *
+   * @default - PatroniSynchronousMode.QUORUM on Patroni 4.x, PatroniSynchronousMode.PRIORITY on 3.0
+   */
+  readonly synchronousMode?: PatroniSynchronousMode;
+
+  /**
+   * How long the replication slot of an absent member is kept (`member_slots_ttl`,
+   * Patroni 4.x only).
+   *
+   * @default - Patroni's default (30 min) on 4.x; not available on 3.0
+   */
+  readonly memberSlotsTtl?: Duration;
+
+  /**
+   * `failsafe_mode`: when the DCS (the Kubernetes API) is unreachable, the leader keeps
+   * its role as long as every member answers it, instead of demoting itself.
+   *
+   * @default true
+   */
+  readonly failsafeMode?: boolean;
+
+  /**
+   * How far behind the leader a standby may be and still be promoted
+   * automatically (`maximum_lag_on_failover`).
+   *
+   * @default Size.mebibytes(1)
+   */
+  readonly maximumLagOnFailover?: Size;
+
+  /**
+   * Directory of the PostgreSQL binaries in the image.
+   *
+   * @default - `/usr/lib/postgresql/<major>/bin` (Debian layout, also used by Spilo)
+   */
+  readonly postgresBinDir?: string;
+
+  /**
+   * User and group id the container runs as (the image's `postgres` user); also the
+   * volumes' fsGroup.
+   *
+   * @default 999 (`postgres` in the Debian-based PostgreSQL images)
+   */
+  readonly userId?: number;
+}
+
+/**
+ * Renders an HaPostgres as a Patroni cluster without any operator: a StatefulSet,
+ * its Patroni configuration, RBAC, Services and disruption budget.
+ */
+export class PatroniEngine implements IClusterEngine {
+  public readonly name: string;
+  public readonly version: PatroniVersion;
+  public readonly dcs: PatroniDcs;
+  private readonly props: PatroniEngineProps;
+
+  public constructor(props: PatroniEngineProps) {
+    this.props = props;
+    this.version = props.version;
+    this.dcs = props.dcs ?? PatroniDcs.kubernetes();
+    this.name = `Patroni ${props.version.label}`;
+    // IClusterEngine.networkProfile() is optional, and only the Kubernetes DCS has one: with
+    // etcd the members need egress to etcd hosts that a policy over pod labels cannot name.
+    // Attached per instance (not a declared member), so the public class stays jsii-friendly.
+    if (this.dcs.kind === 'kubernetes') {
+      (this as { networkProfile?: () => EngineNetworkProfile }).networkProfile = () => this.kubernetesNetworkProfile();
+    }
+  }
+
+  public managedParameters(): { [name: string]: string } {
+    return PATRONI_MANAGED_PARAMETERS;
+  }
+
+  public imageFor(_version: PostgresVersion): string {
+    return this.props.image;
+  }
+
+  public endpointsFor(clusterName: string, appSecretName?: string): ClusterEndpoints {
+    return {
+      readWriteServiceName: `${clusterName}-rw`,
+      readOnlyServiceName: `${clusterName}-ro`,
+      anyInstanceServiceName: `${clusterName}-r`,
+      port: L.postgresPort,
+      appSecretName: appSecretName ?? `${clusterName}-app`,
+    };
+  }
+
+  public instanceLabels(clusterName: string): { [key: string]: string } {
+    return { 'app.kubernetes.io/name': 'patroni', 'app.kubernetes.io/component': 'instance', [L.scopeLabel]: clusterName };
+  }
+
+  public propertyOwnedPaths(): { [path: string]: string } {
+    return {
+      'spec.replicas': 'mode',
+      'spec.selector': 'mode',
+      'spec.serviceName': 'mode',
+      'spec.updateStrategy': 'primaryUpdateMethod',
+      'spec.volumeClaimTemplates': 'storage / walStorage',
+      'spec.template.metadata.labels': 'mode',
+      'spec.template.spec.affinity': 'placement',
+      'spec.template.spec.topologySpreadConstraints': 'placement',
+      'spec.template.spec.containers': 'version / imageName / resources / credentials',
+      'spec.template.spec.securityContext': 'engine.userId',
+    };
+  }
+
+  public render(cluster: HaPostgres): void {
+    const errors = new ConfigErrors();
+    cluster.node.addValidation({ validate: () => errors.messages });
+    const i = cluster.intent;
+    const e = this.name;
+
+    const timing = resolveTiming(errors, e, this.version, this.props.timing);
+    const synchronousMode = this.props.synchronousMode
+      ?? (this.version.supportsQuorum ? PatroniSynchronousMode.QUORUM : PatroniSynchronousMode.PRIORITY);
+    if (synchronousMode === PatroniSynchronousMode.QUORUM && !this.version.supportsQuorum) {
+      errors.add('engine.synchronousMode', synchronousMode, `${e} has no quorum synchronous mode (synchronous_mode is a boolean before Patroni 4.0)`,
+        'use PatroniSynchronousMode.PRIORITY, or PatroniVersion.V4_1 with an image of Patroni 4.1');
+    }
+    let memberSlotsTtlSeconds: number | undefined;
+    if (this.props.memberSlotsTtl !== undefined) {
+      memberSlotsTtlSeconds = this.props.memberSlotsTtl.toSeconds();
+      if (!this.version.supportsMemberSlotsTtl) {
+        errors.add('engine.memberSlotsTtl', this.props.memberSlotsTtl, `${e} has no member_slots_ttl: it drops an absent member's slot when its key expires`,
+          'remove memberSlotsTtl, or use PatroniVersion.V4_1');
+      }
+    }
+    this.checkDcs(errors);
+    if (!/^[a-z0-9]([-a-z0-9._/:]*[a-z0-9])?(@sha256:[a-f0-9]{64})?$/.test(this.props.image)) {
+      errors.add('engine.image', this.props.image, 'is not a valid container image reference', 'give e.g. "registry.example.com/patroni:4.1.4-pg17"');
+    }
+    if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(this.props.credentialsSecretName) || this.props.credentialsSecretName.length > 253) {
+      errors.add('engine.credentialsSecretName', this.props.credentialsSecretName, 'is not a valid Secret name', 'give the name of an existing Secret, e.g. "orders-db-patroni"');
+    }
+    if (i.version.major > this.version.maxPostgresMajor) {
+      errors.add('version', i.version.fullVersion, `${e} supports PostgreSQL up to ${this.version.maxPostgresMajor}`,
+        `use PostgresVersion.of(${this.version.maxPostgresMajor}, <minor>) or older, or a newer Patroni (PatroniVersion.V4_1)`);
+    }
+    const userId = this.props.userId ?? 999;
+    if (!Number.isInteger(userId) || userId < 1) {
+      errors.add('engine.userId', userId, 'must be a non-root user id (PostgreSQL refuses to run as root)', 'give the uid of the image\'s postgres user, e.g. 999');
+    }
+
+    // Props this engine cannot express fail here, naming the prop and the engine.
+    if (i.credentials.existingSecretName === undefined) {
+      errors.add('credentials', 'AppCredentials.generated()', `${e} has no password generator (CloudNativePG generates the application Secret; Patroni only reads passwords)`,
+        `create a kubernetes.io/basic-auth Secret and use AppCredentials.fromSecret('<name>', { database: '${i.credentials.database}', owner: '${i.credentials.owner}' })`);
+    }
+    if (cluster.tls.requireTls && this.props.tlsSecretName === undefined) {
+      errors.add('tls', 'TLS required (the default)', `${e} has no certificate issuer (CloudNativePG issues its own certificates), so PostgreSQL would have no certificate to serve`,
+        'give the engine tlsSecretName (a kubernetes.io/tls Secret, e.g. from cert-manager), or set tls.allowPlainTextReason');
+    }
+    if (this.props.tlsSecretName !== undefined && !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(this.props.tlsSecretName)) {
+      errors.add('engine.tlsSecretName', this.props.tlsSecretName, 'is not a valid Secret name', 'give the name of an existing kubernetes.io/tls Secret');
+    }
+    if (i.disruptionBudget?.owner === 'operator') {
+      errors.add('disruptionBudget', 'DisruptionBudget.operatorManaged()', `${e} runs without an operator, so there are no operator budgets`,
+        'use DisruptionBudget.minAvailable(2) (the default)');
+    }
+    if (i.primaryUpdateMethod === PrimaryUpdateMethod.RESTART) {
+      errors.add('primaryUpdateMethod', 'PrimaryUpdateMethod.RESTART', `${e} cannot restart the primary in place: when the leader's pod stops, Patroni hands the leader lock to the synchronous standby`,
+        'use PrimaryUpdateMethod.SWITCHOVER (the default)');
+    }
+
+    const maximumLag = this.props.maximumLagOnFailover ?? Size.mebibytes(1);
+    renderPatroniWorkload(cluster, {
+      version: this.version,
+      dcs: this.dcs,
+      timing,
+      synchronousMode,
+      failsafeMode: this.props.failsafeMode ?? true,
+      maximumLagOnFailoverBytes: maximumLag.toKibibytes() * 1024,
+      memberSlotsTtlSeconds,
+      postgresBinDir: this.props.postgresBinDir ?? `/usr/lib/postgresql/${i.version.major}/bin`,
+      instanceLabels: this.instanceLabels(i.name),
+      image: i.imageName,
+      credentialsSecretName: this.props.credentialsSecretName,
+      userId,
+      tlsSecretName: this.props.tlsSecretName,
+      endpoints: {
+        readWrite: cluster.readWriteServiceName,
+        readOnly: cluster.readOnlyServiceName,
+        any: cluster.anyInstanceServiceName,
+        appSecret: cluster.appSecretName,
+      },
+    });
+  }
+
+  /** A pgbouncer Deployment with its ConfigMap, Service and PDB (lib/engines/patroni/patroni-pooler.ts). */
+  public renderPooler(pool: PgBouncerPool): PoolerEndpoint {
+    return renderPatroniPooler(pool, {
+      engineName: this.name, image: this.props.pgbouncerImage, tlsSecretName: this.props.tlsSecretName, userId: this.props.userId ?? 999,
+    });
+  }
+
+  private kubernetesNetworkProfile(): EngineNetworkProfile {
+    return {
+      postgresPort: L.postgresPort,
+      // Members call each other's REST API in the leader race and before a switchover.
+      peerPorts: [L.restApiPort],
+      // Patroni serves Prometheus metrics on its REST API (GET /metrics).
+      instanceMetricsPort: L.restApiPort,
+      poolerMetricsPort: 9127,
+      operatorPorts: [],
+      // The Kubernetes DCS: leader lock in Endpoints, member state on the pods.
+      instancesNeedKubernetesApi: true,
+      clusterPodLabels: (clusterName) => this.instanceLabels(clusterName),
+      poolerPodLabels: (poolName) => patroniPoolerPodLabels(poolName),
+    };
+  }
+
+  private checkDcs(errors: ConfigErrors): void {
+    if (this.dcs.kind !== 'etcd3') return;
+    const eps = this.dcs.endpoints;
+    if (eps.length === 0) {
+      errors.add('engine.dcs', 'PatroniDcs.etcd([])', 'lists no etcd endpoint', 'give the client URLs of the etcd members, e.g. PatroniDcs.etcd([\'http://etcd-0.etcd:2379\'])');
+      return;
+    }
+    const schemes = new Set<string>();
+    for (const ep of eps) {
+      let url: URL | undefined;
+      try {
+        url = new URL(ep);
+      } catch {
+        url = undefined;
+      }
+      if (!url || !['http:', 'https:'].includes(url.protocol) || url.hostname === '' || (url.pathname !== '/' && url.pathname !== '')) {
+        errors.add('engine.dcs', ep, 'is not an etcd client URL (http or https, host and optional port, no path)', 'give e.g. "https://etcd-0.etcd:2379"');
+      } else {
+        schemes.add(url.protocol);
+      }
+    }
+    if (schemes.size > 1) {
+      errors.add('engine.dcs', eps, 'mixes http and https; Patroni uses one protocol for every etcd host', 'use the same scheme for all endpoints');
+    }
+  }
+}
