@@ -1,1 +1,2 @@
 export * from './manifest-checks';
+export * from './network-policy-model';

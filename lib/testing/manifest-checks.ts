@@ -1,5 +1,6 @@
 import { literalCredentials } from './credential-scan';
-import { podTemplates, restrictedViolations } from './pod-security';
+import { podTemplates, restrictedViolations, writableRootFilesystems } from './pod-security';
+import { rbacFindings } from './rbac-check';
 
 /**
  * Checks platform teams can run on any synthesized manifests (theirs included) in their
@@ -15,9 +16,22 @@ export class ManifestChecks {
     return podTemplates(manifests).flatMap((t) => restrictedViolations(t.spec).map((v) => `${t.source}: ${v}`));
   }
 
+  /** Containers of pod templates whose root filesystem is writable (hardening beyond PSS "restricted"). */
+  public static writableRootFilesystems(manifests: any[]): string[] {
+    return podTemplates(manifests).flatMap((t) => writableRootFilesystems(t.spec).map((v) => `${t.source}: ${v}`));
+  }
+
   /** Values that look like literal credentials (inline Secret data, password-like keys, keys, URIs with passwords). */
   public static literalCredentials(manifests: any[]): string[] {
     return literalCredentials(manifests);
+  }
+
+  /**
+   * RBAC that is not least-privilege: ClusterRoles and ClusterRoleBindings, wildcards,
+   * escalating verbs, and Secrets readable without `resourceNames` or with verbs other than `get`.
+   */
+  public static rbacLeastPrivilege(manifests: any[]): string[] {
+    return rbacFindings(manifests);
   }
 
   private constructor() {}

@@ -20,7 +20,7 @@ export interface PodTemplateRef {
   readonly spec: any;
 }
 
-/** Pod templates of workload manifests (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob). */
+/** Pod templates of workload manifests (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, CloudNativePG Pooler). */
 export function podTemplates(manifests: any[]): PodTemplateRef[] {
   const out: PodTemplateRef[] = [];
   for (const m of manifests) {
@@ -29,6 +29,8 @@ export function podTemplates(manifests: any[]): PodTemplateRef[] {
       case 'Pod': out.push({ source: `${id} spec`, spec: m.spec ?? {} }); break;
       case 'Deployment': case 'StatefulSet': case 'DaemonSet': case 'ReplicaSet': case 'Job':
         out.push({ source: `${id} spec.template.spec`, spec: m.spec?.template?.spec ?? {} }); break;
+      // CloudNativePG merges a Pooler's template into the pod of its Deployment.
+      case 'Pooler': out.push({ source: `${id} spec.template.spec`, spec: m.spec?.template?.spec ?? {} }); break;
       case 'CronJob': out.push({ source: `${id} spec.jobTemplate.spec.template.spec`, spec: m.spec?.jobTemplate?.spec?.template?.spec ?? {} }); break;
       default: break;
     }
@@ -86,4 +88,16 @@ export function restrictedViolations(spec: any): string[] {
     if (seccomp !== 'RuntimeDefault' && seccomp !== 'Localhost') v.push(`${where}: seccompProfile must be RuntimeDefault or Localhost (pod or container)`);
   }
   return v;
+}
+
+/**
+ * Containers (init containers included) without `readOnlyRootFilesystem: true`. Not part of
+ * PSS "restricted", but a hardening the library applies wherever the image allows it.
+ */
+export function writableRootFilesystems(spec: any): string[] {
+  const containers = [
+    ...(spec.initContainers ?? []).map((c: any) => [`initContainers[${c.name}]`, c]),
+    ...(spec.containers ?? []).map((c: any) => [`containers[${c.name}]`, c]),
+  ] as Array<[string, any]>;
+  return containers.filter(([, c]) => c.securityContext?.readOnlyRootFilesystem !== true).map(([where]) => `${where}: root filesystem is writable (set readOnlyRootFilesystem: true)`);
 }

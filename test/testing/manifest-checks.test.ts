@@ -42,6 +42,23 @@ describe('ManifestChecks.podSecurityRestricted', () => {
     expect(findings.every((f) => f.startsWith('Deployment/d spec.template.spec: '))).toBe(true);
   });
 
+  test('a CloudNativePG Pooler template is checked (the operator merges it into its pod)', () => {
+    const pooler = (spec: any) => ({ apiVersion: 'postgresql.cnpg.io/v1', kind: 'Pooler', metadata: { name: 'pool' }, spec: { template: { spec } } });
+    expect(ManifestChecks.podSecurityRestricted([pooler(restrictedPod)])).toEqual([]);
+    const spec = clone(restrictedPod);
+    delete spec.securityContext;
+    expect(ManifestChecks.podSecurityRestricted([pooler(spec)]).join('\n')).toMatch(/^Pooler\/pool spec\.template\.spec: containers\[app\]: runAsNonRoot must be true/m);
+  });
+
+  test('writableRootFilesystems names containers without a read-only root filesystem', () => {
+    expect(ManifestChecks.writableRootFilesystems([deployment(restrictedPod)])).toEqual([]);
+    const spec = clone(restrictedPod);
+    delete spec.containers[0].securityContext.readOnlyRootFilesystem;
+    expect(ManifestChecks.writableRootFilesystems([deployment(spec)])).toEqual([
+      'Deployment/d spec.template.spec: containers[app]: root filesystem is writable (set readOnlyRootFilesystem: true)',
+    ]);
+  });
+
   test('an init container is checked too', () => {
     const spec = clone(restrictedPod);
     spec.initContainers = [{ name: 'init', image: 'x' }];

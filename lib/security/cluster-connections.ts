@@ -1,0 +1,107 @@
+import { ApiObject, Lazy } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import type { HaPostgres } from '../cluster/ha-postgres';
+import { SynthWarnings } from '../core/synth-warnings';
+import type { EngineNetworkProfile } from './engine-network-profile';
+import { ConfigErrors } from '../core/config-error';
+import { checkPeers, NetworkPeer } from './network-peer';
+import type { ResolvedNetworkSecurity } from './network-security';
+import { dnsEgress, endpointPort, kubernetesApiEgress, namespacedPeer, objectStoreEgress, samePodsPeer, tcp, userPeer } from './policy-rules';
+
+/**
+ * Who may connect to a cluster's instances. Renders one NetworkPolicy (`<cluster>-instances`,
+ * child id `NetworkPolicy`) that selects the instance pods with default deny for ingress
+ * and egress, then allows: the cluster's own pods (replication, status), the operator, the
+ * cluster's pools, the peers given to `allowFrom()`, and metrics scrapes from the
+ * monitoring namespace; out: DNS, the other instances, the Kubernetes API and the archive.
+ * Produced lazily, so `allowFrom()` and pools added later land in it.
+ */
+export class ClusterConnections {
+  private readonly peers: NetworkPeer[] = [];
+  private readonly poolNames: string[] = [];
+  private readonly targets: HaPostgres[] = [];
+
+  public constructor(private readonly cluster: HaPostgres, public readonly settings: ResolvedNetworkSecurity) {
+    if (!settings.enabled) return;
+    cluster.node.addValidation({ validate: () => this.peerErrors() });
+    const profile = cluster.engine.networkProfile?.();
+    if (!profile) {
+      SynthWarnings.add(cluster, `the engine ${cluster.engine.name} does not describe its network needs yet: no NetworkPolicy is rendered, so every pod can reach the instances. Add your own policies.`);
+      return;
+    }
+    new ApiObject(cluster, 'NetworkPolicy', {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: `${cluster.clusterName}-instances`, labels: { 'app.kubernetes.io/name': 'postgresql', 'app.kubernetes.io/instance': cluster.clusterName } },
+      spec: Lazy.any({ produce: () => k8s.toJson_NetworkPolicySpec(this.policySpec(profile)) }),
+    });
+  }
+
+  /**
+   * Lets `peer` connect to the instances' PostgreSQL port. Applications should go
+   * through a PgBouncerPool instead (allow them on the pool's `connections`); use this
+   * for clients that need a direct session (migrations, logical replication, admin jobs).
+   */
+  public allowFrom(peer: NetworkPeer): void {
+    this.peers.push(peer);
+    // A cluster allowed in must also be allowed out (its instances are under default deny too).
+    if (peer.sourceCluster && peer.sourceCluster !== this.cluster) peer.sourceCluster.connections.allowTo(this.cluster);
+  }
+
+  /** Lets the instances connect to the PostgreSQL port of `cluster`'s instances (used by `allowFrom(NetworkPeer.fromCluster(...))`). */
+  public allowTo(cluster: HaPostgres): void {
+    if (!this.targets.includes(cluster)) this.targets.push(cluster);
+  }
+
+  /** Peers given to `allowFrom()`, in order. */
+  public get allowedPeers(): NetworkPeer[] {
+    return [...this.peers];
+  }
+
+  /** Used by PgBouncerPool: lets the pool's pods reach the instances. */
+  public registerPool(poolName: string): void {
+    if (!this.poolNames.includes(poolName)) this.poolNames.push(poolName);
+  }
+
+  private peerErrors(): string[] {
+    const errors = new ConfigErrors();
+    checkPeers(errors, 'connections.allowFrom()', this.peers);
+    return errors.messages;
+  }
+
+  private policySpec(profile: EngineNetworkProfile): k8s.NetworkPolicySpec {
+    const c = this.cluster;
+    const s = this.settings;
+    const instances = c.engine.instanceLabels(c.clusterName);
+    const clusterPods = profile.clusterPodLabels(c.clusterName);
+    const pg = profile.postgresPort;
+    const ingress: k8s.NetworkPolicyIngressRule[] = [
+      // Replication, and the cluster's own jobs (a new replica's base backup) and status calls.
+      { from: [samePodsPeer(clusterPods)], ports: tcp(pg, ...profile.peerPorts) },
+    ];
+    if (profile.operatorPodLabels) {
+      ingress.push({ from: [namespacedPeer(s.operatorNamespace, profile.operatorPodLabels)], ports: tcp(...profile.operatorPorts) });
+    }
+    if (this.poolNames.length > 0) {
+      ingress.push({ from: this.poolNames.map((p) => samePodsPeer(profile.poolerPodLabels(p))), ports: tcp(pg) });
+    }
+    if (this.peers.length > 0) ingress.push({ from: this.peers.map((p) => userPeer(p.resolve())), ports: tcp(pg) });
+    ingress.push({ from: [namespacedPeer(s.monitoringNamespace)], ports: tcp(profile.instanceMetricsPort) });
+
+    const egress: k8s.NetworkPolicyEgressRule[] = [
+      dnsEgress(),
+      { to: [samePodsPeer(instances)], ports: tcp(pg, ...profile.peerPorts) },
+    ];
+    for (const t of this.targets) {
+      const target = NetworkPeer.fromCluster(t).resolve();
+      egress.push({ to: [userPeer(target)], ports: tcp(t.port) });
+    }
+    if (profile.instancesNeedKubernetesApi) egress.push(kubernetesApiEgress(s.kubernetesApiCidr));
+    const stores: number[] = [];
+    if (c.walArchive) stores.push(endpointPort(c.walArchive.destination.endpoint));
+    if (c.bootstrap.source) stores.push(endpointPort(c.bootstrap.source.destination.endpoint));
+    if (stores.length > 0) egress.push(objectStoreEgress(stores));
+
+    return { podSelector: { matchLabels: instances }, policyTypes: ['Ingress', 'Egress'], ingress, egress };
+  }
+}

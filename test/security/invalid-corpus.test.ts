@@ -1,0 +1,148 @@
+/**
+ * A corpus of invalid configurations across the constructs: each must fail synthesis
+ * with an error that names the property, shows the value and suggests a fix, and the
+ * output directory must stay empty.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Chart, Duration, Size } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import {
+  AppCredentials, ArchiveCredentials, ArchiveDestination, BackupSchedule, ClusterMode, ClusterMonitoring, DataDurability, DisruptionBudget,
+  ClusterEngine, HaPostgres, HbaMethod, HbaRule, NetworkPeer, PatroniEngineProps, PatroniVersion, PgBouncerPool, PoolMode, PostgresVersion, RestoreDrill, RetentionWindow, ScheduledBackup, TlsVersion, VolumeAccessMode, WalArchive,
+} from '../../lib';
+
+type Build = (scope: Construct) => void;
+const db = (s: Construct, props = {}) => new HaPostgres(s, 'db', props);
+const pool = (s: Construct, props = {}) => new PgBouncerPool(s, 'pool', { cluster: db(s), ...props });
+const archive = (s: Construct, props = {}) => new WalArchive(s, 'archive', {
+  cluster: db(s),
+  destination: ArchiveDestination.s3({ bucket: 'acme-pg-archive', region: 'eu-west-1' }),
+  credentials: ArchiveCredentials.fromIamRole('arn:aws:iam::123456789012:role/archive'),
+  ...props,
+});
+
+const patroni = (engine: Partial<PatroniEngineProps> = {}) => ClusterEngine.patroni({
+  version: PatroniVersion.V3_0, image: 'registry.example.com/patroni:3.0.2-pg15', credentialsSecretName: 'orders-patroni', tlsSecretName: 'orders-tls', ...engine,
+});
+const patroniDb = (s: Construct, engine: Partial<PatroniEngineProps> = {}, props = {}) =>
+  db(s, { engine: patroni(engine), version: PostgresVersion.of(15, 8), credentials: AppCredentials.fromSecret('orders-app'), ...props });
+
+/** [what, build, property, value as the message shows it] */
+const CASES: Array<[string, Build, string, string]> = [
+  // HaPostgres: names, versions, images
+  ['cluster name not a DNS label', (s) => db(s, { name: 'Orders_DB' }), 'name', '"Orders_DB"'],
+  ['cluster name too long', (s) => db(s, { name: 'a'.repeat(51) }), 'name', `"${'a'.repeat(51)}"`],
+  ['unsupported major', (s) => db(s, { version: PostgresVersion.of(12, 1) }), 'version', '"12.1"'],
+  ['image tag of another major', (s) => db(s, { imageName: 'ghcr.io/cloudnative-pg/postgresql:16.4' }), 'imageName', '"ghcr.io/cloudnative-pg/postgresql:16.4"'],
+  // topology and replication
+  ['HA with two instances', (s) => db(s, { mode: ClusterMode.highAvailability(2) }), 'mode', '"highAvailability(2)"'],
+  ['no synchronous standby', (s) => db(s, { synchronousStandbys: 0 }), 'synchronousStandbys', '0'],
+  ['as many sync standbys as instances', (s) => db(s, { synchronousStandbys: 3 }), 'synchronousStandbys', '3'],
+  ['sync standbys on a standalone', (s) => db(s, { mode: ClusterMode.standalone(), synchronousStandbys: 1 }), 'synchronousStandbys', '1'],
+  ['data durability on a standalone', (s) => db(s, { mode: ClusterMode.standalone(), dataDurability: DataDurability.PREFERRED }), 'dataDurability', '"preferred"'],
+  ['duplicate zones', (s) => db(s, { placement: { zones: ['a', 'a', 'b'] } }), 'placement.zones', '["a","a","b"]'],
+  ['one zone for HA', (s) => db(s, { placement: { zones: ['eu-west-1a'] } }), 'placement.zones', '["eu-west-1a"]'],
+  ['zone key equals node key', (s) => db(s, { placement: { zoneTopologyKey: 'kubernetes.io/hostname' } }), 'placement.zoneTopologyKey', '"kubernetes.io/hostname"'],
+  // storage
+  ['ReadWriteMany data volume', (s) => db(s, { storage: { size: Size.gibibytes(50), accessMode: VolumeAccessMode.READ_WRITE_MANY } }), 'storage.accessMode', '"ReadWriteMany"'],
+  ['tiny data volume', (s) => db(s, { storage: { size: Size.mebibytes(100) } }), 'storage.size', '100Mi'],
+  ['WAL storage without a WAL volume', (s) => db(s, { separateWalVolume: false, walStorage: { size: Size.gibibytes(10) } }), 'walStorage', '"set"'],
+  ['slot retention above the WAL volume', (s) => db(s, { maxSlotWalKeepSize: Size.gibibytes(40) }), 'maxSlotWalKeepSize', '40Gi'],
+  ['standby delay above an hour', (s) => db(s, { maxStandbyStreamingDelay: Duration.minutes(90) }), 'maxStandbyStreamingDelay', '1 hour 30 minutes'],
+  // budget and resources
+  ['budget keeping no instance', (s) => db(s, { disruptionBudget: DisruptionBudget.minAvailable(0) }), 'disruptionBudget', '"minAvailable(0)"'],
+  ['budget on a standalone', (s) => db(s, { mode: ClusterMode.standalone(), disruptionBudget: DisruptionBudget.minAvailable(1) }), 'disruptionBudget', '"library"'],
+  ['CPU limit below request', (s) => db(s, { resources: { cpuRequest: Cpu.units(2), cpuLimit: Cpu.units(1) } }), 'resources.cpuLimit', '"1"'],
+  ['too little memory', (s) => db(s, { resources: { memoryRequest: Size.mebibytes(256) } }), 'resources.memoryRequest', '256Mi'],
+  ['reserved database owner', (s) => db(s, { credentials: AppCredentials.generated({ owner: 'postgres' }) }), 'credentials.owner', '"postgres"'],
+  // parameters
+  ['unknown parameter', (s) => db(s, { parameters: { work_memory: '16MB' } }), 'parameters.work_memory', '"16MB"'],
+  ['engine-managed parameter', (s) => db(s, { parameters: { listen_addresses: '*' } }), 'parameters.listen_addresses', '"*"'],
+  ['parameter owned by a property', (s) => db(s, { parameters: { max_slot_wal_keep_size: '1GB' } }), 'parameters.max_slot_wal_keep_size', '"1GB"'],
+  ['asynchronous commit breaking RPO 0', (s) => db(s, { parameters: { synchronous_commit: 'off' } }), 'parameters.synchronous_commit', '"off"'],
+  // security: TLS, pg_hba, network
+  ['TLS minimum owned by tls.minimumVersion', (s) => db(s, { parameters: { ssl_min_protocol_version: 'TLSv1.2' } }), 'parameters.ssl_min_protocol_version', '"TLSv1.2"'],
+  ['TLS 1.1 minimum', (s) => db(s, { tls: { minimumVersion: 'TLSv1.1' as TlsVersion } }), 'tls.minimumVersion', '"TLSv1.1"'],
+  ['plain text without a reason', (s) => db(s, { tls: { allowPlainTextReason: '' } }), 'tls.allowPlainTextReason', '""'],
+  ['pg_hba address not a CIDR', (s) => db(s).addHbaRule(HbaRule.hostssl({ address: '10.0.0.1' })), 'addHbaRule()[0].address', '"10.0.0.1"'],
+  ['pg_hba trust', (s) => db(s).addHbaRule(HbaRule.hostssl({ address: '10.0.0.0/8', method: 'trust' as HbaMethod })), 'addHbaRule()[0].method', '"trust"'],
+  ['operator namespace not a name', (s) => db(s, { network: { operatorNamespace: 'CNPG' } }), 'network.operatorNamespace', '"CNPG"'],
+  ['monitoring namespace not a name', (s) => db(s, { network: { monitoringNamespace: 'mon_itoring' } }), 'network.monitoringNamespace', '"mon_itoring"'],
+  ['API CIDR malformed', (s) => db(s, { network: { kubernetesApiCidr: '10.0.0.0/40' } }), 'network.kubernetesApiCidr', '"10.0.0.0/40"'],
+  ['peer in a namespace that cannot exist', (s) => db(s).connections.allowFrom(NetworkPeer.allPodsInNamespace('Batch Jobs')), 'connections.allowFrom()[0]', '"every pod in namespace Batch Jobs"'],
+  ['peer selecting every pod by accident', (s) => db(s).connections.allowFrom(NetworkPeer.podsWithLabels({})), 'connections.allowFrom()[0]', '"pods {}"'],
+  // PgBouncerPool
+  ['pool named like its cluster', (s) => pool(s, { name: 'db' }), 'name', '"db"'],
+  ['pool name starting with a digit', (s) => pool(s, { name: '1pool' }), 'name', '"1pool"'],
+  ['statement pooling', (s) => pool(s, { poolMode: PoolMode.STATEMENT }), 'poolMode', '"statement"'],
+  ['single pooler pod', (s) => pool(s, { instances: 1 }), 'instances', '1'],
+  ['min pool above default pool', (s) => pool(s, { minPoolSize: 50 }), 'minPoolSize', '50'],
+  ['unknown PgBouncer parameter', (s) => pool(s, { parameters: { max_client_connections: '10' } }), 'parameters.max_client_connections', '"10"'],
+  ['auth_type trust', (s) => pool(s, { parameters: { auth_type: 'trust' } }), 'parameters.auth_type', '"trust"'],
+  ['client TLS disabled', (s) => pool(s, { parameters: { client_tls_sslmode: 'disable' } }), 'parameters.client_tls_sslmode', '"disable"'],
+  ['server TLS only preferred', (s) => pool(s, { parameters: { server_tls_sslmode: 'prefer' } }), 'parameters.server_tls_sslmode', '"prefer"'],
+  ['pool memory too small', (s) => pool(s, { resources: { memoryRequest: Size.mebibytes(32) } }), 'resources.memoryRequest', '32Mi'],
+  ['pool peer without labels', (s) => pool(s).connections.allowFrom(NetworkPeer.podsWithLabels({}, 'web')), 'connections.allowFrom()[0]', '"pods {} in namespace web"'],
+  // WalArchive, ScheduledBackup, RestoreDrill, ClusterMonitoring
+  ['archive role ARN malformed', (s) => archive(s, { credentials: ArchiveCredentials.fromIamRole('role/archive') }), 'credentials.roleArn', '"role/archive"'],
+  ['archive region malformed', (s) => archive(s, { destination: ArchiveDestination.s3({ bucket: 'acme-pg-archive', region: 'Europe' }) }), 'destination.region', '"Europe"'],
+  ['archive endpoint not a URL', (s) => archive(s, { destination: ArchiveDestination.s3({ bucket: 'acme-pg-archive', endpoint: 'minio:9000' }) }), 'destination.endpoint', '"minio:9000"'],
+  ['archive timeout too short', (s) => archive(s, { archiveTimeout: Duration.seconds(5) }), 'archiveTimeout', '5 seconds'],
+  ['retention of zero days', (s) => archive(s, { retention: RetentionWindow.days(0) }), 'retention', '0 days'],
+  ['two archives for one cluster', (s) => { const a = archive(s); new WalArchive(s, 'second', { cluster: a.cluster, destination: a.destination, credentials: a.credentials }); }, 'WalArchive', '"test/second"'],
+  ['backup schedule malformed', (s) => new ScheduledBackup(s, 'backup', { archive: archive(s), schedule: BackupSchedule.cron('every night') }), 'schedule', '"every night"'],
+  ['drill in the cluster\'s namespace', (s) => new RestoreDrill(s, 'drill', { cluster: archive(s).cluster, scratchNamespace: 'db' }), 'scratchNamespace', '"db"'],
+  ['drill image not pinned', (s) => new RestoreDrill(s, 'drill', { cluster: archive(s).cluster, scratchNamespace: 'drills', image: 'postgres' }), 'image', '"postgres"'],
+  ['monitoring runbook URL malformed', (s) => new ClusterMonitoring(s, 'mon', { cluster: db(s), runbookBaseUrl: 'wiki/runbooks' }), 'runbookBaseUrl', '"wiki/runbooks"'],
+  ['monitoring lag thresholds inverted', (s) => new ClusterMonitoring(s, 'mon', { cluster: db(s), thresholds: { replicationLagWarning: Duration.minutes(5), replicationLagCritical: Duration.minutes(1) } }), 'thresholds.replicationLagCritical', '1 minute'],
+  // Patroni engine
+  ['Patroni without a certificate while TLS is required', (s) => patroniDb(s, { tlsSecretName: undefined }), 'tls', '"TLS required (the default)"'],
+  ['Patroni 3.0 with PostgreSQL 18', (s) => patroniDb(s, {}, { version: PostgresVersion.V18 }), 'version', '"18.4"'],
+  ['Patroni with a generated password', (s) => patroniDb(s, {}, { credentials: AppCredentials.generated() }), 'credentials', '"AppCredentials.generated()"'],
+  ['Patroni running as root', (s) => patroniDb(s, { userId: 0 }), 'engine.userId', '0'],
+  ['Patroni pool without a PgBouncer image', (s) => new PgBouncerPool(s, 'pool', { cluster: patroniDb(s) }), 'PgBouncerPool', '"engine Patroni 3.0"'],
+];
+
+describe('invalid configurations', () => {
+  test('the corpus has at least 40 cases', () => {
+    expect(CASES.length).toBeGreaterThanOrEqual(40);
+  });
+
+  test('control: a valid configuration does write into the output directory', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'corpus-'));
+    try {
+      const app = new App({ outdir });
+      db(new Chart(app, 'test', { namespace: 'db' }));
+      app.synth();
+      expect(fs.readdirSync(outdir)).toEqual(['test.k8s.yaml']);
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+
+  test.each(CASES)('%s', (_what, build, property, value) => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'corpus-'));
+    try {
+      const app = new App({ outdir });
+      build(new Chart(app, 'test', { namespace: 'db', disableResourceNameHashes: true }));
+      let message = '';
+      try {
+        app.synth();
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      expect(message).not.toBe('');
+      // The error for this case: property and value, then the problem and a fix.
+      const line = message.split('\n').find((l) => l.includes(`${property} = ${value}: `));
+      expect(line).toBeDefined();
+      expect(line).toMatch(/: .+\. Fix: .+/);
+      // Nothing written: no half-written manifest.
+      expect(fs.readdirSync(outdir)).toEqual([]);
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+});
