@@ -1,2 +1,8 @@
-// Filled in by the monitoring work; exported from lib/index.ts.
-export {};
+// Monitoring, alerts, the production-readiness checklist and the topology diagram (issue 5).
+export * from './cluster-monitoring';
+export type { MonitoringThresholds } from './thresholds';
+export { AlertSeverity } from './alerts/alert-rules';
+export type { AlertRule } from './alerts/alert-rules';
+export * from './topology/topology-diagram';
+export * from './readiness/readiness-checklist';
+export type { ReadinessItem, ReadinessReport } from './readiness/checklist';

@@ -1,0 +1,37 @@
+import { CHECKLIST, evaluateCluster, evaluateReadiness, ReadinessReport } from './checklist';
+import { READINESS_WARNING_PREFIX } from './readiness-warnings';
+
+/** One item of the production checklist, as listed by `ReadinessChecklist.items()`. */
+export interface ReadinessItemInfo {
+  readonly id: string;
+  readonly title: string;
+  /** A failing required item makes `ha-postgres check` exit 1; advisory items only report. */
+  readonly required: boolean;
+}
+
+/**
+ * The production-readiness checklist, evaluated on manifests (synthesized by this
+ * library or hand-written CloudNativePG YAML). The same checks give the synth-time
+ * warnings and the `ha-postgres check` command.
+ */
+export class ReadinessChecklist {
+  /** Prefix of the synth-time readiness warnings. */
+  public static readonly WARNING_PREFIX = READINESS_WARNING_PREFIX;
+
+  /** The items, in report order. */
+  public static items(): ReadinessItemInfo[] {
+    return CHECKLIST.map(({ id, title, required }) => ({ id, title, required }));
+  }
+
+  /** The checklist of every CloudNativePG Cluster among `manifests`. */
+  public static evaluate(manifests: any[]): ReadinessReport[] {
+    return evaluateReadiness(manifests);
+  }
+
+  /** The checklist of one Cluster (throws when it is not among `manifests`). */
+  public static evaluateCluster(manifests: any[], namespace: string, clusterName: string): ReadinessReport {
+    return evaluateCluster(manifests, namespace, clusterName);
+  }
+
+  private constructor() {}
+}

@@ -1,0 +1,80 @@
+import { writeFileSync } from 'fs';
+import { join } from 'path';
+import { ApiObject, App, Chart } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import type { HaPostgres } from '../../cluster/ha-postgres';
+import { renderTopology } from './topology-mermaid';
+
+/** Properties of TopologyDiagram. */
+export interface TopologyDiagramProps {
+  /** The cluster to draw. */
+  readonly cluster: HaPostgres;
+}
+
+const WRAPPED = Symbol.for('cdk8s-ha-postgres.topology-synth');
+
+/**
+ * Writes `<outdir>/<cluster>.topology.md`, a Mermaid diagram of the cluster, when the
+ * app is synthesized.
+ *
+ * cdk8s has no post-synth hook, so the first TopologyDiagram of an app wraps that
+ * app's `synth()`: the diagrams are written after the original synth returns, i.e. only
+ * when validation passed and every manifest was written. A failing synth writes none.
+ * `Testing.synth(chart)` writes no file.
+ */
+export class TopologyDiagram extends Construct {
+  /** All manifests of the app, rendered without re-running validation. */
+  public static appManifests(scope: IConstruct): any[] {
+    return scope.node.root.node.findAll()
+      .filter((c): c is ApiObject => c instanceof ApiObject)
+      .map((o) => o.toJson());
+  }
+
+  /** The Markdown diagram of cluster `clusterName` in `namespace`, drawn from any manifests (ours or hand-written). */
+  public static renderMarkdown(manifests: any[], namespace: string, clusterName: string): string {
+    return renderTopology(manifests, namespace, clusterName);
+  }
+
+  /**
+   * File name of the diagram, relative to the app's outdir. A second cluster of the same
+   * name in another namespace gets `<namespace>.<cluster>.topology.md`.
+   */
+  public readonly fileName: string;
+  private readonly cluster: HaPostgres;
+
+  public constructor(scope: Construct, id: string, props: TopologyDiagramProps) {
+    super(scope, id);
+    this.cluster = props.cluster;
+    this.fileName = `${props.cluster.clusterName}.topology.md`;
+    const app = this.node.root;
+    if (app instanceof App && !(app as any)[WRAPPED]) {
+      const synth = app.synth.bind(app);
+      Object.defineProperty(app, WRAPPED, { value: true });
+      app.synth = () => {
+        synth();
+        const diagrams = app.node.findAll().filter((c): c is TopologyDiagram => c instanceof TopologyDiagram);
+        if (diagrams.length === 0) return;
+        const manifests = TopologyDiagram.appManifests(app);
+        const written = new Map<string, string>(); // file → namespace/cluster already drawn there
+        for (const d of diagrams) {
+          const key = `${d.namespace}/${d.cluster.clusterName}`;
+          // Same-named clusters in two namespaces: the namespace prefixes the file name.
+          const clash = [...written.entries()].some(([f, k]) => f === d.fileName && k !== key);
+          const file = clash ? `${d.namespace}.${d.fileName}` : d.fileName;
+          if (written.get(file) === key) continue;
+          written.set(file, key);
+          writeFileSync(join(app.outdir, file), d.render(manifests));
+        }
+      };
+    }
+  }
+
+  /** The Markdown (with a Mermaid flowchart) for the given app manifests. */
+  public render(manifests: any[] = TopologyDiagram.appManifests(this)): string {
+    return renderTopology(manifests, this.namespace, this.cluster.clusterName);
+  }
+
+  private get namespace(): string {
+    return Chart.of(this.cluster).namespace ?? 'default';
+  }
+}

@@ -1,0 +1,101 @@
+import { mkdtempSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { Chart, Testing } from 'cdk8s';
+import { stringify } from 'yaml';
+import { main } from '../../../lib/cli/main';
+import { HaPostgres } from '../../../lib/cluster/ha-postgres';
+import { ClusterMonitoring } from '../../../lib/monitoring';
+
+const fixtures = join(__dirname, 'fixtures');
+
+/** Runs the CLI in-process; returns exit code, stdout and stderr. */
+async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const o = jest.spyOn(process.stdout, 'write').mockImplementation((s: any) => { out += String(s); return true; });
+  const e = jest.spyOn(process.stderr, 'write').mockImplementation((s: any) => { err += String(s); return true; });
+  try {
+    const code = await main(args);
+    return { code, out, err };
+  } finally {
+    o.mockRestore();
+    e.mockRestore();
+  }
+}
+
+const line = (out: string, title: string) => out.split('\n').find((l) => l.includes(`] ${title}`)) ?? `<no line for ${title}>`;
+
+describe('check on hand-written CloudNativePG YAML', () => {
+  test('a production-ready cluster (in-tree archiving, own PDB, 6-field schedule, List JSON) passes every item: exit 0', async () => {
+    const { code, out, err } = await cli('check', join(fixtures, 'production'));
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    const lines = out.trim().split('\n');
+    expect(lines).toHaveLength(11);
+    for (const l of lines) expect(l).toMatch(/^PASS \[shop\/pg-main\] /);
+    expect(line(out, '3 instances across 3 zones')).toMatch(/3 instances, spread over topology\.kubernetes\.io\/zone by a DoNotSchedule topology spread/);
+    expect(line(out, 'continuous WAL archiving')).toMatch(/in-tree to s3:\/\/acme-pg-backups\/shop .*deprecated and removed in CloudNativePG 1\.31/);
+    expect(line(out, 'a daily base backup')).toMatch(/pg-main-nightly "0 30 2 \* \* \*"/);
+    expect(line(out, 'PDB minAvailable 2 with no overlap')).toMatch(/PDB pg-main-instances keeps 2 of 3 instances available/);
+    expect(line(out, 'PgBouncer in transaction mode')).toMatch(/pg-main-pooler in transaction mode/);
+    expect(line(out, 'replication lag alerts')).toMatch(/PostgresReplicationLag in PrometheusRule postgres/);
+    expect(line(out, 'a restore test')).toMatch(/pg-main-restore-test/);
+  });
+
+  test('a broken cluster fails the required items with reasons: exit 1', async () => {
+    const { code, out, err } = await cli('check', join(fixtures, 'broken', 'cluster.yml'));
+    expect(code).toBe(1);
+    expect(line(out, '3 instances across 3 zones')).toMatch(/^FAIL \[crm\/legacy\] .*spec\.instances is 1/);
+    expect(line(out, 'a synchronous standby with RPO 0')).toMatch(/^FAIL .*no synchronous replication/);
+    expect(line(out, 'replication slots bounded')).toMatch(/^FAIL .*max_slot_wal_keep_size is unset/);
+    expect(line(out, 'continuous WAL archiving')).toMatch(/^FAIL .*no WAL archive/);
+    expect(line(out, 'a daily base backup')).toMatch(/^FAIL .*"0 3 \* \* \*" has 5 fields; CloudNativePG reads 6/);
+    expect(line(out, 'PDB minAvailable 2 with no overlap')).toMatch(/^FAIL .*legacy-1 \(legacy-primary \[operator\], legacy-all\)/);
+    expect(line(out, 'switchover on updates')).toMatch(/^FAIL .*primaryUpdateMethod is restart \(the operator default\)/);
+    expect(line(out, 'PgBouncer in transaction mode')).toMatch(/^FAIL .*\(advisory\): no Pooler/);
+    expect(err).toMatch(/^error: 7 required readiness item\(s\) failed: crm\/legacy: 3 instances across 3 zones; /);
+  });
+
+  test('required items pass but advisory ones fail (operator PDBs, plugin archiving, @daily): exit 0', async () => {
+    const { code, out } = await cli('check', join(fixtures, 'minimal'));
+    expect(code).toBe(0);
+    expect(line(out, 'PDB minAvailable 2 with no overlap')).toMatch(/^PASS .*operator PDBs \(primary minAvailable 1 \+ replicas minAvailable 1\) keep 2 of 3/);
+    expect(line(out, 'continuous WAL archiving')).toMatch(/^PASS .*Barman Cloud plugin to s3:\/\/stock-backups\/inventory \(ObjectStore inventory-store\)/);
+    expect(line(out, 'a synchronous standby with RPO 0')).toMatch(/^PASS .*ANY 1, dataDurability required/);
+    expect(line(out, '3 instances across 3 zones')).toMatch(/^PASS .*required anti-affinity/);
+    expect(line(out, 'a restore test')).toMatch(/^FAIL .*\(advisory\)/);
+    expect(line(out, 'replication lag alerts')).toMatch(/^FAIL .*\(advisory\): no PrometheusRule alert on cnpg_pg_replication_lag/);
+  });
+
+  test('several directories at once; --json gives the same verdicts', async () => {
+    const { code, out } = await cli('check', '--json', join(fixtures, 'production'), join(fixtures, 'minimal'));
+    expect(code).toBe(0);
+    const reports = JSON.parse(out);
+    expect(reports.map((r: any) => `${r.namespace}/${r.cluster}`).sort()).toEqual(['shop/pg-main', 'stock/inventory']);
+    expect(reports.find((r: any) => r.cluster === 'pg-main').items.every((i: any) => i.passed)).toBe(true);
+  });
+
+  test('no cluster, a missing path or invalid YAML: a one-line error and a non-zero exit', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'check-'));
+    writeFileSync(join(dir, 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n');
+    expect(await cli('check', dir)).toMatchObject({ code: 1, err: expect.stringMatching(/no CloudNativePG Cluster .* in 1 file\(s\)/) });
+    expect(await cli('check', join(dir, 'nope'))).toMatchObject({ code: 2, err: expect.stringMatching(/nope: no such file or directory/) });
+    writeFileSync(join(dir, 'bad.yaml'), 'kind: [unclosed\n');
+    expect(await cli('check', join(dir, 'bad.yaml'))).toMatchObject({ code: 2, err: expect.stringMatching(/bad\.yaml: not valid YAML/) });
+  });
+});
+
+describe('check on manifests synthesized by this library', () => {
+  test('a bare HA cluster with monitoring: the missing archive, backup, pooler and drill fail; exit 1', async () => {
+    const chart = new Chart(Testing.app(), 'lib', { namespace: 'db', disableResourceNameHashes: true });
+    new ClusterMonitoring(chart, 'm', { cluster: new HaPostgres(chart, 'orders'), topologyDiagram: false });
+    const dir = mkdtempSync(join(tmpdir(), 'check-lib-'));
+    writeFileSync(join(dir, 'lib.k8s.yaml'), Testing.synth(chart).map((m) => stringify(m)).join('---\n'));
+    const { code, out } = await cli('check', dir);
+    expect(code).toBe(1);
+    const failed = out.split('\n').filter((l) => l.startsWith('FAIL')).map((l) => l.replace(/^FAIL \[db\/orders\] ([^:]+):.*$/, '$1'));
+    expect(failed).toEqual(['PgBouncer in transaction mode (advisory)', 'continuous WAL archiving', 'a daily base backup', 'a restore test (advisory)']);
+    expect(line(out, 'replication lag alerts')).toMatch(/^PASS .*HaPostgresReplicationLagWarning in PrometheusRule orders-alerts/);
+  });
+});
