@@ -19,3 +19,4 @@ export * from './pooler';
 export * from './monitoring';
 export * from './engines/patroni';
 export * from './testing';
+export * from './security';

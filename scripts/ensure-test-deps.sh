@@ -38,8 +38,9 @@ declare -A CHECK=(
   [etcd-client]="has_cmd etcdctl"
   [barman-cli-cloud]="has_cmd barman-cloud-backup"
   [prometheus]="has_cmd promtool"
+  [openssl]="has_cmd openssl"
 )
-PACKAGES=(postgresql postgresql-client pgbouncer patroni etcd-server etcd-client barman-cli-cloud prometheus)
+PACKAGES=(postgresql postgresql-client pgbouncer patroni etcd-server etcd-client barman-cli-cloud prometheus openssl)
 
 missing_packages() {
   local p out=()

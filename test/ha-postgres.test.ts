@@ -208,14 +208,14 @@ describe('escape hatch', () => {
     const ms = synth((c) => {
       const db = new HaPostgres(c, 'db1');
       db.addOverride('spec.nodeMaintenanceWindow', { inProgress: false, reusePVC: true });
-      db.addOverride('spec.postgresql.pg_hba', ['hostssl app app 10.0.0.0/8 scram-sha-256']);
+      db.addOverride('spec.postgresql.pg_ident', ['certmap app-cn app']);
       db.addOverride('spec.monitoring.tls.enabled', true);
       db.addOverride('spec.switchoverDelay', 120);
     });
     expectValidManifests(ms);
     const spec = only(ms, 'Cluster').spec;
     expect(spec.nodeMaintenanceWindow).toEqual({ inProgress: false, reusePVC: true });
-    expect(spec.postgresql.pg_hba).toEqual(['hostssl app app 10.0.0.0/8 scram-sha-256']);
+    expect(spec.postgresql.pg_ident).toEqual(['certmap app-cn app']);
     expect(spec.postgresql.parameters.max_connections).toBe('200');
     expect(spec.monitoring).toEqual({ tls: { enabled: true } });
     expect(spec.switchoverDelay).toBe(120);

@@ -1,4 +1,5 @@
 import { Duration, Size } from 'cdk8s';
+import type { ClusterBootstrap } from '../backup/recovery';
 import type { IClusterEngine } from '../engines/cluster-engine';
 import { ClusterMode } from './cluster-mode';
 import { AppCredentials } from './credentials';
@@ -8,6 +9,8 @@ import { PostgresVersion } from './postgres-version';
 import { DataDurability, PrimaryUpdateMethod } from './replication';
 import { InstanceResources } from './resources';
 import { VolumeProps } from './storage';
+import type { NetworkSecurityProps } from '../security/network-security';
+import type { ClusterTlsProps } from '../security/tls';
 
 /**
  * What an HA PostgreSQL cluster must guarantee. Engine-neutral: the engine
@@ -155,4 +158,29 @@ export interface HaPostgresProps {
    * @default - the library's production defaults only
    */
   readonly parameters?: { [name: string]: string | number | boolean };
+
+  /**
+   * How the cluster gets its data: a new database, or recovery from an archive
+   * (`ClusterBootstrap.fromArchive(source)` for the latest state,
+   * `ClusterBootstrap.pointInTime(source, RecoveryTarget.time(...))`).
+   *
+   * @default ClusterBootstrap.newDatabase()
+   */
+  readonly bootstrap?: ClusterBootstrap;
+
+  /**
+   * NetworkPolicies of the cluster and its pools: default deny, then only the flows of
+   * the security model (see README "Security model"). `connections.allowFrom()` adds clients.
+   *
+   * @default - enabled; operator namespace `cnpg-system`, monitoring namespace `monitoring`, Kubernetes API anywhere (`0.0.0.0/0`) on 443/6443
+   */
+  readonly network?: NetworkSecurityProps;
+
+  /**
+   * TLS for client and replication connections: plain-text TCP refused
+   * (`hostnossl all all all reject` first in pg_hba) and TLS 1.3 minimum.
+   *
+   * @default - TLS required, TlsVersion.TLS_1_3 minimum
+   */
+  readonly tls?: ClusterTlsProps;
 }

@@ -1,7 +1,10 @@
 import { Size } from 'cdk8s';
 import { Construct } from 'constructs';
+import { ClusterBootstrap } from '../backup/recovery';
+import type { WalArchive } from '../backup/wal-archive';
 import { ConfigErrors } from '../core/config-error';
 import { ManifestOverrides } from '../core/overrides';
+import { addReadinessWarnings } from '../monitoring/readiness/readiness-warnings';
 import { SynthWarnings } from '../core/synth-warnings';
 import type { ClusterEndpoints, IClusterEngine } from '../engines/cluster-engine';
 import { ClusterEngine } from '../engines/cluster-engine-factory';
@@ -9,6 +12,12 @@ import { checkParameters, renderParameterValue } from '../parameters/postgres-pa
 import { ClusterIntent, mebibytes, resolveIntent } from './cluster-intent';
 import { HaPostgresProps } from './ha-postgres-props';
 import { DataDurability } from './replication';
+import type { IServiceAccount } from 'cdk8s-plus-28';
+import { ClusterConnections } from '../security/cluster-connections';
+import { HbaRule } from '../security/hba-rule';
+import { resolveNetworkSecurity } from '../security/network-security';
+import { SecretReader } from '../security/secret-access';
+import { REJECT_PLAIN_TEXT_RULE, ResolvedClusterTls, resolveClusterTls } from '../security/tls';
 
 /** A PostgreSQL cluster that applications and other constructs can connect to. */
 export interface IHaPostgres {
@@ -86,6 +95,15 @@ export class HaPostgres extends Construct implements IHaPostgres {
   public readonly databaseName: string;
   /** Role that owns the application database. */
   public readonly ownerName: string;
+  /** How the cluster gets its data: a new database, or recovery from an archive. */
+  public readonly bootstrap: ClusterBootstrap;
+  private attachedArchive?: WalArchive;
+  /** Who may connect to the instances (NetworkPolicy); `connections.allowFrom(peer)` adds clients. */
+  public readonly connections: ClusterConnections;
+  /** TLS requirements the engine renders (pg_hba, `ssl_min_protocol_version`). */
+  public readonly tls: ResolvedClusterTls;
+  private readonly extraHbaRules: HbaRule[] = [];
+  private appSecretReader?: SecretReader;
 
   private readonly errors = new ConfigErrors();
   private readonly userParameters: { [name: string]: string } = {};
@@ -108,6 +126,10 @@ export class HaPostgres extends Construct implements IHaPostgres {
     this.databaseName = this.intent.credentials.database;
     this.ownerName = this.intent.credentials.owner;
     this.overrides = new ManifestOverrides(this.engine.propertyOwnedPaths());
+    this.bootstrap = props.bootstrap ?? ClusterBootstrap.newDatabase();
+    this.bootstrap.check(this, this.errors, 'bootstrap');
+    this.tls = resolveClusterTls(props.tls, this.errors, warnings);
+    const network = resolveNetworkSecurity(props.network, this.errors);
 
     if (props.parameters) this.addParameters(props.parameters, 'parameters');
     if (!this.intent.highlyAvailable) {
@@ -118,6 +140,39 @@ export class HaPostgres extends Construct implements IHaPostgres {
     if (this.errors.isEmpty) for (const w of warnings) SynthWarnings.add(this, w);
 
     this.engine.render(this);
+    this.connections = new ClusterConnections(this, network);
+    // Standalone clusters are dev-only and already warned; the checklist is for HA ones.
+    // The checklist reads CloudNativePG Cluster manifests; other engines have none.
+    if (this.intent.highlyAvailable && this.engine.name.startsWith('CloudNativePG')) addReadinessWarnings(this);
+    if (this.bootstrap.isRecovery) {
+      if (this.engine.renderRecovery) this.engine.renderRecovery(this);
+      else {
+        this.errors.add('bootstrap', 'fromArchive(...)', `the engine ${this.engine.name} cannot bootstrap a cluster from an archive yet`,
+          'use ClusterEngine.cloudNativePg() for the restored cluster');
+      }
+    }
+  }
+
+  /** The WalArchive attached to this cluster, if any. */
+  public get walArchive(): WalArchive | undefined {
+    return this.attachedArchive;
+  }
+
+  /**
+   * Used by WalArchive: attaches it, so the engine renders archiving and the archive owns
+   * `archive_timeout`. A cluster has at most one archive.
+   */
+  public attachArchive(archive: WalArchive): void {
+    if (this.attachedArchive) {
+      this.errors.add('WalArchive', archive.node.path, `cluster "${this.clusterName}" already archives through ${this.attachedArchive.node.path}; an instance has exactly one WAL archiver`,
+        'keep one WalArchive per cluster (use ScheduledBackup for more backups into it)');
+      return;
+    }
+    this.attachedArchive = archive;
+    if (this.userParameters.archive_timeout !== undefined) {
+      this.errors.add('parameters.archive_timeout', this.userParameters.archive_timeout, 'is set by the archiveTimeout property of the WalArchive attached to this cluster',
+        'remove archive_timeout from parameters and set archiveTimeout on the WalArchive instead');
+    }
   }
 
   /**
@@ -134,6 +189,8 @@ export class HaPostgres extends Construct implements IHaPostgres {
         max_slot_wal_keep_size: 'maxSlotWalKeepSize',
         max_standby_streaming_delay: 'maxStandbyStreamingDelay',
         max_standby_archive_delay: 'maxStandbyStreamingDelay',
+        ssl_min_protocol_version: 'tls.minimumVersion',
+        ...(this.attachedArchive ? { archive_timeout: 'WalArchive archiveTimeout' } : {}),
       },
     });
     for (const [name, value] of Object.entries(parameters)) {
@@ -166,8 +223,32 @@ export class HaPostgres extends Construct implements IHaPostgres {
       defaults.max_standby_streaming_delay = delay;
       defaults.max_standby_archive_delay = delay;
     }
+    if (this.attachedArchive) defaults.archive_timeout = pgDuration(this.attachedArchive.archiveTimeout.toMilliseconds());
     const merged = { ...defaults, ...this.userParameters };
     return Object.fromEntries(Object.keys(merged).sort().map((k) => [k, merged[k]]));
+  }
+
+  /**
+   * Adds a pg_hba rule (always `hostssl`), after the library's
+   * `hostnossl all all all reject` and before the engine's own rules.
+   */
+  public addHbaRule(rule: HbaRule): void {
+    rule.check(this.errors, `addHbaRule()[${this.extraHbaRules.length}]`);
+    this.extraHbaRules.push(rule);
+  }
+
+  /** The pg_hba rules the engine renders before its own: the plain-text reject (unless relaxed), then `addHbaRule()` rules. */
+  public hbaRules(): string[] {
+    return [...(this.tls.requireTls ? [REJECT_PLAIN_TEXT_RULE] : []), ...this.extraHbaRules.map((r) => r.render())];
+  }
+
+  /**
+   * Lets `serviceAccount` read exactly the application Secret (`appSecretName`): a Role
+   * with `get` on that one Secret (`<cluster>-app-secret-reader`) and a RoleBinding per account, in the cluster's namespace.
+   */
+  public grantReadAppSecret(serviceAccount: IServiceAccount): void {
+    this.appSecretReader ??= new SecretReader(this, 'AppSecretReader', `${this.clusterName}-app-secret-reader`, this.appSecretName);
+    this.appSecretReader.grant(serviceAccount);
   }
 
   /** `max_connections` the instances run with. */

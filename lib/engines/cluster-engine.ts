@@ -1,5 +1,10 @@
 import type { HaPostgres } from '../cluster/ha-postgres';
 import type { PostgresVersion } from '../cluster/postgres-version';
+import type { RestoreDrill } from '../backup/restore-drill';
+import type { ScheduledBackup } from '../backup/scheduled-backup';
+import type { WalArchive } from '../backup/wal-archive';
+import type { PgBouncerPool } from '../pooler/pgbouncer-pool';
+import type { EngineNetworkProfile } from '../security/engine-network-profile';
 
 /**
  * How an engine (an operator, or Patroni without one) renders a cluster's intent.
@@ -32,6 +37,45 @@ export interface IClusterEngine {
    * property. `addOverride()` refuses them so an override cannot break a guarantee.
    */
   propertyOwnedPaths(): { [path: string]: string };
+
+  /**
+   * Renders a WAL archive of `cluster` (as children of `archive`). Optional: without it a
+   * WalArchive fails synthesis with an error naming the engine.
+   */
+  renderArchive?(archive: WalArchive, cluster: HaPostgres): void;
+
+  /** Renders scheduled base backups (as children of `backup`). Optional, like renderArchive. */
+  renderScheduledBackup?(backup: ScheduledBackup): void;
+
+  /**
+   * Renders what a cluster bootstrapped from an archive needs besides its main manifest
+   * (`cluster.bootstrap.isRecovery`). Optional: without it recovery fails synthesis.
+   */
+  renderRecovery?(cluster: HaPostgres): void;
+
+  /** Renders a scheduled restore drill (as children of `drill`). Optional, like renderArchive. */
+  renderRestoreDrill?(drill: RestoreDrill): void;
+
+  /**
+   * Renders a PgBouncerPool (from its resolved `intent` and `pgbouncerParameters()`) as
+   * children of it and returns where applications connect. Optional: when an engine
+   * lacks it, synthesis fails with an error naming PgBouncerPool and the engine.
+   */
+  renderPooler?(pool: PgBouncerPool): PoolerEndpoint;
+
+  /**
+   * Ports and labels the engine's pods use, for the NetworkPolicies of HaPostgres and
+   * PgBouncerPool. Optional: without it no NetworkPolicy is rendered (synth warning).
+   */
+  networkProfile?(): EngineNetworkProfile;
+}
+
+/** Where applications reach a connection pool. */
+export interface PoolerEndpoint {
+  /** Service in front of the pool's pods. */
+  readonly serviceName: string;
+  /** Port of that Service. */
+  readonly port: number;
 }
 
 /** Where applications and other constructs reach a cluster. */

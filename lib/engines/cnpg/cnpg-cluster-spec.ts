@@ -1,13 +1,16 @@
 import * as cnpg from '../../../imports/postgresql.cnpg.io';
 import type { ResolvedVolume } from '../../cluster/cluster-intent';
 import type { HaPostgres } from '../../cluster/ha-postgres';
+import { clusterPlugins, serviceAccountTemplate } from './cnpg-archive';
 import type { CloudNativePgEngine } from './cnpg-engine';
+import { clusterRecoverySpec } from './cnpg-recovery';
 
 /** The CloudNativePG `Cluster.spec` for an HaPostgres, typed by the imported CRD. */
 export function renderClusterSpec(cluster: HaPostgres, engine: CloudNativePgEngine): cnpg.ClusterSpec {
   const i = cluster.intent;
   const selector = engine.instanceLabels(i.name);
   const ha = i.highlyAvailable;
+  const recovery = clusterRecoverySpec(cluster);
 
   return {
     instances: i.instances,
@@ -20,7 +23,9 @@ export function renderClusterSpec(cluster: HaPostgres, engine: CloudNativePgEngi
     enablePdb: i.disruptionBudget?.owner === 'operator',
     enableSuperuserAccess: false,
     postgresql: {
-      parameters: cluster.postgresParameters(),
+      parameters: withTlsMinimum(cluster.postgresParameters(), cluster.tls.minimumVersion),
+      // Before CloudNativePG's own rules (which use `host`, i.e. also plain text).
+      pgHba: cluster.hbaRules(),
       synchronous: ha
         ? {
           method: cnpg.ClusterSpecPostgresqlSynchronousMethod.ANY,
@@ -60,7 +65,10 @@ export function renderClusterSpec(cluster: HaPostgres, engine: CloudNativePgEngi
         memory: cnpg.ClusterSpecResourcesLimits.fromString(i.memoryLimit.asString()),
       },
     },
-    bootstrap: {
+    plugins: clusterPlugins(cluster),
+    serviceAccountTemplate: serviceAccountTemplate(cluster),
+    externalClusters: recovery?.externalClusters,
+    bootstrap: recovery?.bootstrap ?? {
       initdb: {
         database: i.credentials.database,
         owner: i.credentials.owner,
@@ -77,4 +85,10 @@ function volume(v: ResolvedVolume): cnpg.ClusterSpecStorage {
     storageClass: v.storageClass,
     pvcTemplate: { accessModes: [v.accessMode] },
   };
+}
+
+/** The parameters plus `ssl_min_protocol_version` set explicitly (not left to the operator's default), sorted. */
+function withTlsMinimum(parameters: { [name: string]: string }, minimum: string): { [name: string]: string } {
+  const merged: { [name: string]: string } = { ...parameters, ssl_min_protocol_version: minimum };
+  return Object.fromEntries(Object.keys(merged).sort().map((k) => [k, merged[k]]));
 }

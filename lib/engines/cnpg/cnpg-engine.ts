@@ -6,6 +6,17 @@ import type { PostgresVersion } from '../../cluster/postgres-version';
 import type { ClusterEndpoints, IClusterEngine } from '../cluster-engine';
 import { renderClusterSpec } from './cnpg-cluster-spec';
 import { CNPG_FIXED_PARAMETERS } from './cnpg-fixed-parameters';
+import type { RestoreDrill } from '../../backup/restore-drill';
+import type { ScheduledBackup } from '../../backup/scheduled-backup';
+import type { WalArchive } from '../../backup/wal-archive';
+import { renderArchive, renderScheduledBackup } from './cnpg-archive';
+import { renderRecovery } from './cnpg-recovery';
+import { renderRestoreDrill } from './cnpg-restore-drill';
+import { renderCnpgPooler } from './cnpg-pooler';
+import type { PgBouncerPool } from '../../pooler/pgbouncer-pool';
+import type { PoolerEndpoint } from '../cluster-engine';
+import type { EngineNetworkProfile } from '../../security/engine-network-profile';
+import { poolerPodLabels } from './cnpg-pooler';
 
 /** Options of the CloudNativePG engine. */
 export interface CloudNativePgEngineProps {
@@ -64,10 +75,57 @@ export class CloudNativePgEngine implements IClusterEngine {
       'spec.primaryUpdateMethod': 'primaryUpdateMethod',
       'spec.primaryUpdateStrategy': 'primaryUpdateMethod',
       'spec.resources': 'resources',
-      'spec.bootstrap': 'credentials',
+      'spec.bootstrap': 'credentials / bootstrap',
+      'spec.externalClusters': 'bootstrap',
+      'spec.plugins': 'WalArchive',
+      'spec.serviceAccountTemplate': 'WalArchive credentials',
       'spec.enableSuperuserAccess': 'credentials',
       'spec.replicationSlots.highAvailability': 'maxSlotWalKeepSize',
+      'spec.postgresql.pg_hba': 'tls / addHbaRule()',
     };
+  }
+
+  /**
+   * CloudNativePG's network needs: the operator (pods `app.kubernetes.io/name: cloudnative-pg`)
+   * calls each instance manager on 8000 and PostgreSQL on 5432; instances replicate on
+   * 5432 and call each other's status port 8000; the instance manager updates the Cluster
+   * status through the Kubernetes API; metrics on 9187 (instances) and 9127 (poolers).
+   */
+  public networkProfile(): EngineNetworkProfile {
+    return {
+      postgresPort: 5432,
+      peerPorts: [8000],
+      instanceMetricsPort: 9187,
+      poolerMetricsPort: 9127,
+      operatorPodLabels: { 'app.kubernetes.io/name': 'cloudnative-pg' },
+      operatorPorts: [5432, 8000],
+      instancesNeedKubernetesApi: true,
+      clusterPodLabels: (clusterName) => ({ 'cnpg.io/cluster': clusterName }),
+      poolerPodLabels: (poolName) => poolerPodLabels(poolName),
+    };
+  }
+
+  /** Renders a pool as a `Pooler` plus its PodDisruptionBudget (lib/engines/cnpg/cnpg-pooler.ts). */
+  public renderPooler(pool: PgBouncerPool): PoolerEndpoint {
+    return renderCnpgPooler(pool);
+  }
+
+  /** The Barman Cloud plugin ObjectStore; the Cluster's plugins entry is part of its spec. */
+  public renderArchive(archive: WalArchive, cluster: HaPostgres): void {
+    renderArchive(archive, cluster);
+  }
+
+  public renderScheduledBackup(backup: ScheduledBackup): void {
+    renderScheduledBackup(backup);
+  }
+
+  /** The read-only ObjectStore over the source archive; bootstrap.recovery is part of the spec. */
+  public renderRecovery(cluster: HaPostgres): void {
+    renderRecovery(cluster);
+  }
+
+  public renderRestoreDrill(drill: RestoreDrill): void {
+    renderRestoreDrill(drill);
   }
 
   public render(cluster: HaPostgres): void {
