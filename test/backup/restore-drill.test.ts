@@ -21,8 +21,8 @@ describe('RestoreDrill resources', () => {
     expect(ManifestChecks.literalCredentials(manifests)).toEqual([]);
   });
 
-  test('permissions and the read-only store in the scratch namespace; the CronJob next to the cluster', () => {
-    expect(drillObjects.map((m) => m.kind).sort()).toEqual(['ObjectStore', 'Role', 'RoleBinding']);
+  test('permissions, the read-only store and the default-deny policy in the scratch namespace; the CronJob next to the cluster', () => {
+    expect(drillObjects.map((m) => m.kind).sort()).toEqual(['NetworkPolicy', 'ObjectStore', 'Role', 'RoleBinding']);
     for (const kind of ['CronJob', 'ServiceAccount', 'ConfigMap']) expect(only(manifests, kind).metadata.namespace).toBe('db');
   });
 

@@ -1,7 +1,7 @@
 import { Deployment, Job } from 'cdk8s-plus-28';
 import {
   AppCredentials, ArchiveCredentials, ArchiveDestination, ClusterBootstrap, ClusterEngine, ClusterMode, HaPostgres, NetworkEndpoint, NetworkPeer, NetworkPolicyModel,
-  PatroniVersion, PgBouncerPool, PostgresVersion, WalArchive,
+  PatroniVersion, PgBouncerPool, PostgresVersion, RestoreDrill, WalArchive,
 } from '../../lib';
 import { expectValidManifests } from '../support/schema-validator';
 import { synth, synthError } from '../support/synth';
@@ -263,5 +263,37 @@ describe('NetworkPolicies on the Patroni engine (Kubernetes DCS)', () => {
     expect(model.allows(randomPod, member, 5432)).toBe(false);
     expect(model.allows(randomPod, pool, 5432)).toBe(false);
     expect(model.allows(member, { ip: '10.96.0.1' }, 443)).toBe(true);
+  });
+});
+
+describe('restore drill scratch namespace', () => {
+  const manifests = synth((chart) => {
+    const db = new HaPostgres(chart, 'orders-db');
+    new WalArchive(chart, 'archive', {
+      cluster: db,
+      destination: ArchiveDestination.s3({ bucket: 'acme-pg-archive', path: 'prod', region: 'eu-west-1' }),
+      credentials: ArchiveCredentials.fromIamRole('arn:aws:iam::123456789012:role/pg'),
+    });
+    new RestoreDrill(chart, 'drill', { cluster: db, scratchNamespace: 'restore-drills' });
+  }, NS);
+  const model = new NetworkPolicyModel(manifests, NS);
+  const drillInstance: NetworkEndpoint = { namespace: 'restore-drills', labels: { 'cnpg.io/cluster': 'orders-db-drill-x1', 'cnpg.io/podRole': 'instance' } };
+  const recoveryJob: NetworkEndpoint = { namespace: 'restore-drills', labels: { 'cnpg.io/cluster': 'orders-db-drill-x1', 'cnpg.io/jobRole': 'full-recovery' } };
+  const scratchIntruder: NetworkEndpoint = { namespace: 'restore-drills', labels: { app: 'intruder' } };
+
+  test('the temporary clusters get default deny: only the operator and each other get in', () => {
+    expectValidManifests(manifests);
+    expect(model.allows(operator, drillInstance, 8000)).toBe(true);
+    expect(model.allows(operator, drillInstance, 5432)).toBe(true);
+    expect(model.allows(recoveryJob, drillInstance, 5432)).toBe(true);
+    expect(model.allows(scratchIntruder, drillInstance, 5432)).toBe(false);
+    expect(model.allows(randomPod, drillInstance, 5432)).toBe(false);
+  });
+
+  test('they reach only DNS, the Kubernetes API and the archive', () => {
+    expect(model.allows(drillInstance, dns, 53, 'UDP')).toBe(true);
+    expect(model.allows(recoveryJob, internet, 443)).toBe(true);
+    expect(model.allows(drillInstance, instance(), 5432)).toBe(false);
+    expect(model.allows(drillInstance, internet, 80)).toBe(false);
   });
 });

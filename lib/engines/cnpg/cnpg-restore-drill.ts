@@ -6,6 +6,7 @@ import { RecoveryTarget } from '../../backup/recovery';
 import type { RestoreDrill } from '../../backup/restore-drill';
 import { labelsOf, objectStore, objectStoreSpec, serviceAccountTemplate } from './cnpg-archive';
 import { recoveryBootstrap, recoveryExternalCluster } from './cnpg-recovery';
+import { dnsEgress, endpointPort, kubernetesApiEgress, namespacedPeer, objectStoreEgress, tcp } from '../../security/policy-rules';
 
 const TEMPLATE_DIR = '/etc/restore-drill';
 /** Parameters a hot standby/recovery needs at least as high as on the source (PostgreSQL refuses to replay otherwise). */
@@ -87,6 +88,8 @@ export function renderRestoreDrill(drill: RestoreDrill): void {
     },
   });
 
+  renderScratchNetworkPolicy(drill, name, labels);
+
   new k8s.KubeServiceAccount(drill, 'ServiceAccount', { metadata: { name, labels } });
   new k8s.KubeRole(drill, 'Role', {
     metadata: { name, namespace: ns, labels },
@@ -156,6 +159,36 @@ export function renderRestoreDrill(drill: RestoreDrill): void {
           },
         },
       },
+    },
+  });
+}
+
+/**
+ * The temporary clusters hold a copy of production data, so the scratch namespace gets the
+ * same default deny as the source: its CloudNativePG pods (instances and the recovery job)
+ * accept only the operator and each other, and reach only DNS, each other, the Kubernetes
+ * API and the archive. The drill itself talks to them through `kubectl exec` (the API).
+ */
+function renderScratchNetworkPolicy(drill: RestoreDrill, name: string, labels: { [key: string]: string }): void {
+  const settings = drill.cluster.connections.settings;
+  if (!settings.enabled) return;
+  const cnpgPods = { matchExpressions: [{ key: 'cnpg.io/cluster', operator: 'Exists' }] };
+  const peerPorts = tcp(5432, 8000);
+  new k8s.KubeNetworkPolicy(drill, 'NetworkPolicy', {
+    metadata: { name, namespace: drill.scratchNamespace, labels },
+    spec: {
+      podSelector: cnpgPods,
+      policyTypes: ['Ingress', 'Egress'],
+      ingress: [
+        { from: [{ podSelector: cnpgPods }], ports: peerPorts },
+        { from: [namespacedPeer(settings.operatorNamespace, { 'app.kubernetes.io/name': 'cloudnative-pg' })], ports: peerPorts },
+      ],
+      egress: [
+        dnsEgress(),
+        { to: [{ podSelector: cnpgPods }], ports: peerPorts },
+        kubernetesApiEgress(settings.kubernetesApiCidr),
+        objectStoreEgress([endpointPort(drill.archive?.destination.endpoint)]),
+      ],
     },
   });
 }
