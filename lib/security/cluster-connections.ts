@@ -6,7 +6,7 @@ import type { EngineNetworkProfile } from './engine-network-profile';
 import { ConfigErrors } from '../core/config-error';
 import { checkPeers, NetworkPeer } from './network-peer';
 import type { ResolvedNetworkSecurity } from './network-security';
-import { dnsEgress, endpointPort, kubernetesApiEgress, namespacedPeer, objectStoreEgress, samePodsPeer, tcp, userPeer } from './policy-rules';
+import { anyAddressEgress, dnsEgress, endpointPort, kubernetesApiEgress, namespacedPeer, objectStoreEgress, samePodsPeer, tcp, userPeer } from './policy-rules';
 
 /**
  * Who may connect to a cluster's instances. Renders one NetworkPolicy (`<cluster>-instances`,
@@ -97,6 +97,7 @@ export class ClusterConnections {
       egress.push({ to: [userPeer(target)], ports: tcp(t.port) });
     }
     if (profile.instancesNeedKubernetesApi) egress.push(kubernetesApiEgress(s.kubernetesApiCidr));
+    if (profile.externalEgressPorts?.length) egress.push(anyAddressEgress(profile.externalEgressPorts));
     const stores: number[] = [];
     if (c.walArchive) stores.push(endpointPort(c.walArchive.destination.endpoint));
     if (c.bootstrap.source) stores.push(endpointPort(c.bootstrap.source.destination.endpoint));

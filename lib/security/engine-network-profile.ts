@@ -21,6 +21,19 @@ export interface EngineNetworkProfile {
   readonly operatorPorts: number[];
   /** True when instance pods call the Kubernetes API (status updates, leader election, DCS). */
   readonly instancesNeedKubernetesApi: boolean;
+  /**
+   * True when pooler pods call the Kubernetes API (CloudNativePG's pooler watches its Pooler and Secrets).
+   *
+   * @default true
+   */
+  readonly poolersNeedKubernetesApi?: boolean;
+  /**
+   * Ports the instances must reach at addresses unknown at synth time, outside the cluster's
+   * pods (e.g. an external etcd used as Patroni's DCS).
+   *
+   * @default - none
+   */
+  readonly externalEgressPorts?: number[];
   /** Labels of every pod of the cluster `clusterName`: instances and the engine's jobs (e.g. a new replica's base backup). */
   clusterPodLabels(clusterName: string): { [key: string]: string };
   /** Labels that select every pod of the pool `poolName` (and no other pod). */

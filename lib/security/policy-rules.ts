@@ -37,9 +37,14 @@ export function kubernetesApiEgress(cidr: string): k8s.NetworkPolicyEgressRule {
   return { to: [{ ipBlock: { cidr } }], ports: tcp(443, 6443) };
 }
 
+/** Endpoints whose addresses are unknown at synth time: any address, on their ports only. */
+export function anyAddressEgress(ports: number[]): k8s.NetworkPolicyEgressRule {
+  return { to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: tcp(...ports) };
+}
+
 /** An object store endpoint (address unknown at synth time: any address, on its port). */
 export function objectStoreEgress(ports: number[]): k8s.NetworkPolicyEgressRule {
-  return { to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: tcp(...ports) };
+  return anyAddressEgress(ports);
 }
 
 /** Port of an S3 endpoint URL (443 without one: AWS S3 over HTTPS). */

@@ -45,8 +45,8 @@ export class PoolConnections {
             egress: [
               dnsEgress(),
               { to: [samePodsPeer(instances)], ports: tcp(profile.postgresPort) },
-              // The pooler's instance manager watches its Pooler and Secrets.
-              kubernetesApiEgress(settings.kubernetesApiCidr),
+              // CloudNativePG's pooler instance manager watches its Pooler and Secrets.
+              ...(profile.poolersNeedKubernetesApi ?? true ? [kubernetesApiEgress(settings.kubernetesApiCidr)] : []),
             ],
           });
         },

@@ -215,8 +215,10 @@ describe('etcd DCS', () => {
     expect(ms.filter((m) => m.kind === 'Service').map((m) => m.metadata.name).sort()).toEqual(['orders-members', 'orders-r', 'orders-ro', 'orders-rw']);
   });
 
-  test('no NetworkPolicy (etcd hosts cannot be named by pod labels), and a warning says so', () => {
-    expect(ms.some((m) => m.kind === 'NetworkPolicy')).toBe(false);
+  test('the members\' NetworkPolicy lets them reach etcd on its client port (any address: etcd is not our pods)', () => {
+    const policy = ms.find((m) => m.kind === 'NetworkPolicy' && m.metadata.name === 'orders-instances');
+    expect(policy.spec.egress).toContainEqual({ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ protocol: 'TCP', port: 2379 }] });
+    expect(policy.spec.policyTypes).toEqual(['Ingress', 'Egress']);
   });
 });
 

@@ -132,12 +132,8 @@ export class PatroniEngine implements IClusterEngine {
     this.version = props.version;
     this.dcs = props.dcs ?? PatroniDcs.kubernetes();
     this.name = `Patroni ${props.version.label}`;
-    // IClusterEngine.networkProfile() is optional, and only the Kubernetes DCS has one: with
-    // etcd the members need egress to etcd hosts that a policy over pod labels cannot name.
     // Attached per instance (not a declared member), so the public class stays jsii-friendly.
-    if (this.dcs.kind === 'kubernetes') {
-      (this as { networkProfile?: () => EngineNetworkProfile }).networkProfile = () => this.kubernetesNetworkProfile();
-    }
+    (this as { networkProfile?: () => EngineNetworkProfile }).networkProfile = () => this.memberNetworkProfile();
   }
 
   public managedParameters(): { [name: string]: string } {
@@ -266,7 +262,7 @@ export class PatroniEngine implements IClusterEngine {
     });
   }
 
-  private kubernetesNetworkProfile(): EngineNetworkProfile {
+  private memberNetworkProfile(): EngineNetworkProfile {
     return {
       postgresPort: L.postgresPort,
       // Members call each other's REST API in the leader race and before a switchover.
@@ -275,8 +271,13 @@ export class PatroniEngine implements IClusterEngine {
       instanceMetricsPort: L.restApiPort,
       poolerMetricsPort: 9127,
       operatorPorts: [],
-      // The Kubernetes DCS: leader lock in Endpoints, member state on the pods.
+      // The Kubernetes DCS (leader lock in Endpoints, member state on the pods); with etcd the
+      // members still label their own pods with their role.
       instancesNeedKubernetesApi: true,
+      // etcd's addresses are not pods of ours: any address, on the endpoints' ports only.
+      externalEgressPorts: this.dcs.kind === 'etcd3' ? [...new Set(this.dcs.endpoints.map(etcdPort))] : undefined,
+      // The pgbouncer Deployment reads its config from a ConfigMap volume: no API calls.
+      poolersNeedKubernetesApi: false,
       clusterPodLabels: (clusterName) => this.instanceLabels(clusterName),
       poolerPodLabels: (poolName) => patroniPoolerPodLabels(poolName),
     };
@@ -306,5 +307,15 @@ export class PatroniEngine implements IClusterEngine {
     if (schemes.size > 1) {
       errors.add('engine.dcs', eps, 'mixes http and https; Patroni uses one protocol for every etcd host', 'use the same scheme for all endpoints');
     }
+  }
+}
+
+/** Port of an etcd client URL (2379 when the URL has none). */
+function etcdPort(endpoint: string): number {
+  try {
+    const port = new URL(endpoint).port;
+    return port ? Number(port) : 2379;
+  } catch {
+    return 2379;
   }
 }
