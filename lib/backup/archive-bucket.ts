@@ -8,6 +8,7 @@ import { renderCrossplaneBucket } from './bucket-crossplane';
 import { ArchiveBucketPolicy, archiveBucketPolicy } from './bucket-policy';
 import { RetentionWindow } from './retention-window';
 import { checkS3BucketName } from './s3-names';
+import { AppIndex } from '../core/app-index';
 
 /** Which controller turns the bucket manifest into an AWS bucket. */
 export enum BucketController {
@@ -127,6 +128,7 @@ export class ArchiveBucket extends Construct implements IArchiveBucket {
 
   public constructor(scope: Construct, id: string, props: ArchiveBucketProps) {
     super(scope, id);
+    AppIndex.invalidate(this); // the app changed: validations must see this construct
     this.bucketName = props.bucketName;
     this.region = props.region;
     this.controller = props.controller ?? BucketController.ACK;

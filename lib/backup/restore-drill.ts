@@ -7,6 +7,7 @@ import { SynthWarnings } from '../core/synth-warnings';
 import { ArchiveCredentialsKind } from './archive-credentials';
 import { BackupSchedule } from './backup-schedule';
 import type { WalArchive } from './wal-archive';
+import { AppIndex } from '../core/app-index';
 
 /** A table the drill counts rows of in the restored database. */
 export interface TableCheck {
@@ -101,6 +102,7 @@ export class RestoreDrill extends Construct {
 
   public constructor(scope: Construct, id: string, props: RestoreDrillProps) {
     super(scope, id);
+    AppIndex.invalidate(this); // the app changed: validations must see this construct
     this.cluster = props.cluster;
     this.scratchNamespace = props.scratchNamespace;
     this.schedule = props.schedule ?? BackupSchedule.monthly({ dayOfMonth: 1, hour: 4 });

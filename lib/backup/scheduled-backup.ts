@@ -3,6 +3,7 @@ import { ConfigErrors } from '../core/config-error';
 import { checkDnsLabel } from '../core/dns';
 import { BackupSchedule } from './backup-schedule';
 import type { WalArchive } from './wal-archive';
+import { AppIndex } from '../core/app-index';
 
 /** Which instance takes the base backup. */
 export enum BackupTarget {
@@ -71,6 +72,7 @@ export class ScheduledBackup extends Construct {
 
   public constructor(scope: Construct, id: string, props: ScheduledBackupProps) {
     super(scope, id);
+    AppIndex.invalidate(this); // the app changed: validations must see this construct
     this.archive = props.archive;
     this.name = props.name ?? `${props.archive.cluster.clusterName}-backup`;
     this.schedule = props.schedule ?? BackupSchedule.daily();

@@ -8,6 +8,7 @@ import { ArchiveDestination } from './archive-destination';
 import { ArchiveEncryption, BackupCompression, WalCompression } from './archive-options';
 import { RetentionWindow } from './retention-window';
 import { checkCredentials, checkDestination } from './archive-checks';
+import { AppIndex } from '../core/app-index';
 
 /** A continuous WAL archive plus base backups of one cluster, in an object store. */
 export interface WalArchiveProps {
@@ -111,6 +112,7 @@ export class WalArchive extends Construct {
 
   public constructor(scope: Construct, id: string, props: WalArchiveProps) {
     super(scope, id);
+    AppIndex.invalidate(this); // the app changed: validations must see this construct
     this.cluster = props.cluster;
     this.name = props.name ?? `${props.cluster.clusterName}-archive`;
     this.serverName = props.serverName ?? props.cluster.clusterName;

@@ -18,6 +18,7 @@ import { HbaRule } from '../security/hba-rule';
 import { resolveNetworkSecurity } from '../security/network-security';
 import { SecretReader } from '../security/secret-access';
 import { REJECT_PLAIN_TEXT_RULE, ResolvedClusterTls, resolveClusterTls } from '../security/tls';
+import { AppIndex } from '../core/app-index';
 
 /** A PostgreSQL cluster that applications and other constructs can connect to. */
 export interface IHaPostgres {
@@ -111,6 +112,7 @@ export class HaPostgres extends Construct implements IHaPostgres {
 
   public constructor(scope: Construct, id: string, props: HaPostgresProps = {}) {
     super(scope, id);
+    AppIndex.invalidate(this); // the app changed: validations must see this construct
     this.engine = props.engine ?? ClusterEngine.cloudNativePg();
     const warnings: string[] = [];
     this.intent = resolveIntent(id, props, this.engine, this.errors, warnings);

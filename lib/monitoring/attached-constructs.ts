@@ -1,7 +1,9 @@
 import { Duration } from 'cdk8s';
+import type { IConstruct } from 'constructs';
 import { RestoreDrill } from '../backup/restore-drill';
 import { ScheduledBackup } from '../backup/scheduled-backup';
 import type { HaPostgres } from '../cluster/ha-postgres';
+import { AppIndex } from '../core/app-index';
 import { PgBouncerPool } from '../pooler/pgbouncer-pool';
 
 /** The backup, drill and pooler constructs of one cluster, found in its app at synth time. */
@@ -14,20 +16,38 @@ export interface AttachedConstructs {
   readonly poolers: string[];
 }
 
-/** Scans the whole app: the constructs may live in other scopes than the cluster. */
+/** Scans the whole app (the constructs may live in other scopes than the cluster), once per synthesis. */
 export function attachedConstructs(cluster: HaPostgres): AttachedConstructs {
-  let backupPeriod: Duration | undefined;
-  let drill: AttachedConstructs['drill'];
-  const poolers: string[] = [];
-  for (const c of cluster.node.root.node.findAll()) {
-    if (c instanceof ScheduledBackup && c.archive.cluster === cluster && !c.suspend) {
+  const index = AppIndex.of(cluster);
+  const all = index.memo(index, 'attached-constructs', () => scanApp(index.constructs()));
+  return all.get(cluster) ?? { poolers: [] };
+}
+
+/**
+ * The same without the synthesis index, for use while the app is still being built (an
+ * index built then would miss the constructs added after it in the same run).
+ */
+export function attachedConstructsNow(cluster: HaPostgres): AttachedConstructs {
+  return scanApp(cluster.node.root.node.findAll()).get(cluster) ?? { poolers: [] };
+}
+
+function scanApp(constructs: IConstruct[]): Map<HaPostgres, AttachedConstructs> {
+  const found = new Map<HaPostgres, { backupPeriod?: Duration; drill?: AttachedConstructs['drill']; poolers: string[] }>();
+  const of = (cluster: HaPostgres) => {
+    if (!found.has(cluster)) found.set(cluster, { poolers: [] });
+    return found.get(cluster) as { backupPeriod?: Duration; drill?: AttachedConstructs['drill']; poolers: string[] };
+  };
+  for (const c of constructs) {
+    if (c instanceof ScheduledBackup && !c.suspend) {
+      const entry = of(c.archive.cluster);
       const p = c.schedule.period;
-      if (!backupPeriod || p.toSeconds() < backupPeriod.toSeconds()) backupPeriod = p;
-    } else if (c instanceof RestoreDrill && c.cluster === cluster && !drill) {
-      drill = { cronJobName: c.cronJobName, namespace: c.namespace, period: c.period };
-    } else if (c instanceof PgBouncerPool && c.cluster === cluster) {
-      poolers.push(c.poolName);
+      if (!entry.backupPeriod || p.toSeconds() < entry.backupPeriod.toSeconds()) entry.backupPeriod = p;
+    } else if (c instanceof RestoreDrill) {
+      const entry = of(c.cluster);
+      if (!entry.drill) entry.drill = { cronJobName: c.cronJobName, namespace: c.namespace, period: c.period };
+    } else if (c instanceof PgBouncerPool) {
+      of(c.cluster).poolers.push(c.poolName);
     }
   }
-  return { backupPeriod, drill, poolers };
+  return found;
 }

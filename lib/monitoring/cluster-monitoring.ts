@@ -2,10 +2,11 @@ import { ApiObject, Chart, Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as prom from '../../imports/monitoring.coreos.com';
 import type { HaPostgres } from '../cluster/ha-postgres';
+import { AppIndex } from '../core/app-index';
 import { ConfigErrors } from '../core/config-error';
 import { checkDnsLabel } from '../core/dns';
 import { ALERT_NAMES, AlertRule, AlertTarget, buildAlertRules } from './alerts/alert-rules';
-import { attachedConstructs } from './attached-constructs';
+import { attachedConstructs, attachedConstructsNow } from './attached-constructs';
 import { instancePodMonitorSpec, poolerPodMonitorSpec } from './pod-monitors';
 import { MonitoringThresholds, ResolvedThresholds, resolveThresholds } from './thresholds';
 import { TopologyDiagram } from './topology/topology-diagram';
@@ -112,6 +113,7 @@ export class ClusterMonitoring extends Construct {
 
   public constructor(scope: Construct, id: string, props: ClusterMonitoringProps) {
     super(scope, id);
+    AppIndex.invalidate(this); // the app changed: validations must see this construct
     const cluster = props.cluster;
     this.cluster = cluster;
     this.props = props;
@@ -119,7 +121,8 @@ export class ClusterMonitoring extends Construct {
     this.ruleName = `${name}-alerts`;
     this.podMonitorName = `${name}-instances`;
     this.poolerPodMonitorName = `${name}-poolers`;
-    this.node.addValidation({ validate: () => [...this.errors.messages, ...this.resolve().errors.messages, ...this.poolerErrors()] });
+    // Once per synthesis: cdk8s re-validates the whole app for every chart it writes.
+    this.node.addValidation({ validate: () => AppIndex.of(this).memo(this, 'validation', () => [...this.errors.messages, ...this.resolve().errors.messages, ...this.poolerErrors()]) });
 
     const ns = Chart.of(this).namespace;
     if (ns === undefined) {
@@ -157,7 +160,7 @@ export class ClusterMonitoring extends Construct {
     });
     for (const p of props.poolers ?? []) this.addPooler(p);
     // Pools created before the monitoring: their PodMonitor exists from the start.
-    if (attachedConstructs(cluster).poolers.length > 0) this.ensurePoolerMonitor();
+    if (attachedConstructsNow(cluster).poolers.length > 0) this.ensurePoolerMonitor();
     if (props.topologyDiagram ?? true) new TopologyDiagram(this, 'Topology', { cluster });
   }
 
@@ -226,8 +229,10 @@ export class ClusterMonitoring extends Construct {
       errors.add('poolers', names, 'these pools of the cluster were created after ClusterMonitoring, so no PodMonitor scrapes them',
         'create the PgBouncerPool before ClusterMonitoring, or call monitoring.addPooler(pool.poolName)');
     }
-    for (const c of this.node.root.node.findAll()) {
-      if (c instanceof ApiObject && c.kind === 'Pooler' && names.includes(c.name) && c.toJson().spec?.monitoring?.tls?.enabled === true) {
+    const index = AppIndex.of(this);
+    const poolers = index.memo(index, 'pooler-objects', () => index.constructs().filter((c): c is ApiObject => c instanceof ApiObject && c.kind === 'Pooler'));
+    for (const c of poolers) {
+      if (names.includes(c.name) && c.toJson().spec?.monitoring?.tls?.enabled === true) {
         errors.add(`Pooler ${c.name}`, 'monitoring.tls.enabled', 'serves its metrics over TLS, which the poolers\' PodMonitor does not configure (it scrapes HTTP)',
           'keep Pooler metrics on HTTP inside the cluster network, or monitor that pooler with your own PodMonitor');
       }

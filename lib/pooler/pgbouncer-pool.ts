@@ -3,6 +3,7 @@ import { Container, Cpu, EnvValue, ISecret, Secret } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { cpuMillis, mebibytes } from '../cluster/cluster-intent';
 import { HaPostgres } from '../cluster/ha-postgres';
+import { AppIndex } from '../core/app-index';
 import { ConfigErrors } from '../core/config-error';
 import { checkDnsLabel } from '../core/dns';
 import { SynthWarnings } from '../core/synth-warnings';
@@ -78,6 +79,7 @@ export class PgBouncerPool extends Construct {
 
   public constructor(scope: Construct, id: string, props: PgBouncerPoolProps) {
     super(scope, id);
+    AppIndex.invalidate(this); // the app changed: validations must see this construct
     const cluster = props.cluster;
     this.cluster = cluster;
     const errors = this.errors;
@@ -192,7 +194,8 @@ export class PgBouncerPool extends Construct {
     };
     this.poolName = name;
 
-    this.node.addValidation({ validate: () => [...this.errors.messages, ...this.treeErrors()] });
+    // The whole-app checks once per synthesis: cdk8s re-validates the app for every chart.
+    this.node.addValidation({ validate: () => [...this.errors.messages, ...AppIndex.of(this).memo(this, 'tree-errors', () => this.treeErrors())] });
     if (errors.isEmpty) for (const w of warnings) SynthWarnings.add(this, w);
 
     const engine = cluster.engine;
@@ -253,14 +256,22 @@ export class PgBouncerPool extends Construct {
   private treeErrors(): string[] {
     const errors = new ConfigErrors();
     const namespace = Chart.of(this).namespace;
-    const all = this.node.root.node.findAll();
+    const index = AppIndex.of(this);
+    const { clusters, pools } = index.memo(index, 'clusters-and-pools', () => ({
+      clusters: index.constructs().filter((c): c is HaPostgres => c instanceof HaPostgres),
+      pools: index.constructs().filter((c): c is PgBouncerPool => c instanceof PgBouncerPool),
+    }));
     const sameNamespace = (c: Construct): boolean => Chart.of(c).namespace === namespace;
-    const clash = all.find((c) => c instanceof HaPostgres && c.clusterName === this.poolName && c !== this.cluster && sameNamespace(c));
+    const clash = clusters.find((c) => c.clusterName === this.poolName && c !== this.cluster && sameNamespace(c));
     if (clash) {
       errors.add('name', this.poolName, `equals the name of cluster ${(clash as HaPostgres).node.path}; CloudNativePG requires Pooler names to differ from every Cluster name in the namespace`,
         'give the pool another name');
     }
-    const pools = all.filter((c): c is PgBouncerPool => c instanceof PgBouncerPool);
+    const policyClash = clusters.find((c) => `${c.clusterName}-instances` === this.poolName && sameNamespace(c));
+    if (policyClash) {
+      errors.add('name', this.poolName, `equals the name of the NetworkPolicy of cluster ${policyClash.node.path}; the pool's NetworkPolicy would replace it`,
+        'give the pool another name (e.g. the default "<cluster>-pooler-rw")');
+    }
     const twin = pools.find((p) => p !== this && p.poolName === this.poolName && sameNamespace(p));
     if (twin) {
       errors.add('name', this.poolName, `is also the name of pool ${twin.node.path} in the same namespace; one would overwrite the other`, 'give each pool its own name');

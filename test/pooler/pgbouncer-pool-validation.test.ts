@@ -190,3 +190,11 @@ describe('PgBouncerPool bad input: one error per rule, each with the value and a
     for (const line of msg.split('\n').filter((l) => l.includes('[test/pool]'))) expect(line).toContain('Fix: ');
   });
 });
+
+test('a pool named like the cluster\'s NetworkPolicy', () => {
+  const message = synthError((c) => {
+    const db = new HaPostgres(c, 'orders-db');
+    new PgBouncerPool(c, 'pool', { cluster: db, name: 'orders-db-instances' });
+  });
+  expect(message).toMatch(/name = "orders-db-instances": equals the name of the NetworkPolicy of cluster .*Fix: give the pool another name/);
+});

@@ -1,5 +1,6 @@
-import { ApiObject, Chart } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import type { HaPostgres } from '../../cluster/ha-postgres';
+import { AppIndex } from '../../core/app-index';
 import { SynthWarnings } from '../../core/synth-warnings';
 import { evaluateCluster, ReadinessItem } from './checklist';
 
@@ -13,27 +14,26 @@ export function readinessWarning(item: ReadinessItem): string {
 
 /**
  * At synth (validation) time, evaluates the production checklist for `cluster` over
- * every manifest of its app, and records a warning per failed item. Validation runs
+ * every manifest of its namespace, and records a warning per failed item. Validation runs
  * after the whole app is built, so constructs added after the cluster count.
  */
 export function addReadinessWarnings(cluster: HaPostgres): void {
   const recorded = new Set<string>();
   cluster.node.addValidation({
     validate: () => {
-      let manifests: any[];
-      try {
-        manifests = cluster.node.root.node.findAll()
-          .filter((c): c is ApiObject => c instanceof ApiObject)
-          .map((o) => o.toJson());
-      } catch {
-        return []; // an invalid app reports its own errors; warnings would add noise
-      }
-      let report;
-      try {
-        report = evaluateCluster(manifests, Chart.of(cluster).namespace ?? 'default', cluster.clusterName);
-      } catch {
-        return []; // no CloudNativePG Cluster manifest (another engine): nothing to check
-      }
+      const index = AppIndex.of(cluster);
+      // Once per synthesis: cdk8s re-validates the whole app for every chart.
+      const report = index.memo(cluster, 'readiness', () => {
+        const namespace = Chart.of(cluster).namespace ?? 'default';
+        try {
+          return evaluateCluster(index.manifestsIn(namespace), namespace, cluster.clusterName);
+        } catch {
+          // an invalid app reports its own errors, and a cluster without a CloudNativePG
+          // Cluster manifest (another engine) has nothing to check: no warnings
+          return undefined;
+        }
+      });
+      if (!report) return [];
       for (const item of report.items) {
         const message = readinessWarning(item);
         if (item.passed || recorded.has(message)) continue;
