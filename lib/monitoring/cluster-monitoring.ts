@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import * as prom from '../../imports/monitoring.coreos.com';
 import type { HaPostgres } from '../cluster/ha-postgres';
 import { AppIndex } from '../core/app-index';
+import { PgBouncerPool } from '../pooler/pgbouncer-pool';
 import { ConfigErrors } from '../core/config-error';
 import { checkDnsLabel } from '../core/dns';
 import { ALERT_NAMES, AlertRule, AlertTarget, buildAlertRules } from './alerts/alert-rules';
@@ -230,7 +231,9 @@ export class ClusterMonitoring extends Construct {
         'create the PgBouncerPool before ClusterMonitoring, or call monitoring.addPooler(pool.poolName)');
     }
     const index = AppIndex.of(this);
-    const poolers = index.memo(index, 'pooler-objects', () => index.constructs().filter((c): c is ApiObject => c instanceof ApiObject && c.kind === 'Pooler'));
+    // Pooler manifests not rendered by a PgBouncerPool (those never serve metrics over TLS).
+    const poolers = index.memo(index, 'foreign-pooler-objects', () => index.constructs()
+      .filter((c): c is ApiObject => c instanceof ApiObject && c.kind === 'Pooler' && !(c.node.scope instanceof PgBouncerPool)));
     for (const c of poolers) {
       if (names.includes(c.name) && c.toJson().spec?.monitoring?.tls?.enabled === true) {
         errors.add(`Pooler ${c.name}`, 'monitoring.tls.enabled', 'serves its metrics over TLS, which the poolers\' PodMonitor does not configure (it scrapes HTTP)',
