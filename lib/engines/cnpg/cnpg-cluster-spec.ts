@@ -1,6 +1,7 @@
 import * as cnpg from '../../../imports/postgresql.cnpg.io';
 import type { ResolvedVolume } from '../../cluster/cluster-intent';
 import type { HaPostgres } from '../../cluster/ha-postgres';
+import { namedZonesAffinity, zoneSpread } from '../../cluster/placement-rules';
 import { clusterPlugins, serviceAccountTemplate } from './cnpg-archive';
 import type { CloudNativePgEngine } from './cnpg-engine';
 import { clusterRecoverySpec } from './cnpg-recovery';
@@ -41,20 +42,9 @@ export function renderClusterSpec(cluster: HaPostgres, engine: CloudNativePgEngi
       enablePodAntiAffinity: true,
       topologyKey: i.nodeTopologyKey,
       podAntiAffinityType: 'required',
-      nodeAffinity: i.zones
-        ? {
-          requiredDuringSchedulingIgnoredDuringExecution: {
-            nodeSelectorTerms: [{ matchExpressions: [{ key: i.zoneTopologyKey, operator: 'In', values: [...i.zones] }] }],
-          },
-        }
-        : undefined,
+      nodeAffinity: namedZonesAffinity(i),
     },
-    topologySpreadConstraints: [{
-      maxSkew: 1,
-      topologyKey: i.zoneTopologyKey,
-      whenUnsatisfiable: 'DoNotSchedule',
-      labelSelector: { matchLabels: selector },
-    }],
+    topologySpreadConstraints: [zoneSpread(i, selector)],
     resources: {
       requests: {
         cpu: cnpg.ClusterSpecResourcesRequests.fromString(i.cpuRequest.amount),

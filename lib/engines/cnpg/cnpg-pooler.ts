@@ -4,6 +4,7 @@ import * as cnpg from '../../../imports/postgresql.cnpg.io';
 import type { PgBouncerPool } from '../../pooler/pgbouncer-pool';
 import { PoolType } from '../../pooler/pool-mode';
 import type { PoolerEndpoint } from '../cluster-engine';
+import { namedZonesAffinity, zoneSpread } from '../../cluster/placement-rules';
 
 /** The port of the Service CloudNativePG creates for a Pooler (port name `pgbouncer`). */
 const POOLER_PORT = 5432;
@@ -88,12 +89,7 @@ function poolerSpec(pool: PgBouncerPool, labels: { [key: string]: string }): cnp
         // Zones: strict (a zone outage leaves the other pods). Nodes: preferred, because
         // zone spreading already separates 2 pods whenever there are 2 zones, and a
         // required rule would block the surge pod of a rollout on small node pools.
-        topologySpreadConstraints: [{
-          maxSkew: 1,
-          topologyKey: i.zoneTopologyKey,
-          whenUnsatisfiable: 'DoNotSchedule',
-          labelSelector: selector,
-        }],
+        topologySpreadConstraints: [zoneSpread(i, selector.matchLabels)],
         affinity: {
           podAntiAffinity: {
             preferredDuringSchedulingIgnoredDuringExecution: [{
@@ -101,13 +97,7 @@ function poolerSpec(pool: PgBouncerPool, labels: { [key: string]: string }): cnp
               podAffinityTerm: { topologyKey: i.nodeTopologyKey, labelSelector: selector },
             }],
           },
-          nodeAffinity: i.zones
-            ? {
-              requiredDuringSchedulingIgnoredDuringExecution: {
-                nodeSelectorTerms: [{ matchExpressions: [{ key: i.zoneTopologyKey, operator: 'In', values: [...i.zones] }] }],
-              },
-            }
-            : undefined,
+          nodeAffinity: namedZonesAffinity(i),
         },
       },
     },

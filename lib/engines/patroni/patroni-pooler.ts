@@ -5,6 +5,7 @@ import { ConfigErrors } from '../../core/config-error';
 import type { PgBouncerPool } from '../../pooler/pgbouncer-pool';
 import { PoolType } from '../../pooler/pool-mode';
 import type { PoolerEndpoint } from '../cluster-engine';
+import { namedZonesAffinity, zoneSpread } from '../../cluster/placement-rules';
 
 const PORT = 5432;
 const CONFIG_DIR = '/etc/pgbouncer';
@@ -140,14 +141,12 @@ function deploymentSpec(pool: PgBouncerPool, input: PatroniPoolerInput, podLabel
         automountServiceAccountToken: false,
         enableServiceLinks: false,
         securityContext: { runAsNonRoot: true, runAsUser: input.userId, runAsGroup: input.userId, fsGroup: input.userId, seccompProfile: { type: 'RuntimeDefault' } },
-        topologySpreadConstraints: [{ maxSkew: 1, topologyKey: i.zoneTopologyKey, whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: selector } }],
+        topologySpreadConstraints: [zoneSpread(i, selector)],
         affinity: {
           podAntiAffinity: {
             preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: { topologyKey: i.nodeTopologyKey, labelSelector: { matchLabels: selector } } }],
           },
-          nodeAffinity: i.zones
-            ? { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: i.zoneTopologyKey, operator: 'In', values: [...i.zones] }] }] } }
-            : undefined,
+          nodeAffinity: namedZonesAffinity(i),
         },
         containers: [{
           name: 'pgbouncer',

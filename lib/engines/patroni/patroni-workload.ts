@@ -5,6 +5,7 @@ import type { ResolvedVolume } from '../../cluster/cluster-intent';
 import type { HaPostgres } from '../../cluster/ha-postgres';
 import { renderLabelPodScript, renderPatroniConfig, renderPostBootstrapScript, PatroniConfigInput } from './patroni-config';
 import { PATRONI_LAYOUT as L } from './patroni-layout';
+import { namedZonesAffinity, zoneSpread } from '../../cluster/placement-rules';
 
 /** Names of the objects of a Patroni cluster named `name`. */
 export function patroniObjectNames(name: string) {
@@ -180,17 +181,9 @@ function statefulSetSpec(cluster: HaPostgres, input: PatroniWorkloadInput, names
           podAntiAffinity: {
             requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: i.nodeTopologyKey, labelSelector: { matchLabels: selector } }],
           },
-          nodeAffinity: i.zones
-            ? {
-              requiredDuringSchedulingIgnoredDuringExecution: {
-                nodeSelectorTerms: [{ matchExpressions: [{ key: i.zoneTopologyKey, operator: 'In', values: [...i.zones] }] }],
-              },
-            }
-            : undefined,
+          nodeAffinity: namedZonesAffinity(i),
         },
-        topologySpreadConstraints: [{
-          maxSkew: 1, topologyKey: i.zoneTopologyKey, whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: selector },
-        }],
+        topologySpreadConstraints: [zoneSpread(i, selector)],
         containers: [{
           name: 'patroni',
           image: i.imageName,
