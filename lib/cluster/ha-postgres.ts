@@ -144,8 +144,8 @@ export class HaPostgres extends Construct implements IHaPostgres {
     this.engine.render(this);
     this.connections = new ClusterConnections(this, network);
     // Standalone clusters are dev-only and already warned; the checklist is for HA ones.
-    // The checklist reads CloudNativePG Cluster manifests; other engines have none.
-    if (this.intent.highlyAvailable && this.engine.name.startsWith('CloudNativePG')) addReadinessWarnings(this);
+    // The checklist reads CloudNativePG Cluster manifests: for other engines it finds nothing and warns nothing.
+    if (this.intent.highlyAvailable) addReadinessWarnings(this);
     if (this.bootstrap.isRecovery) {
       if (this.engine.renderRecovery) this.engine.renderRecovery(this);
       else {
