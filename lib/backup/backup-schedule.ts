@@ -59,6 +59,10 @@ function parser(): typeof Parser {
 const PERIOD_FROM = new Date('2026-01-01T00:00:00Z');
 const PERIOD_UNTIL = new Date('2029-01-08T00:00:00Z');
 
+/** Per expression: what is wrong with it, and its longest gap (both pure functions of the string). */
+const PROBLEMS = new Map<string, string | undefined>();
+const GAPS = new Map<string, Duration>();
+
 /**
  * When something runs, in UTC: typed daily, weekly and monthly schedules or a standard
  * 5-field cron expression. Rendered as 5 fields for Kubernetes CronJobs and as 6 fields
@@ -114,7 +118,11 @@ export class BackupSchedule {
 
   /** What is wrong with the expression, or undefined. */
   public problem(): string | undefined {
-    this.checked ??= { problem: this.findProblem() };
+    if (!this.checked) {
+      // A pure function of the expression; fleets repeat the same few schedules.
+      if (!PROBLEMS.has(this.expression)) PROBLEMS.set(this.expression, this.findProblem());
+      this.checked = { problem: PROBLEMS.get(this.expression) };
+    }
     return this.checked.problem;
   }
 
@@ -153,6 +161,14 @@ export class BackupSchedule {
   }
 
   private computeLongestGap(): Duration {
+    const known = GAPS.get(this.expression);
+    if (known) return known;
+    const gap = this.iterateLongestGap();
+    GAPS.set(this.expression, gap);
+    return gap;
+  }
+
+  private iterateLongestGap(): Duration {
     const it = parser().parse(this.toCron(), { tz: 'UTC', currentDate: PERIOD_FROM, endDate: PERIOD_UNTIL });
     let previous = PERIOD_FROM.getTime();
     let longest = 0;

@@ -19,6 +19,7 @@ import { resolveNetworkSecurity } from '../security/network-security';
 import { SecretReader } from '../security/secret-access';
 import { REJECT_PLAIN_TEXT_RULE, ResolvedClusterTls, resolveClusterTls } from '../security/tls';
 import { AppIndex } from '../core/app-index';
+import { SynthSession } from '../core/synth-session';
 
 /** A PostgreSQL cluster that applications and other constructs can connect to. */
 export interface IHaPostgres {
@@ -113,6 +114,7 @@ export class HaPostgres extends Construct implements IHaPostgres {
   public constructor(scope: Construct, id: string, props: HaPostgresProps = {}) {
     super(scope, id);
     AppIndex.invalidate(this); // the app changed: validations must see this construct
+    SynthSession.install(this); // app.synth() renders each object once
     this.engine = props.engine ?? ClusterEngine.cloudNativePg();
     const warnings: string[] = [];
     this.intent = resolveIntent(id, props, this.engine, this.errors, warnings);

@@ -3,6 +3,14 @@ import { IConstruct } from 'constructs';
 const WARNING_KEY = 'ha-postgres:warning';
 const printed = new Set<string>();
 
+function print(scope: IConstruct, message: string): void {
+  const line = `[WARNING] [${scope.node.path}] ${message}`;
+  if (!printed.has(line) && process.env.HA_POSTGRES_SILENCE_WARNINGS !== '1') {
+    printed.add(line);
+    process.stderr.write(line + '\n');
+  }
+}
+
 /**
  * Warnings that do not stop synthesis but must be seen (e.g. a standalone cluster).
  * They are recorded as construct metadata and printed to stderr once when the app
@@ -12,16 +20,16 @@ export class SynthWarnings {
   /** Records a warning on `scope` and prints it when the app is synthesized. */
   public static add(scope: IConstruct, message: string): void {
     scope.node.addMetadata(WARNING_KEY, message);
-    scope.node.addValidation({
-      validate: () => {
-        const line = `[WARNING] [${scope.node.path}] ${message}`;
-        if (!printed.has(line) && process.env.HA_POSTGRES_SILENCE_WARNINGS !== '1') {
-          printed.add(line);
-          process.stderr.write(line + '\n');
-        }
-        return [];
-      },
-    });
+    scope.node.addValidation({ validate: () => { print(scope, message); return []; } });
+  }
+
+  /**
+   * Records a warning found by a validation, i.e. while the app is being synthesized,
+   * and prints it at once (the app may not be validated again in this synthesis).
+   */
+  public static addDuringValidation(scope: IConstruct, message: string): void {
+    scope.node.addMetadata(WARNING_KEY, message);
+    print(scope, message);
   }
 
   /** All warnings recorded on `scope` and its children, as `[path] message`. */

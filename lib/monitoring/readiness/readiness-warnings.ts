@@ -38,7 +38,7 @@ export function addReadinessWarnings(cluster: HaPostgres): void {
         const message = readinessWarning(item);
         if (item.passed || recorded.has(message)) continue;
         recorded.add(message);
-        SynthWarnings.add(cluster, message);
+        SynthWarnings.addDuringValidation(cluster, message);
       }
       return [];
     },

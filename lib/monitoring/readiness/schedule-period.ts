@@ -12,6 +12,14 @@ function parser(): typeof Parser {
  * Kubernetes CronJobs have 5. Undefined when the expression does not parse.
  */
 export function longestGapSeconds(schedule: string): number | undefined {
+  // A pure function of the string; fleets repeat the same few schedules.
+  if (!GAPS.has(schedule)) GAPS.set(schedule, computeLongestGap(schedule));
+  return GAPS.get(schedule);
+}
+
+const GAPS = new Map<string, number | undefined>();
+
+function computeLongestGap(schedule: string): number | undefined {
   try {
     const start = new Date('2026-01-05T00:00:00Z');
     const it = parser().parse(schedule, { currentDate: start, tz: 'UTC' });

@@ -1,8 +1,9 @@
 import { writeFileSync } from 'fs';
 import { join } from 'path';
-import { ApiObject, App, Chart } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import type { HaPostgres } from '../../cluster/ha-postgres';
+import { SynthSession } from '../../core/synth-session';
 import { renderTopology } from './topology-mermaid';
 
 /** Properties of TopologyDiagram. */
@@ -11,15 +12,13 @@ export interface TopologyDiagramProps {
   readonly cluster: HaPostgres;
 }
 
-const WRAPPED = Symbol.for('cdk8s-ha-postgres.topology-synth');
-
 /**
  * Writes `<outdir>/<cluster>.topology.md`, a Mermaid diagram of the cluster, when the
  * app is synthesized.
  *
- * cdk8s has no post-synth hook, so the first TopologyDiagram of an app wraps that
- * app's `synth()`: the diagrams are written after the original synth returns, i.e. only
- * when validation passed and every manifest was written. A failing synth writes none.
+ * cdk8s has no post-synth hook, so the diagrams are written by a SynthSession hook after
+ * the app's `synth()` returns, i.e. only when validation passed and every manifest was
+ * written. A failing synth writes none.
  * `Testing.synth(chart)` writes no file.
  */
 export class TopologyDiagram extends Construct {
@@ -46,27 +45,20 @@ export class TopologyDiagram extends Construct {
     super(scope, id);
     this.cluster = props.cluster;
     this.fileName = `${props.cluster.clusterName}.topology.md`;
-    const app = this.node.root;
-    if (app instanceof App && !(app as any)[WRAPPED]) {
-      const synth = app.synth.bind(app);
-      Object.defineProperty(app, WRAPPED, { value: true });
-      app.synth = () => {
-        synth();
-        const diagrams = app.node.findAll().filter((c): c is TopologyDiagram => c instanceof TopologyDiagram);
-        if (diagrams.length === 0) return;
-        const manifests = TopologyDiagram.appManifests(app);
-        const written = new Map<string, string>(); // file → namespace/cluster already drawn there
-        for (const d of diagrams) {
-          const key = `${d.namespace}/${d.cluster.clusterName}`;
-          // Same-named clusters in two namespaces: the namespace prefixes the file name.
-          const clash = [...written.entries()].some(([f, k]) => f === d.fileName && k !== key);
-          const file = clash ? `${d.namespace}.${d.fileName}` : d.fileName;
-          if (written.get(file) === key) continue;
-          written.set(file, key);
-          writeFileSync(join(app.outdir, file), d.render(manifests));
-        }
-      };
-    }
+    // One hook per app draws every diagram, from the objects this synth rendered.
+    SynthSession.afterSynth(this, 'topology-diagrams', (app, manifests) => {
+      const diagrams = app.node.findAll().filter((c): c is TopologyDiagram => c instanceof TopologyDiagram);
+      const written = new Map<string, string>(); // file → namespace/cluster already drawn there
+      for (const d of diagrams) {
+        const key = `${d.namespace}/${d.cluster.clusterName}`;
+        // Same-named clusters in two namespaces: the namespace prefixes the file name.
+        const clash = [...written.entries()].some(([f, k]) => f === d.fileName && k !== key);
+        const file = clash ? `${d.namespace}.${d.fileName}` : d.fileName;
+        if (written.get(file) === key) continue;
+        written.set(file, key);
+        writeFileSync(join(app.outdir, file), d.render(manifests()));
+      }
+    });
   }
 
   /** The Markdown (with a Mermaid flowchart) for the given app manifests. */
