@@ -1,8 +1,4 @@
 import { Chart, Duration, Testing } from 'cdk8s';
-import { execFileSync, spawnSync } from 'child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
-import { join } from 'path';
 import { ArchiveCredentials, BackupSchedule, ClusterEngine, HaPostgres, ManifestChecks, RestoreDrill, SynthWarnings } from '../../lib';
 import { podsUnderSeveralPdbs } from '../support/pod-model';
 import { expectValidManifests } from '../support/schema-validator';
@@ -119,96 +115,6 @@ describe('bad input fails at synth time with property, value and fix', () => {
     const engine = Object.create(ClusterEngine.cloudNativePg(), { name: { value: 'Test engine 0.1' }, renderRestoreDrill: { value: undefined } });
     expect(synthError((c) => new RestoreDrill(c, 'drill', { cluster: archivedCluster(c, {}, { engine }).db, scratchNamespace: 's' })))
       .toMatch(/\[test\/drill\] cluster = "orders-db": the engine Test engine 0\.1 cannot render a RestoreDrill yet/);
-  });
-});
-
-describe('the drill script, run with a fake kubectl that records its calls', () => {
-  let dir: string;
-  const script = config.data['drill.sh'] as string;
-
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'restore-drill-'));
-    writeFileSync(join(dir, 'cluster.json'), config.data['cluster.json']);
-    writeFileSync(join(dir, 'drill.sh'), script.replace("'/etc/restore-drill/cluster.json'", `'${dir}/cluster.json'`));
-    // The fake kubectl: records argv, keeps what `create -f -` reads, answers queries from env.
-    writeFileSync(join(dir, 'kubectl'), `#!/bin/bash
-echo "$*" >> "$FAKE_DIR/calls"
-for a in "$@"; do
-  case "$a" in
-    create) cat > "$FAKE_DIR/created.json"; exit 0 ;;
-    wait) exit "\${FAKE_WAIT_RC:-0}" ;;
-    get) echo "\${FAKE_PRIMARY-orders-db-drill-1}"; exit 0 ;;
-    delete) exit 0 ;;
-    exec)
-      sql="\${@: -1}"
-      case "$sql" in
-        "SELECT 1") echo 1 ;;
-        *orders*) echo "\${FAKE_ORDERS:-150}" ;;
-        *invoices*) [ -n "\${FAKE_INVOICES_FAIL:-}" ] && { echo 'ERROR: relation does not exist' >&2; exit 1; }; echo 3 ;;
-      esac
-      exit 0 ;;
-  esac
-done
-exit 0
-`);
-    chmodSync(join(dir, 'kubectl'), 0o755);
-  });
-
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-  function run(env: Record<string, string> = {}): { status: number | null; out: string; calls: string[] } {
-    rmSync(join(dir, 'calls'), { force: true });
-    const r = spawnSync('bash', [join(dir, 'drill.sh')], {
-      env: { PATH: `${dir}:${process.env.PATH}`, FAKE_DIR: dir, ...env }, encoding: 'utf8', timeout: 20_000,
-    });
-    const calls = readFileSync(join(dir, 'calls'), 'utf8').trim().split('\n');
-    return { status: r.status, out: r.stdout + r.stderr, calls };
-  }
-
-  test('is valid bash (bash -n)', () => {
-    expect(() => execFileSync('bash', ['-n', join(dir, 'drill.sh')])).not.toThrow();
-  });
-
-  test('success: cleans leftovers, creates, waits, verifies, deletes the cluster and exits 0', () => {
-    const { status, out, calls } = run();
-    expect(status).toBe(0);
-    const name = /deleting clusters\.postgresql\.cnpg\.io\/(orders-db-drill-\d+)/.exec(out)![1];
-    expect(name).toMatch(/^orders-db-drill-\d{10}$/);
-    expect(calls[0]).toBe('-n restore-drills delete clusters.postgresql.cnpg.io -l ha-postgres.io/restore-drill=orders-db-restore-drill --ignore-not-found --wait=false');
-    expect(calls[1]).toBe('-n restore-drills create -f -');
-    expect(calls[2]).toBe(`-n restore-drills wait --for=condition=Ready clusters.postgresql.cnpg.io/${name} --timeout=7200s`);
-    expect(calls).toContain('-n restore-drills exec orders-db-drill-1 -c postgres -- psql -XAtq -v ON_ERROR_STOP=1 -d app -c SELECT count(*) FROM orders');
-    expect(calls[calls.length - 1]).toBe(`-n restore-drills delete clusters.postgresql.cnpg.io ${name} --ignore-not-found --wait=false`);
-    expect(JSON.parse(readFileSync(join(dir, 'created.json'), 'utf8')).metadata.name).toBe(name);
-    expect(out).toMatch(/ok: orders has 150 rows \(at least 100\)/);
-    expect(out).toMatch(/result=success/);
-  });
-
-  test('too few rows: still deletes the cluster, exits non-zero', () => {
-    const { status, out, calls } = run({ FAKE_ORDERS: '7' });
-    expect(status).toBe(1);
-    expect(out).toMatch(/FAILED: orders has 7 rows, expected at least 100/);
-    expect(calls[calls.length - 1]).toMatch(/^-n restore-drills delete clusters\.postgresql\.cnpg\.io orders-db-drill-\d+ /);
-    expect(out).toMatch(/result=failure/);
-  });
-
-  test('a failing query (missing table): deletes the cluster, exits non-zero', () => {
-    const { status, calls } = run({ FAKE_INVOICES_FAIL: '1' });
-    expect(status).not.toBe(0);
-    expect(calls[calls.length - 1]).toMatch(/delete clusters\.postgresql\.cnpg\.io orders-db-drill-\d+/);
-  });
-
-  test('the restore never gets ready: no queries run, the cluster is deleted, exits non-zero', () => {
-    const { status, calls } = run({ FAKE_WAIT_RC: '1' });
-    expect(status).toBe(1);
-    expect(calls.some((c) => c.includes(' exec '))).toBe(false);
-    expect(calls[calls.length - 1]).toMatch(/delete clusters\.postgresql\.cnpg\.io orders-db-drill-\d+/);
-  });
-
-  test('no primary reported: deletes the cluster, exits non-zero', () => {
-    const { status, calls } = run({ FAKE_PRIMARY: '' });
-    expect(status).toBe(1);
-    expect(calls[calls.length - 1]).toMatch(/delete clusters\.postgresql\.cnpg\.io orders-db-drill-\d+/);
   });
 });
 

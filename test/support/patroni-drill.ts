@@ -121,7 +121,9 @@ export async function runPatroniDrill(opts: DrillOptions): Promise<DrillResult> 
     await waitFor('etcd', 20_000, async () => ((await httpRequest(etcdPort, 'GET', '/health')).status === 200 ? true : undefined));
     log('etcd healthy');
 
-    const memberEnv = (m: Member) => ({ HOME: m.dir, APP_PASSWORD: TEST_PASSWORDS.app, PATH: process.env.PATH });
+    // PATRONI_DRILL_LOG_LEVEL=DEBUG: Patroni's debug log, to take a failover apart.
+    const logLevel = process.env.PATRONI_DRILL_LOG_LEVEL ? { PATRONI_LOG_LEVEL: process.env.PATRONI_DRILL_LOG_LEVEL } : {};
+    const memberEnv = (m: Member) => ({ HOME: m.dir, APP_PASSWORD: TEST_PASSWORDS.app, PATH: process.env.PATH, ...logLevel });
     const start = (m: Member) => {
       m.proc = spawnLogged(patroni, [m.configFile], path.join(m.dir, 'patroni.log'), memberEnv(m));
     };
