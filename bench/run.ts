@@ -10,7 +10,7 @@
  */
 import { execFileSync, spawnSync } from 'child_process';
 import { cpus, totalmem } from 'os';
-import { mkdtempSync, readFileSync, writeFileSync } from 'fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 
@@ -42,6 +42,23 @@ function timeCommand(cmd: string, args: string[], runs: number): number[] {
   return times;
 }
 
+/**
+ * The production example as a platform repo runs it: its two files (transpiled by ts-node,
+ * like the user's own code) importing the built package (`build/lib`, what npm installs)
+ * instead of this repository's TypeScript sources. Returns the app's path.
+ */
+function userStyleExample(): string {
+  execFileSync(bin('tsc'), ['-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  const dir = join(root, 'bench/.cold-app');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  for (const file of ['main.ts', 'chart.ts']) {
+    const source = readFileSync(join(root, 'examples/production', file), 'utf8');
+    writeFileSync(join(dir, file), source.replace(/from '\.\.\/\.\.\/lib'/g, "from '../../build/lib'"));
+  }
+  return join(dir, 'main.ts');
+}
+
 function machine(): string {
   const model = cpus()[0]?.model ?? 'unknown CPU';
   return `${cpus().length} × ${model}, ${(totalmem() / 1024 ** 3).toFixed(1)} GiB RAM, Node ${process.version}, ${process.platform}/${process.arch}`;
@@ -55,8 +72,11 @@ function main(): void {
   const outdir = mkdtempSync(join(tmpdir(), 'bench-cli-'));
   const runs = quick ? 3 : 5;
   const cdk8s = [bin('cdk8s'), 'synth', '--no-check-upgrade', '--output', outdir];
-  const example = timeCommand(cdk8s[0], [...cdk8s.slice(1), '--app', 'ts-node --swc examples/production/main.ts'], runs);
+  const userApp = userStyleExample();
+  const example = timeCommand(cdk8s[0], [...cdk8s.slice(1), '--app', `ts-node --swc ${userApp}`], runs);
+  const fromSources = timeCommand(cdk8s[0], [...cdk8s.slice(1), '--app', 'ts-node --swc examples/production/main.ts'], runs);
   const empty = timeCommand(cdk8s[0], [...cdk8s.slice(1), '--app', 'ts-node --swc bench/empty-app.ts'], runs);
+  rmSync(join(root, 'bench/.cold-app'), { recursive: true, force: true });
 
   process.stderr.write('unit test suite…\n');
   const unit = timeCommand('npm', ['run', '--silent', 'test:unit'], 1)[0];
@@ -89,14 +109,15 @@ Memory: about ${rssPerCluster.toFixed(2)} MiB more peak RSS per additional clust
 
 | cold run | median | runs |
 | --- | ---: | --- |
-| \`cdk8s synth\` of the production example | ${median(example).toFixed(0)} ms | ${example.map((t) => t.toFixed(0)).join(', ')} |
+| \`cdk8s synth\` of the production example, as a platform repo runs it (the example's files on the built package) | ${median(example).toFixed(0)} ms | ${example.map((t) => t.toFixed(0)).join(', ')} |
+| \`cdk8s synth\` of the production example in this repository (\`npm run synth\`: ts-node also transpiles lib/ and imports/) | ${median(fromSources).toFixed(0)} ms | ${fromSources.map((t) => t.toFixed(0)).join(', ')} |
 | \`cdk8s synth\` of an empty chart | ${median(empty).toFixed(0)} ms | ${empty.map((t) => t.toFixed(0)).join(', ')} |
 | unit test suite (\`npm run test:unit\`) | ${unit.toFixed(0)} ms | 1 |
 
 | target | measured | |
 | --- | --- | --- |
 | N = 100: time per cluster ≤ 2× the floor | ${ratio100.toFixed(2)}× | ${verdict(ratio100 <= 2)} |
-| cold synth of the example ≤ 1.3× the empty chart | ${coldRatio.toFixed(2)}× | ${verdict(coldRatio <= 1.3)} |
+| cold synth of the example (as a platform repo runs it) ≤ 1.3× the empty chart | ${coldRatio.toFixed(2)}× | ${verdict(coldRatio <= 1.3)} |
 | 1,000 clusters well under 1 GiB | ${at1000 ? `${at1000.maxRssMiB.toFixed(0)} MiB` : 'not run (--quick)'} | ${at1000 ? verdict(at1000.maxRssMiB < 768) : ''} |
 | unit test suite ≤ 15 s | ${(unit / 1000).toFixed(1)} s | ${verdict(unit <= 15000)} |
 `;
