@@ -23,14 +23,6 @@ export function attachedConstructs(cluster: HaPostgres): AttachedConstructs {
   return all.get(cluster) ?? { poolers: [] };
 }
 
-/**
- * The same without the synthesis index, for use while the app is still being built (an
- * index built then would miss the constructs added after it in the same run).
- */
-export function attachedConstructsNow(cluster: HaPostgres): AttachedConstructs {
-  return scanApp(cluster.node.root.node.findAll()).get(cluster) ?? { poolers: [] };
-}
-
 function scanApp(constructs: IConstruct[]): Map<HaPostgres, AttachedConstructs> {
   const found = new Map<HaPostgres, { backupPeriod?: Duration; drill?: AttachedConstructs['drill']; poolers: string[] }>();
   const of = (cluster: HaPostgres) => {

@@ -7,7 +7,8 @@ import { PgBouncerPool } from '../pooler/pgbouncer-pool';
 import { ConfigErrors } from '../core/config-error';
 import { checkDnsLabel } from '../core/dns';
 import { ALERT_NAMES, AlertRule, AlertTarget, buildAlertRules } from './alerts/alert-rules';
-import { attachedConstructs, attachedConstructsNow } from './attached-constructs';
+import { poolsCreatedSoFar } from '../pooler/pool-registry';
+import { attachedConstructs } from './attached-constructs';
 import { instancePodMonitorSpec, poolerPodMonitorSpec } from './pod-monitors';
 import { MonitoringThresholds, ResolvedThresholds, resolveThresholds } from './thresholds';
 import { TopologyDiagram } from './topology/topology-diagram';
@@ -161,7 +162,7 @@ export class ClusterMonitoring extends Construct {
     });
     for (const p of props.poolers ?? []) this.addPooler(p);
     // Pools created before the monitoring: their PodMonitor exists from the start.
-    if (attachedConstructsNow(cluster).poolers.length > 0) this.ensurePoolerMonitor();
+    if (poolsCreatedSoFar(cluster).length > 0) this.ensurePoolerMonitor();
     if (props.topologyDiagram ?? true) new TopologyDiagram(this, 'Topology', { cluster });
   }
 

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { cpuMillis, mebibytes } from '../cluster/cluster-intent';
 import { HaPostgres } from '../cluster/ha-postgres';
 import { AppIndex } from '../core/app-index';
+import { registerPool } from './pool-registry';
 import { ConfigErrors } from '../core/config-error';
 import { checkDnsLabel } from '../core/dns';
 import { SynthWarnings } from '../core/synth-warnings';
@@ -193,6 +194,7 @@ export class PgBouncerPool extends Construct {
       reservePoolSize,
     };
     this.poolName = name;
+    registerPool(cluster, name);
 
     // The whole-app checks once per synthesis: cdk8s re-validates the app for every chart.
     this.node.addValidation({ validate: () => [...this.errors.messages, ...AppIndex.of(this).memo(this, 'tree-errors', () => this.treeErrors())] });

@@ -48,15 +48,23 @@ export class TopologyDiagram extends Construct {
     // One hook per app draws every diagram, from the objects this synth rendered.
     SynthSession.afterSynth(this, 'topology-diagrams', (app, manifests) => {
       const diagrams = app.node.findAll().filter((c): c is TopologyDiagram => c instanceof TopologyDiagram);
-      const written = new Map<string, string>(); // file → namespace/cluster already drawn there
+      // Each diagram reads its own namespace only: grouped once, not filtered per diagram.
+      const byNamespace = new Map<string, any[]>();
+      for (const m of manifests()) {
+        const ns = m?.metadata?.namespace ?? 'default';
+        const group = byNamespace.get(ns);
+        if (group) group.push(m);
+        else byNamespace.set(ns, [m]);
+      }
+      const drawnIn = new Map<string, string>(); // file → namespace/cluster already drawn there
       for (const d of diagrams) {
         const key = `${d.namespace}/${d.cluster.clusterName}`;
-        // Same-named clusters in two namespaces: the namespace prefixes the file name.
-        const clash = [...written.entries()].some(([f, k]) => f === d.fileName && k !== key);
-        const file = clash ? `${d.namespace}.${d.fileName}` : d.fileName;
-        if (written.get(file) === key) continue;
-        written.set(file, key);
-        writeFileSync(join(app.outdir, file), d.render(manifests()));
+        // Same-named clusters in two namespaces: every one after the first drawn gets the namespace as prefix.
+        const first = drawnIn.get(d.fileName);
+        const file = first === undefined || first === key ? d.fileName : `${d.namespace}.${d.fileName}`;
+        if (drawnIn.get(file) === key) continue;
+        drawnIn.set(file, key);
+        writeFileSync(join(app.outdir, file), d.render(byNamespace.get(d.namespace) ?? []));
       }
     });
   }
