@@ -56,6 +56,24 @@ describe.each(EXAMPLES)('%s: the session writes exactly what plain cdk8s writes'
   });
 });
 
+test('synthYaml(): the same YAML with and without the session', () => {
+  const yaml = (plain: boolean) => {
+    const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'synth-session-')) });
+    dirs.push(app.outdir);
+    [0, 1].forEach((i) => new ProductionChart(app, `team-${i}`, { namespace: `team-${i}` }));
+    if (plain) process.env[PLAIN_SYNTH_ENV] = '1';
+    try {
+      return app.synthYaml();
+    } finally {
+      delete process.env[PLAIN_SYNTH_ENV];
+    }
+  };
+  process.env.HA_POSTGRES_SILENCE_WARNINGS = '1';
+  const plain = yaml(true);
+  expect(plain).toMatch(/kind: Cluster/);
+  expect(yaml(false)).toBe(plain);
+});
+
 describe('restored after synth', () => {
   test('objects render afresh and charts validate again after app.synth(): a change made after a synth shows in the next one', () => {
     const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'synth-session-')) });

@@ -22,7 +22,7 @@ interface SessionState {
  * topology diagrams a third time. With N charts that is N + 1 validations of the whole
  * app and three renders of every object (minutes at a thousand clusters).
  *
- * The first HaPostgres of an App wraps its `synth()`. During the wrapped call every
+ * The first HaPostgres of an App wraps its `synth()` (and `synthYaml()`). During the wrapped call every
  * ApiObject of the app renders once (later `toJson()` calls return that render), and a
  * chart's `toJson()` returns its objects in dependency order without validating again:
  * the app was validated and its dependencies resolved at the start of this very
@@ -63,6 +63,18 @@ export class SynthSession {
       try {
         plainSynth();
         runHooks(app, state, () => renderAll(app));
+      } finally {
+        restore();
+      }
+    };
+    // synthYaml() validates once and then renders chart by chart, like synth(): the same
+    // session applies (no files are written, so no hooks run).
+    const plainSynthYaml = app.synthYaml.bind(app);
+    app.synthYaml = () => {
+      if (process.env[PLAIN_SYNTH_ENV] === '1') return plainSynthYaml();
+      const restore = renderOnce(app);
+      try {
+        return plainSynthYaml();
       } finally {
         restore();
       }
