@@ -169,7 +169,12 @@ export class BackupSchedule {
   }
 
   private iterateLongestGap(): Duration {
-    const it = parser().parse(this.toCron(), { tz: 'UTC', currentDate: PERIOD_FROM, endDate: PERIOD_UNTIL });
+    // With day-of-month and month both `*`, only minute, hour and day-of-week constrain the
+    // runs, so they repeat every week: two weeks of runs give the exact longest gap.
+    const [, , dayOfMonth, month] = this.toCron().split(' ');
+    const weekly = dayOfMonth === '*' && month === '*';
+    const until = weekly ? new Date(PERIOD_FROM.getTime() + 15 * 86_400_000) : PERIOD_UNTIL;
+    const it = parser().parse(this.toCron(), { tz: 'UTC', currentDate: PERIOD_FROM, endDate: until });
     let previous = PERIOD_FROM.getTime();
     let longest = 0;
     let first = true;
