@@ -26,14 +26,17 @@ export interface ScheduledBackupProps {
   readonly schedule?: BackupSchedule;
 
   /**
-   * Name of the engine object (CloudNativePG: the `ScheduledBackup`).
+   * Name of the engine object (CloudNativePG: the `ScheduledBackup`; Patroni: the CronJob,
+   * its ServiceAccount, Role, RoleBinding, ConfigMap and NetworkPolicy, at most 52
+   * characters, and the Job `<name>-immediate`).
    *
    * @default - `<cluster name>-backup`
    */
   readonly name?: string;
 
   /**
-   * Which instance takes the backups.
+   * Which instance takes the backups. Patroni: chosen by the pods' role label when the job
+   * runs (a Ready standby, else the leader).
    *
    * @default BackupTarget.PREFER_STANDBY
    */
@@ -41,7 +44,10 @@ export interface ScheduledBackupProps {
 
   /**
    * Take a first backup as soon as the object is created, so recovery is possible
-   * before the first scheduled run.
+   * before the first scheduled run. Patroni: a Job `<name>-immediate` that runs once, when
+   * it is first applied (it waits up to 30 minutes for a Ready member; re-applying it
+   * unchanged does nothing, and Kubernetes refuses changes to its pod template: delete it
+   * first), not when suspended.
    *
    * @default true
    */
@@ -58,7 +64,9 @@ export interface ScheduledBackupProps {
 /**
  * Base backups on a schedule (daily by default) into the cluster's WalArchive, taken
  * from a standby when one exists, with an immediate first backup. Rendered by the
- * cluster's engine (CloudNativePG: a `ScheduledBackup` with `method: plugin`).
+ * cluster's engine (CloudNativePG: a `ScheduledBackup` with `method: plugin`; Patroni: a
+ * CronJob that runs barman-cloud-backup in a member through `kubectl exec`, then
+ * barman-cloud-backup-delete with the archive's retention window).
  */
 export class ScheduledBackup extends Construct {
   public readonly archive: WalArchive;
@@ -89,7 +97,7 @@ export class ScheduledBackup extends Construct {
       engine.renderScheduledBackup(this);
     } else {
       this.errors.add('archive.cluster', this.archive.cluster.clusterName, `the engine ${engine.name} cannot render a ScheduledBackup yet`,
-        'use ClusterEngine.cloudNativePg(), or remove the ScheduledBackup until the engine supports it');
+        'use ClusterEngine.cloudNativePg() or ClusterEngine.patroni(...), which render it, or remove the ScheduledBackup until the engine supports it');
     }
   }
 }

@@ -22,7 +22,8 @@ export interface WalArchiveProps {
   readonly credentials: ArchiveCredentials;
 
   /**
-   * Name of the engine object describing the store (CloudNativePG: the `ObjectStore`).
+   * Name of the engine object describing the store (CloudNativePG: the `ObjectStore`;
+   * Patroni renders no object of its own and does not use it).
    *
    * @default - `<cluster name>-archive`
    */
@@ -37,30 +38,35 @@ export interface WalArchiveProps {
   readonly serverName?: string;
 
   /**
-   * Compression of WAL segments.
+   * Compression of WAL segments. On Patroni, `LZ4`, `XZ` and `ZSTD` need barman-cli-cloud
+   * 3.12 in the image (the engine's `barmanCloudVersion`).
    *
    * @default WalCompression.GZIP
    */
   readonly walCompression?: WalCompression;
 
   /**
-   * Compression of base backups.
+   * Compression of base backups. On Patroni, `LZ4` needs barman-cli-cloud 3.18 in the image
+   * (the engine's `barmanCloudVersion`).
    *
    * @default BackupCompression.GZIP
    */
   readonly backupCompression?: BackupCompression;
 
   /**
-   * Server-side encryption of every uploaded object.
+   * Server-side encryption of every uploaded object. `ArchiveEncryption.kms(keyId)` renders
+   * `--sse-kms-key-id`, which needs Barman 3.5 or newer (on Patroni: the engine's
+   * `barmanCloudVersion`; the Barman Cloud plugin's sidecar has it).
    *
    * @default ArchiveEncryption.AES256
    */
   readonly encryption?: ArchiveEncryption;
 
   /**
-   * WAL segments uploaded (and prefetched on restore) in parallel.
+   * WAL segments uploaded (and prefetched on restore) in parallel, 1 to 32. The Patroni
+   * engine archives with `archive_command`, one segment per call: there only 1 is accepted.
    *
-   * @default 2
+   * @default - 2 on CloudNativePG, 1 on Patroni (the engine's `defaultWalMaxParallel`)
    */
   readonly walMaxParallel?: number;
 
@@ -92,7 +98,10 @@ export interface WalArchiveProps {
  * Archives a cluster's WAL continuously and holds its base backups in an S3 bucket, with
  * compression, server-side encryption and a retention window. Rendered by the cluster's
  * engine (CloudNativePG: a Barman Cloud plugin `ObjectStore` plus the Cluster's
- * `plugins` entry with `isWALArchiver: true`). Owns the cluster's `archive_timeout`.
+ * `plugins` entry with `isWALArchiver: true`; Patroni: `archive_command` with
+ * barman-cloud-wal-archive and `restore_command` in patroni.yml). Both write
+ * `<destination>/<serverName>/{base,wals}/`. Owns the cluster's `archive_timeout`,
+ * `archive_mode`, `archive_command` and `archive_library`.
  */
 export class WalArchive extends Construct {
   public readonly cluster: HaPostgres;
@@ -121,7 +130,7 @@ export class WalArchive extends Construct {
     this.walCompression = props.walCompression ?? WalCompression.GZIP;
     this.backupCompression = props.backupCompression ?? BackupCompression.GZIP;
     this.encryption = props.encryption ?? ArchiveEncryption.AES256;
-    this.walMaxParallel = props.walMaxParallel ?? 2;
+    this.walMaxParallel = props.walMaxParallel ?? props.cluster.engine.defaultWalMaxParallel ?? 2;
     this.backupJobs = props.backupJobs ?? 2;
     this.retention = props.retention ?? RetentionWindow.days(30);
     this.archiveTimeout = props.archiveTimeout ?? Duration.minutes(5);
@@ -148,11 +157,11 @@ export class WalArchive extends Construct {
       engine.renderArchive(this, this.cluster);
     } else {
       this.errors.add('cluster', this.cluster.clusterName, `the engine ${engine.name} cannot render a WalArchive yet`,
-        'use ClusterEngine.cloudNativePg(), or remove the WalArchive until the engine supports it');
+        'use ClusterEngine.cloudNativePg() or ClusterEngine.patroni(...), which render it, or remove the WalArchive until the engine supports it');
     }
   }
 
-  /** A restored cluster must not archive where its source archives (CloudNativePG refuses a non-empty archive). */
+  /** A restored cluster must not archive where its source archives (CloudNativePG refuses a non-empty archive; on Patroni both timelines would mix). */
   private sameArchiveAsRecoverySource(): string[] {
     const source = this.cluster.bootstrap.source;
     const sourceRole = source?.credentials.kind === ArchiveCredentialsKind.IAM_ROLE ? source.credentials.roleArn : undefined;
@@ -166,7 +175,7 @@ export class WalArchive extends Construct {
     if (!source || !source.destination.sameStoreAs(this.destination) || source.serverName !== this.serverName) return [];
     const e = new ConfigErrors();
     e.add('destination', this.destination.serverLocation(this.serverName),
-      `is where cluster "${this.cluster.clusterName}" is restored from: a restored cluster must write a new archive, and the engine refuses to archive into a non-empty one`,
+      `is where cluster "${this.cluster.clusterName}" is restored from: a restored cluster must write a new archive (CloudNativePG refuses to archive into a non-empty one, and on Patroni the new timeline's WAL would mix with the source's)`,
       'give the restored cluster another path prefix (destination path) or another serverName');
     return e.messages;
   }

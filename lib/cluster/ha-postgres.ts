@@ -66,6 +66,14 @@ export interface HaPostgresAttributes {
 /** Library defaults written into every cluster, unless a user parameter replaces them. */
 const DEFAULT_MAX_CONNECTIONS = 200;
 
+/** Parameters an attached WalArchive sets (the engine renders them), with the property that owns each. */
+const ARCHIVE_PARAMETERS: { [name: string]: string } = {
+  archive_timeout: 'WalArchive archiveTimeout',
+  archive_mode: 'WalArchive',
+  archive_command: 'WalArchive',
+  archive_library: 'WalArchive',
+};
+
 /**
  * A highly available PostgreSQL cluster: by default three instances in three zones,
  * quorum synchronous replication (`ANY 1`, RPO 0), ReadWriteOnce volumes with a
@@ -152,7 +160,7 @@ export class HaPostgres extends Construct implements IHaPostgres {
       if (this.engine.renderRecovery) this.engine.renderRecovery(this);
       else {
         this.errors.add('bootstrap', 'fromArchive(...)', `the engine ${this.engine.name} cannot bootstrap a cluster from an archive yet`,
-          'use ClusterEngine.cloudNativePg() for the restored cluster');
+          'use ClusterEngine.cloudNativePg() or ClusterEngine.patroni(...) for the restored cluster');
       }
     }
   }
@@ -177,6 +185,13 @@ export class HaPostgres extends Construct implements IHaPostgres {
       this.errors.add('parameters.archive_timeout', this.userParameters.archive_timeout, 'is set by the archiveTimeout property of the WalArchive attached to this cluster',
         'remove archive_timeout from parameters and set archiveTimeout on the WalArchive instead');
     }
+    // Engines that manage these themselves (CloudNativePG) already refused them.
+    const managed = this.engine.managedParameters();
+    for (const name of ['archive_mode', 'archive_command', 'archive_library']) {
+      if (this.userParameters[name] === undefined || managed[name] !== undefined) continue;
+      this.errors.add(`parameters.${name}`, this.userParameters[name], `is set by the WalArchive attached to this cluster (${this.engine.name} archives through it)`,
+        `remove ${name} from parameters; the WalArchive renders WAL archiving`);
+    }
   }
 
   /**
@@ -194,7 +209,7 @@ export class HaPostgres extends Construct implements IHaPostgres {
         max_standby_streaming_delay: 'maxStandbyStreamingDelay',
         max_standby_archive_delay: 'maxStandbyStreamingDelay',
         ssl_min_protocol_version: 'tls.minimumVersion',
-        ...(this.attachedArchive ? { archive_timeout: 'WalArchive archiveTimeout' } : {}),
+        ...(this.attachedArchive ? ARCHIVE_PARAMETERS : {}),
       },
     });
     for (const [name, value] of Object.entries(parameters)) {

@@ -39,6 +39,12 @@ export interface IClusterEngine {
   propertyOwnedPaths(): { [path: string]: string };
 
   /**
+   * WalArchive `walMaxParallel` when the prop is not given (an engine that archives one
+   * segment per call says 1). Optional: 2 without it.
+   */
+  readonly defaultWalMaxParallel?: number;
+
+  /**
    * Renders a WAL archive of `cluster` (as children of `archive`). Optional: without it a
    * WalArchive fails synthesis with an error naming the engine.
    */

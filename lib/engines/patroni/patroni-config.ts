@@ -1,9 +1,11 @@
 import type { HaPostgres } from '../../cluster/ha-postgres';
 import { DataDurability } from '../../cluster/replication';
+import { archiveParameters, standbyRecoveryConf } from './patroni-archive';
 import { PatroniDcs } from './patroni-dcs';
 import { PatroniSynchronousMode } from './patroni-synchronous-mode';
 import { PATRONI_LAYOUT as L } from './patroni-layout';
 import { ResolvedPatroniTiming } from './patroni-timing';
+import { recoveryBootstrapConfig, renderRestoredPostBootstrapScript } from './patroni-recovery';
 import { PatroniVersion } from './patroni-version';
 
 /** Everything the Patroni configuration is built from, with defaults applied. */
@@ -47,6 +49,11 @@ export function renderPatroniConfig(cluster: HaPostgres, input: PatroniConfigInp
   const i = cluster.intent;
   const ha = i.highlyAvailable;
   const { ttl, loopWait, retryTimeout } = input.timing;
+  const archive = cluster.walArchive;
+  const parameters = cluster.postgresParameters();
+  // The archive's parameters are local (below): a ConfigMap change applies them without
+  // re-bootstrapping, and local values win over bootstrap.dcs anyway.
+  if (archive) delete parameters.archive_timeout;
 
   const dcs: { [key: string]: any } = {
     ttl,
@@ -70,7 +77,7 @@ export function renderPatroniConfig(cluster: HaPostgres, input: PatroniConfigInp
     use_slots: ha,
     parameters: sorted({
       ...PATRONI_DEFAULT_PARAMETERS,
-      ...cluster.postgresParameters(),
+      ...parameters,
       ...(input.tlsSecretName ? { ssl_min_protocol_version: cluster.tls.minimumVersion } : {}),
     }),
   };
@@ -107,6 +114,8 @@ export function renderPatroniConfig(cluster: HaPostgres, input: PatroniConfigInp
     config.etcd3 = { protocol, hosts };
   }
   config.bootstrap = {
+    // A restored cluster: Patroni's custom bootstrap method instead of initdb.
+    ...recoveryBootstrapConfig(cluster),
     dcs,
     initdb,
     // Creates the application owner and database; the password comes from the
@@ -127,9 +136,11 @@ export function renderPatroniConfig(cluster: HaPostgres, input: PatroniConfigInp
     parameters: {
       unix_socket_directories: L.socketDir,
       ...(input.tlsSecretName ? { ssl: 'on', ssl_cert_file: `${L.tlsDir}/tls.crt`, ssl_key_file: `${L.tlsDir}/tls.key` } : {}),
+      ...(archive ? archiveParameters(archive) : {}),
     },
     pg_hba: hbaRules(cluster),
   };
+  if (archive) config.postgresql.recovery_conf = standbyRecoveryConf(archive);
   if (input.dcs.kind === 'etcd3') {
     // Patroni labels pods only with the Kubernetes DCS; with etcd the pod labels itself.
     const cb = `sh ${L.labelPodScript}`;
@@ -160,8 +171,12 @@ function sorted(map: { [name: string]: string }): { [name: string]: string } {
   return Object.fromEntries(Object.keys(map).sort().map((k) => [k, map[k]]));
 }
 
-/** The post_bootstrap script: creates the owner role and the application database. */
+/**
+ * The post_bootstrap script: creates the owner role and the application database (after a
+ * restore from an archive: only what is missing, and sets the owner's password).
+ */
 export function renderPostBootstrapScript(cluster: HaPostgres): string {
+  if (cluster.bootstrap.isRecovery) return renderRestoredPostBootstrapScript(cluster);
   const { database, owner } = cluster.intent.credentials;
   return [
     '#!/bin/sh',

@@ -5,6 +5,13 @@ import { PrimaryUpdateMethod } from '../../cluster/replication';
 import { ConfigErrors } from '../../core/config-error';
 import type { EngineNetworkProfile } from '../../security/engine-network-profile';
 import type { PgBouncerPool } from '../../pooler/pgbouncer-pool';
+import { RestoreDrill } from '../../backup/restore-drill';
+import type { ScheduledBackup } from '../../backup/scheduled-backup';
+import type { WalArchive } from '../../backup/wal-archive';
+import { BarmanRelease, OLDEST_BARMAN, atLeast, parseBarmanRelease, releaseLabel } from './barman-commands';
+import { renderPatroniArchive } from './patroni-archive';
+import { renderPatroniScheduledBackup } from './patroni-backup-job';
+import { renderPatroniRecovery } from './patroni-recovery';
 import type { ClusterEndpoints, IClusterEngine, PoolerEndpoint } from '../cluster-engine';
 import { PatroniSynchronousMode } from './patroni-synchronous-mode';
 import { PatroniDcs } from './patroni-dcs';
@@ -26,8 +33,10 @@ export interface PatroniEngineProps {
 
   /**
    * Container image with Patroni (of `version`), PostgreSQL (of the cluster's
-   * `version`) under `postgresBinDir`, `psql`, and `curl` for the etcd DCS. There is
-   * no official Patroni image, so it is required; pin it by digest in production.
+   * `version`) under `postgresBinDir`, `psql`, `curl` for the etcd DCS, and
+   * barman-cli-cloud (`barmanCloudVersion`) with `python3` for a WalArchive,
+   * ScheduledBackup or recovery. There is no official Patroni image, so it is required;
+   * pin it by digest in production.
    */
   readonly image: string;
 
@@ -115,6 +124,25 @@ export interface PatroniEngineProps {
    * @default 999 (`postgres` in the Debian-based PostgreSQL images)
    */
   readonly userId?: number;
+
+  /**
+   * The barman-cli-cloud release in `image` (`major.minor`), which must have it (with
+   * `python3`) when the cluster has a WalArchive or ScheduledBackup or is restored from an
+   * archive. It decides which flags may be rendered: WAL compression lz4, xz and zstd need
+   * 3.12, backup compression lz4 needs 3.18, `ArchiveEncryption.kms()` (`--sse-kms-key-id`)
+   * needs 3.5; props that need a newer release fail synthesis.
+   *
+   * @default '3.4' (Debian bookworm's barman-cli-cloud, the oldest the engine is tested with)
+   */
+  readonly barmanCloudVersion?: string;
+
+  /**
+   * Image with bash and kubectl that runs the ScheduledBackup jobs (they `kubectl exec`
+   * barman-cloud-backup in a member). Pin it.
+   *
+   * @default 'registry.k8s.io/kubectl:v1.34.1' (RestoreDrill.DEFAULT_IMAGE)
+   */
+  readonly backupJobImage?: string;
 }
 
 /**
@@ -125,13 +153,20 @@ export class PatroniEngine implements IClusterEngine {
   public readonly name: string;
   public readonly version: PatroniVersion;
   public readonly dcs: PatroniDcs;
+  /**
+   * WalArchive `walMaxParallel` when not given: archive_command uploads one segment per
+   * call, so 1 (any other value fails synthesis).
+   */
+  public readonly defaultWalMaxParallel: number = 1;
   private readonly props: PatroniEngineProps;
+  private readonly barman: BarmanRelease;
 
   public constructor(props: PatroniEngineProps) {
     this.props = props;
     this.version = props.version;
     this.dcs = props.dcs ?? PatroniDcs.kubernetes();
     this.name = `Patroni ${props.version.label}`;
+    this.barman = parseBarmanRelease(props.barmanCloudVersion ?? releaseLabel(OLDEST_BARMAN)) ?? OLDEST_BARMAN;
     // Attached per instance (not a declared member), so the public class stays jsii-friendly.
     (this as { networkProfile?: () => EngineNetworkProfile }).networkProfile = () => this.memberNetworkProfile();
   }
@@ -205,6 +240,7 @@ export class PatroniEngine implements IClusterEngine {
       errors.add('version', i.version.fullVersion, `${e} supports PostgreSQL up to ${this.version.maxPostgresMajor}`,
         `use PostgresVersion.of(${this.version.maxPostgresMajor}, <minor>) or older, or a newer Patroni (PatroniVersion.V4_1)`);
     }
+    this.checkBackupProps(errors);
     const userId = this.props.userId ?? 999;
     if (!Number.isInteger(userId) || userId < 1) {
       errors.add('engine.userId', userId, 'must be a non-root user id (PostgreSQL refuses to run as root)', 'give the uid of the image\'s postgres user, e.g. 999');
@@ -255,6 +291,30 @@ export class PatroniEngine implements IClusterEngine {
     });
   }
 
+  /**
+   * archive_command and restore_command with barman-cloud in patroni.yml's local
+   * parameters, the credentials as Secret references in the members' environment or as
+   * the IRSA annotation (lib/engines/patroni/patroni-archive.ts).
+   */
+  public renderArchive(archive: WalArchive, cluster: HaPostgres): void {
+    renderPatroniArchive(archive, cluster, { engineName: this.name, barman: this.barman });
+  }
+
+  /** A CronJob (and a one-off Job) that execs barman-cloud-backup in a member (lib/engines/patroni/patroni-backup-job.ts). */
+  public renderScheduledBackup(backup: ScheduledBackup): void {
+    renderPatroniScheduledBackup(backup, {
+      engineName: this.name,
+      version: this.version,
+      image: this.props.backupJobImage ?? RestoreDrill.DEFAULT_IMAGE,
+      instanceLabels: this.instanceLabels(backup.archive.cluster.clusterName),
+    });
+  }
+
+  /** Patroni's custom bootstrap with barman-cloud-restore (lib/engines/patroni/patroni-recovery.ts). */
+  public renderRecovery(cluster: HaPostgres): void {
+    renderPatroniRecovery(cluster);
+  }
+
   /** A pgbouncer Deployment with its ConfigMap, Service and PDB (lib/engines/patroni/patroni-pooler.ts). */
   public renderPooler(pool: PgBouncerPool): PoolerEndpoint {
     return renderPatroniPooler(pool, {
@@ -281,6 +341,24 @@ export class PatroniEngine implements IClusterEngine {
       clusterPodLabels: (clusterName) => this.instanceLabels(clusterName),
       poolerPodLabels: (poolName) => patroniPoolerPodLabels(poolName),
     };
+  }
+
+  private checkBackupProps(errors: ConfigErrors): void {
+    const version = this.props.barmanCloudVersion;
+    if (version !== undefined) {
+      const parsed = parseBarmanRelease(version);
+      if (!parsed) {
+        errors.add('engine.barmanCloudVersion', version, 'is not a release number', 'give the barman-cli-cloud release of the image, e.g. "3.12"');
+      } else if (!atLeast(parsed, OLDEST_BARMAN)) {
+        errors.add('engine.barmanCloudVersion', version, `is older than ${releaseLabel(OLDEST_BARMAN)}, the oldest barman-cli-cloud the engine renders for`,
+          `use an image with barman-cli-cloud ${releaseLabel(OLDEST_BARMAN)} or newer`);
+      }
+    }
+    const image = this.props.backupJobImage;
+    if (image !== undefined && /(:latest|^[^:@]+)$/.test(image)) {
+      errors.add('engine.backupJobImage', image, 'is not pinned to a tag or digest, so the backup job could change between runs',
+        `pin it, e.g. "${RestoreDrill.DEFAULT_IMAGE}"`);
+    }
   }
 
   private checkDcs(errors: ConfigErrors): void {

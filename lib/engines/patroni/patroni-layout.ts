@@ -4,6 +4,10 @@ export const PATRONI_LAYOUT = {
   configFile: '/etc/patroni/patroni.yml',
   postBootstrapScript: '/etc/patroni/post-bootstrap.sh',
   labelPodScript: '/etc/patroni/label-pod.sh',
+  /** The custom bootstrap of a cluster restored from an archive. */
+  restoreScript: '/etc/patroni/restore-from-archive.sh',
+  /** Name of the Patroni + PostgreSQL container (the backup job execs into it). */
+  container: 'patroni',
   dataMount: '/var/lib/postgresql/data',
   /** A subdirectory: the volume's root may hold lost+found, which initdb refuses. */
   dataDir: '/var/lib/postgresql/data/pgdata',

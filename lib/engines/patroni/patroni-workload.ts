@@ -1,10 +1,13 @@
 import { createHash } from 'crypto';
+import * as path from 'path';
 import { ApiObject, Lazy, Yaml } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import type { ResolvedVolume } from '../../cluster/cluster-intent';
 import type { HaPostgres } from '../../cluster/ha-postgres';
 import { renderLabelPodScript, renderPatroniConfig, renderPostBootstrapScript, PatroniConfigInput } from './patroni-config';
+import { archiveEnv } from './patroni-archive';
 import { PATRONI_LAYOUT as L } from './patroni-layout';
+import { renderRestoreScript } from './patroni-recovery';
 import { namedZonesAffinity, zoneSpread } from '../../cluster/placement-rules';
 
 /** Names of the objects of a Patroni cluster named `name`. */
@@ -44,6 +47,7 @@ export function renderPatroniWorkload(cluster: HaPostgres, input: PatroniWorkloa
       'post-bootstrap.sh': renderPostBootstrapScript(cluster),
     };
     if (!kubernetesDcs) data['label-pod.sh'] = renderLabelPodScript();
+    if (cluster.bootstrap.isRecovery) data[path.basename(L.restoreScript)] = renderRestoreScript(cluster);
     return data;
   };
   // A raw ApiObject: the L1 would read the lazy data at construction time.
@@ -185,7 +189,7 @@ function statefulSetSpec(cluster: HaPostgres, input: PatroniWorkloadInput, names
         },
         topologySpreadConstraints: [zoneSpread(i, selector)],
         containers: [{
-          name: 'patroni',
+          name: L.container,
           image: i.imageName,
           command: ['patroni', L.configFile],
           ports: [
@@ -205,6 +209,8 @@ function statefulSetSpec(cluster: HaPostgres, input: PatroniWorkloadInput, names
             secretEnv('PATRONI_REWIND_PASSWORD', secret, L.secretKeys.rewind),
             secretEnv('PATRONI_RESTAPI_PASSWORD', secret, L.secretKeys.restApi),
             secretEnv('APP_PASSWORD', input.endpoints.appSecret, 'password'),
+            // WalArchive and recovery source credentials (Secret references only) and regions.
+            ...archiveEnv(cluster),
           ],
           readinessProbe: { httpGet: httpGet('/readiness'), periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 2 },
           // /liveness fails once the HA loop has not run for ttl (leader) or 2 × ttl
