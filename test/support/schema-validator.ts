@@ -12,9 +12,11 @@
  * - Core kinds (v1, apps/v1, policy/v1, ...) are checked with the validators that ship
  *   with `kubernetes-models`, plus an unknown-field check of our own (see trackReads).
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import Ajv, { _, ErrorObject, ValidateFunction } from 'ajv';
+import standaloneCode from 'ajv/dist/standalone';
 import { parse, parseAllDocuments } from 'yaml';
 
 const projectRoot = resolve(__dirname, '..', '..');
@@ -56,8 +58,13 @@ export function expectValidManifests(objs: any[]): void {
 }
 
 /** Every CRD schema compile in this process (Jest worker), in order, with its duration. */
-export function schemaValidatorStats(): { compiles: Array<{ schema: string; ms: number }> } {
+export function schemaValidatorStats(): { compiles: Array<{ schema: string; ms: number; from: 'compile' | 'disk' }> } {
   return { compiles: [...processCache().compiles] };
+}
+
+/** Forgets the validators of this process, so the next validations load them from the disk cache. */
+export function forgetCompiledValidators(): void {
+  processCache().validators.clear();
 }
 
 function schemaProblems(obj: any): Problem[] | undefined {
@@ -81,7 +88,7 @@ interface Cache {
   crdFiles: Map<string, any[]>;
   /** `${mirror}|${apiVersion}|${kind}` -> compiled validator */
   validators: Map<string, ValidateFunction>;
-  compiles: Array<{ schema: string; ms: number }>;
+  compiles: Array<{ schema: string; ms: number; from: 'compile' | 'disk' }>;
 }
 
 /**
@@ -146,6 +153,16 @@ function crdValidator(group: string, version: string, kind: string): ValidateFun
   if (cached) return cached;
 
   const index = mirrorIndex(dir);
+  // Compiled validators are kept on disk between runs and shared by the Jest workers (a
+  // cold compile of the Cluster and Pooler schemas costs each worker about 2 s).
+  const diskKey = validatorCacheKey(group, version, kind, index, dir);
+  const loadStarted = performance.now();
+  const stored = loadCompiled(diskKey);
+  if (stored) {
+    cache.compiles.push({ schema: `${group}/${version}/${kind}`, ms: Math.round(performance.now() - loadStarted), from: 'disk' });
+    cache.validators.set(key, stored);
+    return stored;
+  }
   // Only files that mention the kind are parsed (the CNPG group alone is 1.2 MB of YAML);
   // the match is checked again on the parsed CRD.
   const mentions = new RegExp(`^\\s*kind: ${kind}\\s*$`, 'm');
@@ -169,11 +186,65 @@ function crdValidator(group: string, version: string, kind: string): ValidateFun
     const started = performance.now();
     cache.ajv ??= newAjv();
     const validate = cache.ajv.compile(toStrictJsonSchema(v.schema.openAPIV3Schema, true));
-    cache.compiles.push({ schema: `${group}/${version}/${kind}`, ms: Math.round(performance.now() - started) });
+    storeCompiled(diskKey, validate, cache.ajv);
+    cache.compiles.push({ schema: `${group}/${version}/${kind}`, ms: Math.round(performance.now() - started), from: 'compile' });
     cache.validators.set(key, validate);
     return validate;
   }
   return `no schema for ${group}/${version} ${kind}: no CRD of that kind in cdk8s.yaml crdSources`;
+}
+
+// ---------------------------------------------------------------------------------------
+// Disk cache of compiled validators (Ajv standalone code)
+
+const DISK_CACHE = join(projectRoot, 'node_modules', '.cache', 'ha-postgres-schema-validators');
+/** Plain-JS helpers the standalone code requires: the RE2 pattern shim and the date-time format. */
+const RUNTIME = join(DISK_CACHE, 'runtime.js');
+/** The API server accepts several RFC 3339 spellings (fraction optional, "t"/" " separators). */
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:?\d{2})?$/;
+
+/** Content hash of this validator's code, Ajv's version and the kind's CRD files. */
+function validatorCacheKey(group: string, version: string, kind: string, index: Map<string, string>, dir: string): string {
+  const h = createHash('sha256');
+  h.update(readFileSync(__filename)).update(require('ajv/package.json').version).update(`${group}/${version}/${kind}`);
+  for (const url of crdSources()[group]) {
+    const file = index.get(basename(new URL(url).pathname));
+    if (!file) throw new Error(`CRD ${url} (group ${group}) has no file of that name under the mirror ${dir}`);
+    h.update(readFileSync(file));
+  }
+  return h.digest('hex').slice(0, 32);
+}
+
+function loadCompiled(key: string): ValidateFunction | undefined {
+  const file = join(DISK_CACHE, `${key}.js`);
+  if (!existsSync(file) || !existsSync(RUNTIME)) return undefined;
+  try {
+    return require(file) as ValidateFunction;
+  } catch {
+    return undefined; // a damaged entry is compiled again
+  }
+}
+
+function storeCompiled(key: string, validate: ValidateFunction, ajv: Ajv): void {
+  try {
+    mkdirSync(DISK_CACHE, { recursive: true });
+    writeAtomically(RUNTIME, [
+      '"use strict";',
+      `exports.goRegExp = ${goRegExpSource};`,
+      `exports.formats = { "date-time": ${DATE_TIME.toString()} };`,
+      '',
+    ].join('\n'));
+    writeAtomically(join(DISK_CACHE, `${key}.js`), standaloneCode(ajv, validate));
+  } catch {
+    // no cache (read-only node_modules): every run compiles, as before
+  }
+}
+
+/** Concurrent workers may write the same entry: each writes a temporary file and renames it. */
+function writeAtomically(file: string, text: string): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
 }
 
 function newAjv(): Ajv {
@@ -181,10 +252,9 @@ function newAjv(): Ajv {
     strict: false, // the schemas carry x-kubernetes-* and other keywords Ajv does not know
     allErrors: true,
     unicodeRegExp: false, // Kubernetes patterns are not written for the `u` flag
-    code: { regExp: goRegExp },
+    code: { source: true, regExp: goRegExp, formats: _`require(${RUNTIME}).formats` },
   });
-  // The API server accepts several RFC 3339 spellings (fraction optional, "t"/" " separators).
-  ajv.addFormat('date-time', /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:?\d{2})?$/);
+  ajv.addFormat('date-time', DATE_TIME);
   return ajv;
 }
 
@@ -192,15 +262,16 @@ function newAjv(): Ajv {
  * CRD patterns are Go (RE2) regular expressions. Most are valid JavaScript as they are;
  * the one exception in our CRDs is a leading inline flag group such as `^(?i)...` (the
  * PrometheusRule `partial_response_strategy`), which becomes a RegExp flag here. Any other
- * RE2-only syntax makes the compile throw, loudly, rather than pass silently.
+ * RE2-only syntax makes the compile throw, loudly, rather than pass silently. Kept as source
+ * text because the disk cache's runtime.js needs the same function for standalone validators.
  */
-const goRegExp = Object.assign(
-  (pattern: string, flags: string): RegExp => {
-    const m = /^(\^?)\(\?([ims]+)\)/.exec(pattern);
-    return m ? new RegExp(m[1] + pattern.slice(m[0].length), flags + m[2]) : new RegExp(pattern, flags);
-  },
-  { code: 'goRegExp' }, // only used by Ajv's standalone code generation, which we do not use
-);
+const goRegExpSource = `function goRegExp(pattern, flags) {
+  const m = /^(\\^?)\\(\\?([ims]+)\\)/.exec(pattern);
+  return m ? new RegExp(m[1] + pattern.slice(m[0].length), flags + m[2]) : new RegExp(pattern, flags);
+}`;
+// eslint-disable-next-line no-new-func
+const goRegExp = Object.assign(new Function(`return ${goRegExpSource}`)() as (pattern: string, flags: string) => RegExp,
+  { code: `require(${JSON.stringify(RUNTIME)}).goRegExp` });
 
 const SUBSCHEMA_LISTS = ['anyOf', 'allOf', 'oneOf'];
 
