@@ -98,8 +98,16 @@ function editDistance(a: string, b: string): number {
   return previous[b.length];
 }
 
+const WORDS = new Map<string, string[]>();
+
+/** The words of a name (memoized: the catalog's names are split again for every suggestion). */
 function wordsOf(name: string): string[] {
-  return name.split(/[_.\s-]+/).filter((w) => w.length > 0);
+  let words = WORDS.get(name);
+  if (!words) {
+    words = name.split(/[_.\s-]+/).filter((w) => w.length > 0);
+    WORDS.set(name, words);
+  }
+  return words;
 }
 
 /** Whether two words of a name are the same word, give or take a plural or a typo. */
