@@ -89,6 +89,8 @@ interface Cache {
   /** `${mirror}|${apiVersion}|${kind}` -> compiled validator */
   validators: Map<string, ValidateFunction>;
   compiles: Array<{ schema: string; ms: number; from: 'compile' | 'disk' }>;
+  /** `group/version/kind` -> kubernetes-models class (undefined: none) */
+  models: Map<string, any>;
 }
 
 /**
@@ -103,8 +105,8 @@ interface Cache {
  */
 function processCache(): Cache {
   const host: any = require('node:v8');
-  const key = Symbol.for('@pgkit/test-schema-validator/cache/v1');
-  host[key] ??= { mirrors: new Map(), crdFiles: new Map(), validators: new Map(), compiles: [] } satisfies Cache;
+  const key = Symbol.for('@pgkit/test-schema-validator/cache/v2');
+  host[key] ??= { mirrors: new Map(), crdFiles: new Map(), validators: new Map(), compiles: [], models: new Map() } satisfies Cache;
   return host[key];
 }
 
@@ -339,8 +341,19 @@ function crdProblems(obj: any, group: string, version: string, kind: string): Pr
 // ---------------------------------------------------------------------------------------
 // Core kinds (kubernetes-models)
 
-/** The kubernetes-models class of a built-in kind, if there is one. */
+/**
+ * The kubernetes-models class of a built-in kind, if there is one. Kept in the process
+ * cache like the CRD validators: a class loads dozens of modules and compiled validators,
+ * which every test file would otherwise load again.
+ */
 function modelClass(group: string, version: string, kind: string): any {
+  const models = processCache().models;
+  const key = `${group}/${version}/${kind}`;
+  if (!models.has(key)) models.set(key, loadModelClass(group, version, kind));
+  return models.get(key);
+}
+
+function loadModelClass(group: string, version: string, kind: string): any {
   let mod: any;
   try {
     mod = require(`kubernetes-models/${group ? `${group}/` : ''}${version}/${kind}`);
