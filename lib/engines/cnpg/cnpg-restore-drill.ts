@@ -2,6 +2,7 @@ import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import * as cnpg from '../../../imports/postgresql.cnpg.io';
 import { drillScript } from '../../backup/drill-script';
+import { scriptPodSpec } from '../../core/script-pod';
 import { RecoveryTarget } from '../../backup/recovery';
 import type { RestoreDrill } from '../../backup/restore-drill';
 import { labelsOf, objectStore, objectStoreSpec, serviceAccountTemplate } from './cnpg-archive';
@@ -123,39 +124,15 @@ export function renderRestoreDrill(drill: RestoreDrill): void {
           activeDeadlineSeconds: readySeconds + 1800,
           template: {
             metadata: { labels },
-            spec: {
+            spec: scriptPodSpec({
               serviceAccountName: name,
-              restartPolicy: 'Never',
-              securityContext: {
-                runAsNonRoot: true,
-                runAsUser: 65532,
-                runAsGroup: 65532,
-                fsGroup: 65532,
-                seccompProfile: { type: 'RuntimeDefault' },
-              },
-              containers: [{
-                name: 'drill',
-                image: drill.image,
-                command: ['/bin/bash', `${TEMPLATE_DIR}/drill.sh`],
-                env: [{ name: 'HOME', value: '/tmp' }],
-                resources: {
-                  requests: { cpu: k8s.Quantity.fromString('50m'), memory: k8s.Quantity.fromString('64Mi') },
-                  limits: { cpu: k8s.Quantity.fromString('500m'), memory: k8s.Quantity.fromString('256Mi') },
-                },
-                securityContext: {
-                  allowPrivilegeEscalation: false,
-                  readOnlyRootFilesystem: true,
-                  runAsNonRoot: true,
-                  capabilities: { drop: ['ALL'] },
-                  seccompProfile: { type: 'RuntimeDefault' },
-                },
-                volumeMounts: [{ name: 'drill', mountPath: TEMPLATE_DIR, readOnly: true }, { name: 'tmp', mountPath: '/tmp' }],
-              }],
-              volumes: [
-                { name: 'drill', configMap: { name, defaultMode: 0o555 } },
-                { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } },
-              ],
-            },
+              containerName: 'drill',
+              image: drill.image,
+              command: ['/bin/bash', `${TEMPLATE_DIR}/drill.sh`],
+              configMapName: name,
+              scriptDir: TEMPLATE_DIR,
+              scriptVolumeName: 'drill',
+            }),
           },
         },
       },

@@ -2,6 +2,7 @@ import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { BackupTarget, ScheduledBackup } from '../../backup/scheduled-backup';
 import { ConfigErrors } from '../../core/config-error';
+import { scriptPodSpec } from '../../core/script-pod';
 import { kubernetesApiEgress } from '../../security/policy-rules';
 import { backupArgv, backupDeleteArgv, commandLine, retentionPolicy, shellQuote } from './barman-commands';
 import { writeOptions } from './patroni-archive';
@@ -138,40 +139,15 @@ export function renderPatroniScheduledBackup(backup: ScheduledBackup, opts: Patr
 }
 
 function podSpec(serviceAccount: string, configMap: string, image: string, waitSeconds: number): k8s.PodSpec {
-  return {
+  return scriptPodSpec({
     serviceAccountName: serviceAccount,
-    restartPolicy: 'Never',
-    securityContext: {
-      runAsNonRoot: true,
-      runAsUser: 65532,
-      runAsGroup: 65532,
-      fsGroup: 65532,
-      seccompProfile: { type: 'RuntimeDefault' },
-    },
-    containers: [{
-      name: 'backup',
-      image,
-      command: ['/bin/bash', `${SCRIPT_DIR}/${SCRIPT}`, String(waitSeconds)],
-      // kubectl keeps its cache under $HOME.
-      env: [{ name: 'HOME', value: '/tmp' }],
-      resources: {
-        requests: { cpu: k8s.Quantity.fromString('50m'), memory: k8s.Quantity.fromString('64Mi') },
-        limits: { cpu: k8s.Quantity.fromString('500m'), memory: k8s.Quantity.fromString('256Mi') },
-      },
-      securityContext: {
-        allowPrivilegeEscalation: false,
-        readOnlyRootFilesystem: true,
-        runAsNonRoot: true,
-        capabilities: { drop: ['ALL'] },
-        seccompProfile: { type: 'RuntimeDefault' },
-      },
-      volumeMounts: [{ name: 'script', mountPath: SCRIPT_DIR, readOnly: true }, { name: 'tmp', mountPath: '/tmp' }],
-    }],
-    volumes: [
-      { name: 'script', configMap: { name: configMap, defaultMode: 0o555 } },
-      { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } },
-    ],
-  };
+    containerName: 'backup',
+    image,
+    command: ['/bin/bash', `${SCRIPT_DIR}/${SCRIPT}`, String(waitSeconds)],
+    configMapName: configMap,
+    scriptDir: SCRIPT_DIR,
+    scriptVolumeName: 'script',
+  });
 }
 
 /** What the backup script is built from; every value is validated before it is embedded. */
