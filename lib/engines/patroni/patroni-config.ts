@@ -5,7 +5,7 @@ import { PatroniDcs } from './patroni-dcs';
 import { PatroniSynchronousMode } from './patroni-synchronous-mode';
 import { PATRONI_LAYOUT as L } from './patroni-layout';
 import { ResolvedPatroniTiming } from './patroni-timing';
-import { recoveryBootstrapConfig, renderRestoredPostBootstrapScript } from './patroni-recovery';
+import { recoveryBootstrapConfig } from './patroni-recovery';
 import { PatroniVersion } from './patroni-version';
 
 /** Everything the Patroni configuration is built from, with defaults applied. */
@@ -176,16 +176,29 @@ function sorted(map: { [name: string]: string }): { [name: string]: string } {
  * restore from an archive: only what is missing, and sets the owner's password).
  */
 export function renderPostBootstrapScript(cluster: HaPostgres): string {
-  if (cluster.bootstrap.isRecovery) return renderRestoredPostBootstrapScript(cluster);
   const { database, owner } = cluster.intent.credentials;
+  const restored = cluster.bootstrap.isRecovery;
+  // A restored cluster's owner and database came with the backup: create only what is
+  // missing, and give the owner the application Secret's password.
+  const sql = restored
+    ? [
+      'SELECT format(\'CREATE ROLE %I LOGIN\', :\'owner\') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :\'owner\')',
+      '\\gexec',
+      'ALTER ROLE :"owner" LOGIN PASSWORD :\'password\';',
+      'SELECT format(\'CREATE DATABASE %I OWNER %I\', :\'db\', :\'owner\') WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = :\'db\')',
+      '\\gexec',
+    ]
+    : [
+      'CREATE ROLE :"owner" LOGIN PASSWORD :\'password\';',
+      'CREATE DATABASE :"db" OWNER :"owner";',
+    ];
   return [
     '#!/bin/sh',
-    '# Run once by Patroni after initdb, with a superuser connection string as $1.',
+    `# Run once by Patroni after ${restored ? 'the restore from the archive' : 'initdb'}, with a superuser connection string as $1.`,
     '# APP_PASSWORD comes from the application Secret; it is never written to a file.',
     'set -eu',
     `psql -v ON_ERROR_STOP=1 -v owner=${owner} -v db=${database} -v password="$APP_PASSWORD" "$1" <<'SQL'`,
-    'CREATE ROLE :"owner" LOGIN PASSWORD :\'password\';',
-    'CREATE DATABASE :"db" OWNER :"owner";',
+    ...sql,
     'SQL',
     '',
   ].join('\n');

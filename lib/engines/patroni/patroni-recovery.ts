@@ -128,25 +128,3 @@ export function renderRestoreScript(cluster: HaPostgres): string {
     '',
   ].join('\n');
 }
-
-/**
- * post_bootstrap of a restored cluster: the owner and database came with the backup, so
- * they are created only when missing, and the owner gets the application Secret's password.
- */
-export function renderRestoredPostBootstrapScript(cluster: HaPostgres): string {
-  const { database, owner } = cluster.intent.credentials;
-  return [
-    '#!/bin/sh',
-    '# Run once by Patroni after the restore from the archive, with a superuser connection string as $1.',
-    '# APP_PASSWORD comes from the application Secret; it is never written to a file.',
-    'set -eu',
-    `psql -v ON_ERROR_STOP=1 -v owner=${owner} -v db=${database} -v password="$APP_PASSWORD" "$1" <<'SQL'`,
-    'SELECT format(\'CREATE ROLE %I LOGIN\', :\'owner\') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :\'owner\')',
-    '\\gexec',
-    'ALTER ROLE :"owner" LOGIN PASSWORD :\'password\';',
-    'SELECT format(\'CREATE DATABASE %I OWNER %I\', :\'db\', :\'owner\') WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = :\'db\')',
-    '\\gexec',
-    'SQL',
-    '',
-  ].join('\n');
-}
