@@ -169,12 +169,9 @@ export class BackupSchedule {
   }
 
   private iterateLongestGap(): Duration {
-    // With day-of-month and month both `*`, only minute, hour and day-of-week constrain the
-    // runs, so they repeat every week: two weeks of runs give the exact longest gap.
     const [, , dayOfMonth, month] = this.toCron().split(' ');
-    const weekly = dayOfMonth === '*' && month === '*';
-    const until = weekly ? new Date(PERIOD_FROM.getTime() + 15 * 86_400_000) : PERIOD_UNTIL;
-    const it = parser().parse(this.toCron(), { tz: 'UTC', currentDate: PERIOD_FROM, endDate: until });
+    if (dayOfMonth === '*' && month === '*') return weeklyLongestGap(parser().parse(this.toCron(), { tz: 'UTC' }).fields);
+    const it = parser().parse(this.toCron(), { tz: 'UTC', currentDate: PERIOD_FROM, endDate: PERIOD_UNTIL });
     let previous = PERIOD_FROM.getTime();
     let longest = 0;
     let first = true;
@@ -187,4 +184,21 @@ export class BackupSchedule {
     }
     return Duration.minutes(Math.max(1, Math.round(longest / 60_000)));
   }
+
+}
+
+/**
+ * The exact longest gap of a schedule whose day-of-month and month are `*`: only minute,
+ * hour and day-of-week constrain it, so its runs repeat every week. Lists the week's runs
+ * (at most 7 × 1,440) and takes the largest difference, including the wrap into the next
+ * week; no sampling, so a run every minute on weekdays still shows its weekend gap.
+ */
+function weeklyLongestGap(fields: { minute: { values: readonly number[] }; hour: { values: readonly number[] }; dayOfWeek: { values: readonly (number | string)[] } }): Duration {
+  const WEEK = 7 * 1440;
+  const minutesOfDay = fields.hour.values.flatMap((h) => fields.minute.values.map((m) => h * 60 + m));
+  const days = [...new Set(fields.dayOfWeek.values.map((d) => Number(d) % 7))];
+  const runs = [...new Set(days.flatMap((d) => minutesOfDay.map((t) => d * 1440 + t)))].sort((a, b) => a - b);
+  let longest = runs[0] + WEEK - runs[runs.length - 1];
+  for (let i = 1; i < runs.length; i++) longest = Math.max(longest, runs[i] - runs[i - 1]);
+  return Duration.minutes(Math.max(1, longest));
 }

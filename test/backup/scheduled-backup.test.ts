@@ -45,8 +45,11 @@ describe('BackupSchedule: typed schedules rendered with and without seconds', ()
     [BackupSchedule.cron('30 2 * * 1-5'), '30 2 * * 1-5', '0 30 2 * * 1-5', Duration.days(3)],
     [BackupSchedule.cron('0  */6 * * *'), '0 */6 * * *', '0 0 */6 * * *', Duration.hours(6)],
     [BackupSchedule.cron('0 0 1 1 *'), '0 0 1 1 *', '0 0 0 1 1 *', Duration.days(366)],
-    // Weekly-periodic expressions (day-of-month and month `*`) are sampled over two weeks only:
+    // Weekly-periodic expressions (day-of-month and month `*`): the week's runs, exactly.
     [BackupSchedule.cron('*/10 * * * 1-5'), '*/10 * * * 1-5', '0 */10 * * * 1-5', Duration.minutes(2 * 24 * 60 + 10)],
+    [BackupSchedule.cron('* * * * 1-5'), '* * * * 1-5', '0 * * * * 1-5', Duration.minutes(2 * 24 * 60 + 1)],
+    [BackupSchedule.cron('0 22 * * 5'), '0 22 * * 5', '0 0 22 * * 5', Duration.days(7)],
+    [BackupSchedule.cron('15 1,13 * * *'), '15 1,13 * * *', '0 15 1,13 * * *', Duration.hours(12)],
     [BackupSchedule.cron('0 3 * * 0,3'), '0 3 * * 0,3', '0 0 3 * * 0,3', Duration.days(4)],
   ])('%p', (schedule, five, six, period) => {
     expect(schedule.problem()).toBeUndefined();
