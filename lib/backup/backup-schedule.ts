@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
-import type { CronExpressionParser as Parser } from 'cron-parser';
 import { ConfigErrors } from '../core/config-error';
+import { cronParser, longestCronGapSeconds } from '../core/cron';
 
 /** Day of the week, as cron numbers it. */
 export enum WeekDay {
@@ -49,19 +49,8 @@ export interface MonthlyOptions extends TimeOfDay {
   readonly dayOfMonth?: number;
 }
 
-/** cron-parser (and luxon) load on first use only, so importing the library stays fast. */
-function parser(): typeof Parser {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require('cron-parser').CronExpressionParser;
-}
-
-/** Window for computing the longest gap between runs (three years, so yearly schedules show their gap too). */
-const PERIOD_FROM = new Date('2026-01-01T00:00:00Z');
-const PERIOD_UNTIL = new Date('2029-01-08T00:00:00Z');
-
-/** Per expression: what is wrong with it, and its longest gap (both pure functions of the string). */
+/** What is wrong with an expression (a pure function of the string; fleets repeat the same few schedules). */
 const PROBLEMS = new Map<string, string | undefined>();
-const GAPS = new Map<string, Duration>();
 
 /**
  * When something runs, in UTC: typed daily, weekly and monthly schedules or a standard
@@ -94,17 +83,12 @@ export class BackupSchedule {
     return new BackupSchedule(expression);
   }
 
-  private checked?: { problem: string | undefined };
-  private longestGap?: Duration;
-
   private constructor(
     /** The 5-field expression. */
     public readonly expression: string,
-    /** The gap between runs when the factory knows it (saves iterating the schedule). */
-    knownPeriod?: Duration,
-  ) {
-    this.longestGap = knownPeriod;
-  }
+    /** The gap between runs when the factory knows it. */
+    private readonly knownPeriod?: Duration,
+  ) {}
 
   /** The 5-field form (Kubernetes CronJob). */
   public toCron(): string {
@@ -118,12 +102,8 @@ export class BackupSchedule {
 
   /** What is wrong with the expression, or undefined. */
   public problem(): string | undefined {
-    if (!this.checked) {
-      // A pure function of the expression; fleets repeat the same few schedules.
-      if (!PROBLEMS.has(this.expression)) PROBLEMS.set(this.expression, this.findProblem());
-      this.checked = { problem: PROBLEMS.get(this.expression) };
-    }
-    return this.checked.problem;
+    if (!PROBLEMS.has(this.expression)) PROBLEMS.set(this.expression, this.findProblem());
+    return PROBLEMS.get(this.expression);
   }
 
   private findProblem(): string | undefined {
@@ -133,7 +113,7 @@ export class BackupSchedule {
       return 'uses L, W, #, ? or @ which the Kubernetes and CloudNativePG cron parsers do not both accept';
     }
     try {
-      parser().parse(this.toCron(), { tz: 'UTC', strict: false });
+      cronParser().parse(this.toCron(), { tz: 'UTC', strict: false });
     } catch (e) {
       return `is not a valid cron expression: ${(e as Error).message}`;
     }
@@ -156,49 +136,8 @@ export class BackupSchedule {
    */
   public get period(): Duration {
     if (this.problem()) return Duration.days(1);
-    this.longestGap ??= this.computeLongestGap();
-    return this.longestGap;
+    if (this.knownPeriod) return this.knownPeriod;
+    const seconds = longestCronGapSeconds(this.toCron()) ?? 86_400;
+    return Duration.minutes(Math.max(1, Math.round(seconds / 60)));
   }
-
-  private computeLongestGap(): Duration {
-    const known = GAPS.get(this.expression);
-    if (known) return known;
-    const gap = this.iterateLongestGap();
-    GAPS.set(this.expression, gap);
-    return gap;
-  }
-
-  private iterateLongestGap(): Duration {
-    const [, , dayOfMonth, month] = this.toCron().split(' ');
-    if (dayOfMonth === '*' && month === '*') return weeklyLongestGap(parser().parse(this.toCron(), { tz: 'UTC' }).fields);
-    const it = parser().parse(this.toCron(), { tz: 'UTC', currentDate: PERIOD_FROM, endDate: PERIOD_UNTIL });
-    let previous = PERIOD_FROM.getTime();
-    let longest = 0;
-    let first = true;
-    // Bounded: a schedule every minute needs no year of samples to find its gap.
-    for (let n = 0; n < 2_000 && it.hasNext(); n++) {
-      const t = it.next().getTime();
-      if (!first) longest = Math.max(longest, t - previous);
-      first = false;
-      previous = t;
-    }
-    return Duration.minutes(Math.max(1, Math.round(longest / 60_000)));
-  }
-
-}
-
-/**
- * The exact longest gap of a schedule whose day-of-month and month are `*`: only minute,
- * hour and day-of-week constrain it, so its runs repeat every week. Lists the week's runs
- * (at most 7 × 1,440) and takes the largest difference, including the wrap into the next
- * week; no sampling, so a run every minute on weekdays still shows its weekend gap.
- */
-function weeklyLongestGap(fields: { minute: { values: readonly number[] }; hour: { values: readonly number[] }; dayOfWeek: { values: readonly (number | string)[] } }): Duration {
-  const WEEK = 7 * 1440;
-  const minutesOfDay = fields.hour.values.flatMap((h) => fields.minute.values.map((m) => h * 60 + m));
-  const days = [...new Set(fields.dayOfWeek.values.map((d) => Number(d) % 7))];
-  const runs = [...new Set(days.flatMap((d) => minutesOfDay.map((t) => d * 1440 + t)))].sort((a, b) => a - b);
-  let longest = runs[0] + WEEK - runs[runs.length - 1];
-  for (let i = 1; i < runs.length; i++) longest = Math.max(longest, runs[i] - runs[i - 1]);
-  return Duration.minutes(Math.max(1, longest));
 }

@@ -1,6 +1,6 @@
 import { archiveOf } from '../topology/topology-mermaid';
 import { modelPdbs, modelPods, selects } from './pod-model';
-import { longestGapSeconds } from './schedule-period';
+import { longestCronGapSeconds } from '../../core/cron';
 
 /** The result of one checklist item for one cluster. */
 export interface ReadinessItem {
@@ -173,7 +173,7 @@ function dailyBackup(c: Ctx): [boolean, string] {
       reasons.push(`${name}: schedule "${schedule}" has ${schedule.trim().split(/\s+/).length} fields; CloudNativePG reads 6 (seconds first), e.g. "0 0 3 * * *"`);
       continue;
     }
-    const gap = longestGapSeconds(schedule);
+    const gap = longestCronGapSeconds(schedule);
     if (gap === undefined) { reasons.push(`${name}: schedule "${schedule}" does not parse`); continue; }
     if (gap > DAY) { reasons.push(`${name}: schedule "${schedule}" runs only every ${Math.round(gap / 3600)} h`); continue; }
     const method = b.spec.method ?? 'barmanObjectStore';
