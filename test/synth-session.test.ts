@@ -6,7 +6,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { ApiObject, App, Chart, Testing } from 'cdk8s';
+import { ApiObject, App, Chart, Lazy, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ClusterMonitoring, HaPostgres } from '../lib';
 import { PLAIN_SYNTH_ENV } from '../lib/core/synth-session';
@@ -72,6 +72,27 @@ test('synthYaml(): the same YAML with and without the session', () => {
   const plain = yaml(true);
   expect(plain).toMatch(/kind: Cluster/);
   expect(yaml(false)).toBe(plain);
+});
+
+test('each object renders once per app.synth(), readiness checks and topology diagrams included', () => {
+  const count = (plain: boolean) => {
+    const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'synth-session-')) });
+    dirs.push(app.outdir);
+    const charts = [0, 1].map((i) => new Chart(app, `c${i}`, { namespace: `db${i}` }));
+    charts.forEach((c) => new ClusterMonitoring(c, 'mon', { cluster: new HaPostgres(c, 'orders') }));
+    let renders = 0;
+    new ApiObject(charts[0], 'counted', { apiVersion: 'v1', kind: 'ConfigMap', data: Lazy.any({ produce: () => { renders++; return { a: 'b' }; } }) });
+    if (plain) process.env[PLAIN_SYNTH_ENV] = '1';
+    try {
+      app.synth();
+    } finally {
+      delete process.env[PLAIN_SYNTH_ENV];
+    }
+    return renders;
+  };
+  process.env.HA_POSTGRES_SILENCE_WARNINGS = '1';
+  expect(count(true)).toBeGreaterThan(1);
+  expect(count(false)).toBe(1);
 });
 
 describe('restored after synth', () => {

@@ -53,33 +53,27 @@ export class SynthSession {
     const state: SessionState = { hooks: new Map() };
     Object.defineProperty(app, SESSION, { value: state });
     const plainSynth = app.synth.bind(app);
-    app.synth = () => {
-      if (process.env[PLAIN_SYNTH_ENV] === '1') {
-        plainSynth();
-        runHooks(app, state, () => renderAll(app));
-        return;
-      }
-      const restore = renderOnce(app);
-      try {
-        plainSynth();
-        runHooks(app, state, () => renderAll(app));
-      } finally {
-        restore();
-      }
-    };
+    // The hooks run inside the session too: they read the objects this synth rendered.
+    app.synth = () => inSession(app, () => {
+      plainSynth();
+      runHooks(app, state, () => renderAll(app));
+    });
     // synthYaml() validates once and then renders chart by chart, like synth(): the same
     // session applies (no files are written, so no hooks run).
     const plainSynthYaml = app.synthYaml.bind(app);
-    app.synthYaml = () => {
-      if (process.env[PLAIN_SYNTH_ENV] === '1') return plainSynthYaml();
-      const restore = renderOnce(app);
-      try {
-        return plainSynthYaml();
-      } finally {
-        restore();
-      }
-    };
+    app.synthYaml = () => inSession(app, plainSynthYaml);
     return state;
+  }
+}
+
+/** Runs `work` with every object of `app` rendered once (unless turned off), then restores them. */
+function inSession<T>(app: App, work: () => T): T {
+  if (process.env[PLAIN_SYNTH_ENV] === '1') return work();
+  const restore = renderOnce(app);
+  try {
+    return work();
+  } finally {
+    restore();
   }
 }
 
