@@ -4,7 +4,7 @@ import { RestoreDrill } from '../backup/restore-drill';
 import { ScheduledBackup } from '../backup/scheduled-backup';
 import type { HaPostgres } from '../cluster/ha-postgres';
 import { AppIndex } from '../core/app-index';
-import { PgBouncerPool } from '../pooler/pgbouncer-pool';
+import { poolsCreatedSoFar } from '../pooler/pool-registry';
 
 /** The backup, drill and pooler constructs of one cluster, found in its app at synth time. */
 export interface AttachedConstructs {
@@ -16,18 +16,21 @@ export interface AttachedConstructs {
   readonly poolers: string[];
 }
 
-/** Scans the whole app (the constructs may live in other scopes than the cluster), once per synthesis. */
+/**
+ * Scans the whole app for backups and drills (they may live in other scopes than the
+ * cluster), once per synthesis; pools register with their cluster when created.
+ */
 export function attachedConstructs(cluster: HaPostgres): AttachedConstructs {
   const index = AppIndex.of(cluster);
   const all = index.memo(index, 'attached-constructs', () => scanApp(index.constructs()));
-  return all.get(cluster) ?? { poolers: [] };
+  return { ...all.get(cluster), poolers: [...poolsCreatedSoFar(cluster)] };
 }
 
-function scanApp(constructs: IConstruct[]): Map<HaPostgres, AttachedConstructs> {
-  const found = new Map<HaPostgres, { backupPeriod?: Duration; drill?: AttachedConstructs['drill']; poolers: string[] }>();
+function scanApp(constructs: IConstruct[]): Map<HaPostgres, Omit<AttachedConstructs, 'poolers'>> {
+  const found = new Map<HaPostgres, { backupPeriod?: Duration; drill?: AttachedConstructs['drill'] }>();
   const of = (cluster: HaPostgres) => {
-    if (!found.has(cluster)) found.set(cluster, { poolers: [] });
-    return found.get(cluster) as { backupPeriod?: Duration; drill?: AttachedConstructs['drill']; poolers: string[] };
+    if (!found.has(cluster)) found.set(cluster, {});
+    return found.get(cluster) as { backupPeriod?: Duration; drill?: AttachedConstructs['drill'] };
   };
   for (const c of constructs) {
     if (c instanceof ScheduledBackup && !c.suspend) {
@@ -37,8 +40,6 @@ function scanApp(constructs: IConstruct[]): Map<HaPostgres, AttachedConstructs> 
     } else if (c instanceof RestoreDrill) {
       const entry = of(c.cluster);
       if (!entry.drill) entry.drill = { cronJobName: c.cronJobName, namespace: c.namespace, period: c.period };
-    } else if (c instanceof PgBouncerPool) {
-      of(c.cluster).poolers.push(c.poolName);
     }
   }
   return found;
