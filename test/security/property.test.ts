@@ -13,7 +13,6 @@ import { badErrorLines, reachabilityFindings, stackFindings } from './stack-chec
 
 // `npm run test:unit` samples fewer stacks for a fast loop; `npm test` (CI) runs 1,000 per engine.
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 1000);
-jest.setTimeout(180_000);
 
 interface Outcome { readonly manifests?: any[]; readonly error?: string; readonly db?: HaPostgres; readonly pools?: PgBouncerPool[] }
 

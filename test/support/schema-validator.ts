@@ -94,8 +94,8 @@ interface Cache {
 }
 
 /**
- * Jest gives each test file a fresh module registry and a fresh global object, so a
- * module-level cache would reparse the 460 KB Cluster CRD (~0.4 s) and recompile its
+ * Jest's isolated runner (the `real` project) gives each test file a fresh module registry
+ * and a fresh global object, so a module-level cache would reparse the 460 KB Cluster CRD (~0.4 s) and recompile its
  * schema (~0.4 s) in every test file. Node's built-in modules are the one thing Jest
  * shares between the test files of a worker, so the cache hangs off one of them (under a
  * registered symbol, so it cannot clash). The compiled functions then come from the realm
