@@ -90,6 +90,20 @@ describe('WalArchive options', () => {
     expectValidManifests(m);
   });
 
+  // Every value of both enums must be one the ObjectStore CRD accepts (its enums differ: data
+  // compression has no xz or zstd), and NONE must leave `compression` out.
+  test.each(Object.values(WalCompression))('WAL compression %s renders a value the ObjectStore CRD accepts', (walCompression) => {
+    const m = synth((c) => archivedCluster(c, { walCompression }));
+    expect(only(m, 'ObjectStore').spec.configuration.wal.compression).toBe(walCompression === WalCompression.NONE ? undefined : walCompression);
+    expectValidManifests(m);
+  });
+
+  test.each(Object.values(BackupCompression))('backup compression %s renders a value the ObjectStore CRD accepts', (backupCompression) => {
+    const m = synth((c) => archivedCluster(c, { backupCompression }));
+    expect(only(m, 'ObjectStore').spec.configuration.data.compression).toBe(backupCompression === BackupCompression.NONE ? undefined : backupCompression);
+    expectValidManifests(m);
+  });
+
   test('retention windows in days, weeks and months', () => {
     expect(RetentionWindow.days(30).toBarman()).toBe('30d');
     expect(RetentionWindow.months(3).toBarman()).toBe('3m');
