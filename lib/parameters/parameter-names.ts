@@ -113,7 +113,7 @@ function wordsOf(name: string): string[] {
 /** Whether two words of a name are the same word, give or take a plural or a typo. */
 function sameWord(a: string, b: string): boolean {
   if (a === b) return true;
-  if (a.length >= 4 && b.length >= 4 && editDistance(a, b) <= 1) return true;
+  if (a.length >= 4 && b.length >= 4 && Math.abs(a.length - b.length) <= 1 && editDistance(a, b) <= 1) return true;
   // "conn" ~ "connections", "param" ~ "parameters"
   const [short, long] = a.length <= b.length ? [a, b] : [b, a];
   return short.length >= 4 && long.startsWith(short);
