@@ -9,6 +9,7 @@ import { join } from 'path';
 import { ApiObject, App, Chart, Lazy, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ClusterMonitoring, HaPostgres } from '../lib';
+import { AppIndex } from '../lib/core/app-index';
 import { PLAIN_SYNTH_ENV } from '../lib/core/synth-session';
 import { BackupChart, PointInTimeRestoreChart } from '../examples/backup/chart';
 import { DevChart } from '../examples/dev/chart';
@@ -152,4 +153,15 @@ describe('restored after synth', () => {
     new Construct(new Chart(app, 'empty'), 'nothing');
     expect(app.synth).toBe(synth);
   });
+});
+
+test('an object added after a synth, in the same tick, is in the app index of the next synth', () => {
+  const app = Testing.app();
+  const chart = new Chart(app, 'c', { namespace: 'db', disableResourceNameHashes: true });
+  new HaPostgres(chart, 'orders');
+  app.synthYaml();
+  const seen = () => AppIndex.of(chart).manifestsIn('db').some((m) => m.metadata?.name === 'added-later');
+  new ApiObject(chart, 'later', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'added-later' } });
+  app.synthYaml();
+  expect(seen()).toBe(true);
 });

@@ -1,5 +1,6 @@
 import { ApiObject, App, Chart, DependencyGraph } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { AppIndex } from './app-index';
 
 const SESSION = Symbol.for('cdk8s-ha-postgres.synth-session');
 
@@ -68,6 +69,8 @@ export class SynthSession {
 
 /** Runs `work` with every object of `app` rendered once (unless turned off), then restores them. */
 function inSession<T>(app: App, work: () => T): T {
+  // An index built before this synth (in the same tick) may miss objects added since.
+  AppIndex.invalidate(app);
   if (process.env[PLAIN_SYNTH_ENV] === '1') return work();
   const restore = renderOnce(app);
   try {
