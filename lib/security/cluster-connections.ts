@@ -4,6 +4,7 @@ import type { HaPostgres } from '../cluster/ha-postgres';
 import { SynthWarnings } from '../core/synth-warnings';
 import type { EngineNetworkProfile } from './engine-network-profile';
 import { ConfigErrors } from '../core/config-error';
+import { poolsCreatedSoFar } from '../pooler/pool-registry';
 import { checkPeers, NetworkPeer } from './network-peer';
 import type { ResolvedNetworkSecurity } from './network-security';
 import { anyAddressEgress, dnsEgress, endpointPort, kubernetesApiEgress, namespacedPeer, objectStoreEgress, samePodsPeer, tcp, userPeer } from './policy-rules';
@@ -18,7 +19,6 @@ import { anyAddressEgress, dnsEgress, endpointPort, kubernetesApiEgress, namespa
  */
 export class ClusterConnections {
   private readonly peers: NetworkPeer[] = [];
-  private readonly poolNames: string[] = [];
   private readonly targets: HaPostgres[] = [];
 
   public constructor(private readonly cluster: HaPostgres, public readonly settings: ResolvedNetworkSecurity) {
@@ -58,11 +58,6 @@ export class ClusterConnections {
     return [...this.peers];
   }
 
-  /** Used by PgBouncerPool: lets the pool's pods reach the instances. */
-  public registerPool(poolName: string): void {
-    if (!this.poolNames.includes(poolName)) this.poolNames.push(poolName);
-  }
-
   private peerErrors(): string[] {
     const errors = new ConfigErrors();
     checkPeers(errors, 'connections.allowFrom()', this.peers);
@@ -82,8 +77,10 @@ export class ClusterConnections {
     if (profile.operatorPodLabels) {
       ingress.push({ from: [namespacedPeer(s.operatorNamespace, profile.operatorPodLabels)], ports: tcp(...profile.operatorPorts) });
     }
-    if (this.poolNames.length > 0) {
-      ingress.push({ from: this.poolNames.map((p) => samePodsPeer(profile.poolerPodLabels(p))), ports: tcp(pg) });
+    // The cluster's pools (registered by PgBouncerPool) reach the instances.
+    const pools = poolsCreatedSoFar(c);
+    if (pools.length > 0) {
+      ingress.push({ from: pools.map((p) => samePodsPeer(profile.poolerPodLabels(p))), ports: tcp(pg) });
     }
     if (this.peers.length > 0) ingress.push({ from: this.peers.map((p) => userPeer(p.resolve())), ports: tcp(pg) });
     ingress.push({ from: [namespacedPeer(s.monitoringNamespace)], ports: tcp(profile.instanceMetricsPort) });

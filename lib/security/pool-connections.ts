@@ -20,7 +20,6 @@ export class PoolConnections {
     const settings = cluster.connections.settings;
     const profile = cluster.engine.networkProfile?.();
     if (!settings.enabled || !profile) return;
-    cluster.connections.registerPool(poolName);
     pool.node.addValidation({
       validate: () => {
         const errors = new ConfigErrors();
