@@ -1,4 +1,5 @@
 /** `s3://bucket/prefix` destinations, as barman-cloud takes them. */
+import { s3BucketNameProblem } from '../../backup/s3-names';
 import { CliError } from '../cli-error';
 
 export interface S3Location {
@@ -6,9 +7,6 @@ export interface S3Location {
   /** Without leading or trailing slash; '' for the bucket root. */
   readonly prefix: string;
 }
-
-// S3 bucket naming rules (3–63 chars, lowercase letters, digits, dots, hyphens).
-const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 /** Parses `s3://bucket[/prefix]`; a bare bucket name is accepted when `allowBareBucket`. */
 export function parseS3Location(text: string, what: string, allowBareBucket = false): S3Location {
@@ -28,8 +26,10 @@ export function parseS3Location(text: string, what: string, allowBareBucket = fa
   } else {
     throw new CliError(`${what} ${JSON.stringify(text)} is not an s3:// URL. Fix: write s3://<bucket>/<prefix>${allowBareBucket ? ' or a bucket name' : ''}`);
   }
-  if (!BUCKET_NAME.test(bucket)) {
-    throw new CliError(`${what} ${JSON.stringify(text)}: ${JSON.stringify(bucket)} is not a valid S3 bucket name. Fix: use 3-63 lowercase letters, digits, dots or hyphens`);
+  // The same rules as the constructs' bucket names (ArchiveBucket, ArchiveDestination).
+  const problem = s3BucketNameProblem(bucket);
+  if (problem) {
+    throw new CliError(`${what} ${JSON.stringify(text)}: ${JSON.stringify(bucket)} is not a valid S3 bucket name: it ${problem}. Fix: use 3-63 lowercase letters, digits, dots or hyphens`);
   }
   return { bucket, prefix };
 }

@@ -54,6 +54,10 @@ describe('option parsing', () => {
     expect(parseS3Location('pg-wal', 'bucket', true)).toEqual({ bucket: 'pg-wal', prefix: '' });
     expect(() => parseS3Location('pg-wal/x', 'destination')).toThrow('destination "pg-wal/x" is not an s3:// URL. Fix: write s3://<bucket>/<prefix>');
     expect(() => parseS3Location('s3://PG_WAL/x', 'destination')).toThrow(/"PG_WAL" is not a valid S3 bucket name/);
+    // The constructs' rules, not a looser copy: adjacent periods, IP-shaped names, reserved prefixes.
+    expect(() => parseS3Location('s3://pg..wal/x', 'destination')).toThrow(/not a valid S3 bucket name: it must not contain two adjacent periods/);
+    expect(() => parseS3Location('10.0.0.1', 'bucket', true)).toThrow(/must not be formatted as an IP address/);
+    expect(() => parseS3Location('s3://xn--pg-wal', 'destination')).toThrow(/reserved prefix "xn--"/);
   });
 });
 
