@@ -138,9 +138,11 @@ describe('bad input fails at synth time with property, value and fix', () => {
 test('the construct and the CLI\'s ensure-bucket agree on the bucket defaults', () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const cli = require('../../lib/cli/archive/bucket-defaults');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const rule = require('../../lib/cli/archive/ensure-bucket').lifecycleRule({ retentionDays: cli.DEFAULT_RETENTION_DAYS });
   const policy = archiveBucketPolicy(RetentionWindow.days(cli.DEFAULT_RETENTION_DAYS));
-  expect(policy.lifecycleRuleId).toBe(cli.LIFECYCLE_RULE_ID);
-  expect(policy.abortIncompleteMultipartUploadDays).toBe(cli.ABORT_INCOMPLETE_MULTIPART_DAYS);
-  expect(policy.noncurrentVersionExpirationDays).toBe(cli.noncurrentVersionExpirationDays({ retentionDays: cli.DEFAULT_RETENTION_DAYS }));
+  expect(policy.lifecycleRuleId).toBe(rule.ID);
+  expect(policy.abortIncompleteMultipartUploadDays).toBe(rule.AbortIncompleteMultipartUpload.DaysAfterInitiation);
+  expect(policy.noncurrentVersionExpirationDays).toBe(rule.NoncurrentVersionExpiration.NoncurrentDays);
   expect(RetentionWindow.days(cli.DEFAULT_RETENTION_DAYS).toDays()).toBe(30); // WalArchive's default retention
 });

@@ -19,9 +19,7 @@ import {
   PutPublicAccessBlockCommand,
   ServerSideEncryptionByDefault,
 } from '@aws-sdk/client-s3';
-import {
-  ABORT_INCOMPLETE_MULTIPART_DAYS, BucketSettings, LIFECYCLE_RULE_ID, noncurrentVersionExpirationDays,
-} from './bucket-defaults';
+import { BucketSettings, bucketPolicy } from './bucket-defaults';
 import { errorCodeOf, httpStatusOf, toCliError } from './s3-errors';
 import { S3ConnectionOptions } from './s3-connection';
 
@@ -142,9 +140,10 @@ export async function ensureBucket(client: S3Sender, opts: EnsureBucketOptions):
   }
 
   // 3. default encryption
-  const wantedSse: ServerSideEncryptionByDefault = opts.settings.kmsKeyId
-    ? { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: opts.settings.kmsKeyId }
-    : { SSEAlgorithm: 'AES256' };
+  const policy = bucketPolicy(opts.settings);
+  const wantedSse: ServerSideEncryptionByDefault = policy.kmsKeyId
+    ? { SSEAlgorithm: policy.sseAlgorithm as ServerSideEncryptionByDefault['SSEAlgorithm'], KMSMasterKeyID: policy.kmsKeyId }
+    : { SSEAlgorithm: policy.sseAlgorithm as ServerSideEncryptionByDefault['SSEAlgorithm'] };
   const sse = await read('GetBucketEncryption', new GetBucketEncryptionCommand({ Bucket: bucket }),
     ['ServerSideEncryptionConfigurationNotFoundError'],
     (o) => o.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault as ServerSideEncryptionByDefault | undefined);
@@ -176,11 +175,11 @@ export async function ensureBucket(client: S3Sender, opts: EnsureBucketOptions):
   const rules = await read('GetBucketLifecycleConfiguration', new GetBucketLifecycleConfigurationCommand({ Bucket: bucket }),
     ['NoSuchLifecycleConfiguration'], (o) => (o.Rules ?? []) as LifecycleRule[]);
   const wantedRule = lifecycleRule(opts.settings);
-  const current = rules === UNSUPPORTED ? undefined : rules?.find((r) => r.ID === LIFECYCLE_RULE_ID);
+  const current = rules === UNSUPPORTED ? undefined : rules?.find((r) => r.ID === policy.lifecycleRuleId);
   if (current && ruleMatches(current, wantedRule)) {
     results.push({ setting: 'lifecycle', outcome: SettingOutcome.ALREADY_SET, detail: details.get('lifecycle')! });
   } else {
-    const others = rules === UNSUPPORTED || !rules ? [] : rules.filter((r) => r.ID !== LIFECYCLE_RULE_ID);
+    const others = rules === UNSUPPORTED || !rules ? [] : rules.filter((r) => r.ID !== policy.lifecycleRuleId);
     const config: BucketLifecycleConfiguration = { Rules: [...others, wantedRule] };
     results.push(await write('lifecycle', 'PutBucketLifecycleConfiguration',
       new PutBucketLifecycleConfigurationCommand({ Bucket: bucket, LifecycleConfiguration: config }),
@@ -191,12 +190,13 @@ export async function ensureBucket(client: S3Sender, opts: EnsureBucketOptions):
 
 /** The lifecycle rule the tool owns. */
 export function lifecycleRule(settings: BucketSettings): LifecycleRule {
+  const policy = bucketPolicy(settings);
   return {
-    ID: LIFECYCLE_RULE_ID,
+    ID: policy.lifecycleRuleId,
     Status: 'Enabled',
     Filter: { Prefix: '' },
-    NoncurrentVersionExpiration: { NoncurrentDays: noncurrentVersionExpirationDays(settings) },
-    AbortIncompleteMultipartUpload: { DaysAfterInitiation: ABORT_INCOMPLETE_MULTIPART_DAYS },
+    NoncurrentVersionExpiration: { NoncurrentDays: policy.noncurrentVersionExpirationDays },
+    AbortIncompleteMultipartUpload: { DaysAfterInitiation: policy.abortIncompleteMultipartUploadDays },
   };
 }
 
@@ -235,11 +235,12 @@ function describeRule(rule: LifecycleRule): string {
 
 /** The wanted value of each setting, in words. */
 function wantedDetails(settings: BucketSettings): Array<[string, string]> {
+  const policy = bucketPolicy(settings);
   return [
-    ['versioning', 'Enabled'],
-    ['encryption', settings.kmsKeyId ? `aws:kms with key ${settings.kmsKeyId}` : 'AES256'],
+    ['versioning', policy.versioning],
+    ['encryption', policy.kmsKeyId ? `${policy.sseAlgorithm} with key ${policy.kmsKeyId}` : policy.sseAlgorithm],
     ['public-access-block', 'all four blocks on'],
-    ['lifecycle', `rule ${LIFECYCLE_RULE_ID}: noncurrent versions expire after ${noncurrentVersionExpirationDays(settings)} days, `
-      + `incomplete multipart uploads abort after ${ABORT_INCOMPLETE_MULTIPART_DAYS} days`],
+    ['lifecycle', `rule ${policy.lifecycleRuleId}: noncurrent versions expire after ${policy.noncurrentVersionExpirationDays} days, `
+      + `incomplete multipart uploads abort after ${policy.abortIncompleteMultipartUploadDays} days`],
   ];
 }
