@@ -7,7 +7,7 @@ import { renderAckBucket } from './bucket-ack';
 import { renderCrossplaneBucket } from './bucket-crossplane';
 import { ArchiveBucketPolicy, archiveBucketPolicy } from './bucket-policy';
 import { RetentionWindow } from './retention-window';
-import { checkS3BucketName } from './s3-names';
+import { checkAwsRegion, checkS3BucketName } from './s3-names';
 import { AppIndex } from '../core/app-index';
 
 /** Which controller turns the bucket manifest into an AWS bucket. */
@@ -139,9 +139,7 @@ export class ArchiveBucket extends Construct implements IArchiveBucket {
     this.node.addValidation({ validate: () => this.errors.messages });
 
     checkS3BucketName(this, this.errors, 'bucketName', this.bucketName);
-    if (!/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/.test(this.region)) {
-      this.errors.add('region', this.region, 'is not an AWS region name', 'use e.g. "eu-west-1"');
-    }
+    checkAwsRegion(this.errors, 'region', this.region);
     this.retention.check(this.errors, 'retention');
     const lock = this.objectLock;
     if (lock && (!Number.isInteger(lock.days) || lock.days < 1)) {

@@ -1,9 +1,10 @@
 import { Construct } from 'constructs';
 import { ConfigErrors } from '../core/config-error';
+import { isDnsSubdomain } from '../core/dns';
 import { SynthWarnings } from '../core/synth-warnings';
 import { ArchiveCredentials, ArchiveCredentialsKind } from './archive-credentials';
 import { ArchiveDestination } from './archive-destination';
-import { checkNoLiteralCredential, checkS3BucketName } from './s3-names';
+import { checkAwsRegion, checkNoLiteralCredential, checkS3BucketName } from './s3-names';
 
 /** Checks an archive destination (bucket, path, region, endpoint). */
 export function checkDestination(scope: Construct, errors: ConfigErrors, property: string, d: ArchiveDestination): void {
@@ -12,9 +13,7 @@ export function checkDestination(scope: Construct, errors: ConfigErrors, propert
     errors.add(`${property}.path`, d.path, 'must be a relative key prefix: segments of letters, digits and !_.*\'()- separated by single slashes, no leading or trailing slash',
       'use e.g. "postgres/prod"');
   }
-  if (d.region !== undefined && !/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/.test(d.region)) {
-    errors.add(`${property}.region`, d.region, 'is not an AWS region name', 'use e.g. "eu-west-1"');
-  }
+  if (d.region !== undefined) checkAwsRegion(errors, `${property}.region`, d.region);
   checkNoLiteralCredential(errors, `${property}.endpoint`, d.endpoint);
   checkNoLiteralCredential(errors, `${property}.path`, d.path);
   if (d.endpoint !== undefined) {
@@ -42,7 +41,7 @@ export function checkCredentials(errors: ConfigErrors, property: string, c: Arch
   }
   const name = c.secretName ?? '';
   checkNoLiteralCredential(errors, `${property}.secretName`, name);
-  if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name) || name.length > 253) {
+  if (!isDnsSubdomain(name)) {
     if (!errors.messages.some((m) => m.startsWith(`${property}.secretName`))) {
       errors.add(`${property}.secretName`, name, 'is not a Kubernetes Secret name', 'give the name of an existing Secret, e.g. "orders-db-s3"');
     }

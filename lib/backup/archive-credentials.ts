@@ -1,3 +1,5 @@
+import type { HaPostgres } from '../cluster/ha-postgres';
+
 /** Keys of the access-key Secret used by `ArchiveCredentials.fromSecret`. */
 export interface ArchiveSecretKeys {
   /**
@@ -65,4 +67,20 @@ export class ArchiveCredentials {
     this.secretAccessKeyKey = keys.secretAccessKey ?? 'ACCESS_SECRET_KEY';
     this.sessionTokenKey = keys.sessionToken;
   }
+}
+
+/** The ServiceAccount annotation that gives pods an IAM role (EKS IAM Roles for Service Accounts). */
+export const ROLE_ARN_ANNOTATION = 'eks.amazonaws.com/role-arn';
+
+/**
+ * The IAM role the cluster's instances assume through their ServiceAccount: the WalArchive's
+ * role, else the recovery source's, else undefined (Secret credentials need no role).
+ * Read it when manifests are produced: the archive is attached after the cluster renders.
+ */
+export function instanceRoleArn(cluster: HaPostgres): string | undefined {
+  return roleArnOf(cluster.walArchive?.credentials) ?? roleArnOf(cluster.bootstrap.source?.credentials);
+}
+
+function roleArnOf(c: ArchiveCredentials | undefined): string | undefined {
+  return c?.kind === ArchiveCredentialsKind.IAM_ROLE ? c.roleArn : undefined;
 }

@@ -2,9 +2,10 @@ import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { HaPostgres } from '../cluster/ha-postgres';
 import { ConfigErrors } from '../core/config-error';
-import { checkDnsLabel } from '../core/dns';
+import { checkDnsLabel, isPinnedImage } from '../core/dns';
 import { SynthWarnings } from '../core/synth-warnings';
 import { ArchiveCredentialsKind } from './archive-credentials';
+import { registerRestoreDrill } from './backup-registry';
 import { BackupSchedule } from './backup-schedule';
 import type { WalArchive } from './wal-archive';
 import { AppIndex } from '../core/app-index';
@@ -103,6 +104,7 @@ export class RestoreDrill extends Construct {
   public constructor(scope: Construct, id: string, props: RestoreDrillProps) {
     super(scope, id);
     AppIndex.invalidate(this); // the app changed: validations must see this construct
+    registerRestoreDrill(props.cluster, this); // found by the cluster's monitoring
     this.cluster = props.cluster;
     this.scratchNamespace = props.scratchNamespace;
     this.schedule = props.schedule ?? BackupSchedule.monthly({ dayOfMonth: 1, hour: 4 });
@@ -143,7 +145,7 @@ export class RestoreDrill extends Construct {
         this.errors.add(`checks[${i}].minRows`, c.minRows, 'must be a whole number, 0 or more', 'use e.g. 1');
       }
     });
-    if (/(:latest|^[^:@]+)$/.test(this.image)) {
+    if (!isPinnedImage(this.image)) {
       this.errors.add('image', this.image, 'is not pinned to a tag or digest, so the drill could change between runs', `pin it, e.g. "${DEFAULT_DRILL_IMAGE}"`);
     }
 

@@ -32,6 +32,18 @@ export function checkS3BucketName(scope: IConstruct, errors: ConfigErrors, prope
   }
 }
 
+const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
+
+/** True when `region` has the form of an AWS region name (`eu-west-1`, `us-gov-west-1`, `us-isob-east-1`). */
+export function isAwsRegion(region: string): boolean {
+  return AWS_REGION.test(region);
+}
+
+/** Checks an AWS region name. */
+export function checkAwsRegion(errors: ConfigErrors, property: string, region: string): void {
+  if (!isAwsRegion(region)) errors.add(property, region, 'is not an AWS region name', 'use e.g. "eu-west-1"');
+}
+
 /** AWS access key ids (long-term AKIA…, temporary ASIA…) and 40-character secret keys. */
 const ACCESS_KEY_ID = /\b(AKIA|ASIA|AIDA|AROA)[A-Z0-9]{16}\b/;
 const SECRET_KEY = /(^|[^A-Za-z0-9/+])[A-Za-z0-9/+]{40}([^A-Za-z0-9/+=]|$)/;

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { ConfigErrors } from '../core/config-error';
 import { checkDnsLabel } from '../core/dns';
+import { registerScheduledBackup } from './backup-registry';
 import { BackupSchedule } from './backup-schedule';
 import type { WalArchive } from './wal-archive';
 import { AppIndex } from '../core/app-index';
@@ -81,6 +82,7 @@ export class ScheduledBackup extends Construct {
   public constructor(scope: Construct, id: string, props: ScheduledBackupProps) {
     super(scope, id);
     AppIndex.invalidate(this); // the app changed: validations must see this construct
+    registerScheduledBackup(props.archive.cluster, this); // found by the cluster's monitoring
     this.archive = props.archive;
     this.name = props.name ?? `${props.archive.cluster.clusterName}-backup`;
     this.schedule = props.schedule ?? BackupSchedule.daily();

@@ -1,7 +1,8 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { ConfigErrors } from '../core/config-error';
-import { checkDnsLabel } from '../core/dns';
+import { checkDnsLabel, checkDnsSubdomain, checkImageReference } from '../core/dns';
+import { isLabelKey, isLabelValue } from '../core/labels';
 import type { IClusterEngine } from '../engines/cluster-engine';
 import { ClusterMode } from './cluster-mode';
 import { AppCredentials } from './credentials';
@@ -76,14 +77,10 @@ function resolveVolume(errors: ConfigErrors, property: string, props: VolumeProp
   if (mebibytes(size) < 1024) {
     errors.add(`${property}.size`, size, 'is below 1Gi, too small for a PostgreSQL volume', 'give at least Size.gibibytes(1)');
   }
-  if (props?.storageClass !== undefined) checkDnsSubdomain(errors, `${property}.storageClass`, props.storageClass);
-  return { size, storageClass: props?.storageClass, accessMode };
-}
-
-function checkDnsSubdomain(errors: ConfigErrors, property: string, value: string): void {
-  if (value.length > 253 || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(value)) {
-    errors.add(property, value, 'is not a valid Kubernetes object name', 'give the name of an existing StorageClass (lower case, digits, \'-\' and \'.\')');
+  if (props?.storageClass !== undefined) {
+    checkDnsSubdomain(errors, `${property}.storageClass`, props.storageClass, 'give the name of an existing StorageClass (lower case, digits, \'-\' and \'.\')');
   }
+  return { size, storageClass: props?.storageClass, accessMode };
 }
 
 /** Resolves props into the intent, collecting every configuration error. */
@@ -145,7 +142,7 @@ export function resolveIntent(id: string, props: HaPostgresProps, engine: IClust
       warnings.push(`${instances} instances over ${zones.length} zones: one zone holds more than one instance, and losing it can take the primary and its synchronous standby together.`);
     }
     for (const z of zones) {
-      if (!/^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/.test(z) || z.length > 63) {
+      if (z === '' || !isLabelValue(z)) {
         errors.add('placement.zones', z, 'is not a valid label value', 'give zone names exactly as the nodes\' zone label has them, e.g. "eu-west-1a"');
       }
     }
@@ -225,7 +222,7 @@ export function resolveIntent(id: string, props: HaPostgresProps, engine: IClust
   checkIdentifier(errors, 'credentials.database', credentials.database);
   checkIdentifier(errors, 'credentials.owner', credentials.owner);
   if (credentials.existingSecretName !== undefined) {
-    checkDnsSubdomain(errors, 'credentials.secretName', credentials.existingSecretName);
+    checkDnsSubdomain(errors, 'credentials.secretName', credentials.existingSecretName, 'give the name of an existing kubernetes.io/basic-auth Secret (lower case, digits, \'-\' and \'.\')');
   }
 
   return {
@@ -261,19 +258,13 @@ function checkIdentifier(errors: ConfigErrors, property: string, value: string):
 }
 
 function checkLabelKey(errors: ConfigErrors, property: string, key: string): void {
-  const [prefix, name] = key.includes('/') ? key.split('/', 2) : [undefined, key];
-  const nameOk = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/.test(name) && name.length <= 63;
-  const prefixOk = prefix === undefined || (/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(prefix) && prefix.length <= 253);
-  if (!nameOk || !prefixOk) {
+  if (!isLabelKey(key)) {
     errors.add(property, key, 'is not a valid node label key', 'give a label key such as "topology.kubernetes.io/zone"');
   }
 }
 
 function checkImage(errors: ConfigErrors, image: string, version: PostgresVersion): void {
-  if (!/^[a-z0-9]([-a-z0-9._/:]*[a-z0-9])?(@sha256:[a-f0-9]{64})?$/.test(image) || image.includes('//')) {
-    errors.add('imageName', image, 'is not a valid container image reference', 'give e.g. "ghcr.io/cloudnative-pg/postgresql:18.4-system-trixie"');
-    return;
-  }
+  if (!checkImageReference(errors, 'imageName', image, 'ghcr.io/cloudnative-pg/postgresql:18.4-system-trixie')) return;
   const tag = /:(\d+)(?:\.\d+)?[^/]*$/.exec(image);
   if (tag && Number(tag[1]) !== version.major) {
     errors.add('imageName', image, `its tag says PostgreSQL ${tag[1]} but version is ${version.fullVersion}; the engine would configure the wrong major`,

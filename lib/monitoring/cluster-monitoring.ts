@@ -6,6 +6,7 @@ import { AppIndex } from '../core/app-index';
 import { PgBouncerPool } from '../pooler/pgbouncer-pool';
 import { ConfigErrors } from '../core/config-error';
 import { checkDnsLabel } from '../core/dns';
+import { isLabelKey, isLabelValue } from '../core/labels';
 import { ALERT_NAMES, AlertRule, AlertTarget, buildAlertRules } from './alerts/alert-rules';
 import { poolsCreatedSoFar } from '../pooler/pool-registry';
 import { attachedConstructs } from './attached-constructs';
@@ -269,11 +270,10 @@ function manifestFlag(cluster: HaPostgres, path: string[]): boolean {
 }
 
 function checkLabel(errors: ConfigErrors, key: string, value: string): void {
-  const name = key.includes('/') ? key.slice(key.indexOf('/') + 1) : key;
-  if (!/^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/.test(name) || name.length > 63) {
+  if (!isLabelKey(key)) {
     errors.add(`ruleLabels.${key}`, value, 'the key is not a valid label key', 'use a key such as "release"');
   }
-  if (value.length > 63 || !/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/.test(value)) {
+  if (!isLabelValue(value)) {
     errors.add(`ruleLabels.${key}`, value, 'is not a valid label value', 'use at most 63 letters, digits, \'-\', \'_\' or \'.\'');
   }
 }

@@ -1,7 +1,7 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import * as barman from '../../../imports/barmancloud.cnpg.io';
 import * as cnpg from '../../../imports/postgresql.cnpg.io';
-import { ArchiveCredentials, ArchiveCredentialsKind } from '../../backup/archive-credentials';
+import { ArchiveCredentials, ArchiveCredentialsKind, instanceRoleArn, ROLE_ARN_ANNOTATION } from '../../backup/archive-credentials';
 import { ArchiveDestination } from '../../backup/archive-destination';
 import { ArchiveEncryption, BackupCompression, WalCompression } from '../../backup/archive-options';
 import type { ScheduledBackup } from '../../backup/scheduled-backup';
@@ -106,12 +106,8 @@ export function clusterPlugins(cluster: HaPostgres): cnpg.ClusterSpecPlugins[] |
 
 /** IRSA: the role annotation on the instances' service account, from the archive or the recovery source. */
 export function serviceAccountTemplate(cluster: HaPostgres): cnpg.ClusterSpecServiceAccountTemplate | undefined {
-  const role = roleArnOf(cluster.walArchive?.credentials) ?? roleArnOf(cluster.bootstrap.source?.credentials);
-  return role ? { metadata: { annotations: { 'eks.amazonaws.com/role-arn': role } } } : undefined;
-}
-
-function roleArnOf(c: ArchiveCredentials | undefined): string | undefined {
-  return c?.kind === ArchiveCredentialsKind.IAM_ROLE ? c.roleArn : undefined;
+  const role = instanceRoleArn(cluster);
+  return role ? { metadata: { annotations: { [ROLE_ARN_ANNOTATION]: role } } } : undefined;
 }
 
 /** Renders a ScheduledBackup with `method: plugin` (the CRD's default is the removed in-tree Barman). */

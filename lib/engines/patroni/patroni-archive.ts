@@ -1,4 +1,3 @@
-import { ApiObject } from 'cdk8s';
 import type { k8s } from 'cdk8s-plus-28';
 import { ArchiveCredentials, ArchiveCredentialsKind } from '../../backup/archive-credentials';
 import type { ArchiveSource } from '../../backup/recovery';
@@ -20,9 +19,6 @@ import {
 /** Environment variables the source archive's keys are given under (a restore reads them). */
 export const RECOVERY_ENV_PREFIX = 'RECOVERY_';
 
-/** The IRSA annotation on the members' ServiceAccount. */
-export const ROLE_ARN_ANNOTATION = 'eks.amazonaws.com/role-arn';
-
 /** What barman-cloud needs to write the archive. */
 export function writeOptions(archive: WalArchive): BarmanWriteOptions {
   return {
@@ -36,12 +32,14 @@ export function writeOptions(archive: WalArchive): BarmanWriteOptions {
   };
 }
 
-/** The local PostgreSQL parameters an archive owns. */
-export function archiveParameters(archive: WalArchive): { [name: string]: string } {
+/**
+ * The local PostgreSQL parameters an archive owns. `archiveTimeout` is `archive_timeout`
+ * as HaPostgres renders it for every engine (the archive owns it there too).
+ */
+export function archiveParameters(archive: WalArchive, archiveTimeout: string): { [name: string]: string } {
   return {
     archive_mode: 'on',
-    // As HaPostgres renders it for every engine (the archive owns it there too).
-    archive_timeout: archive.cluster.postgresParameters().archive_timeout,
+    archive_timeout: archiveTimeout,
     archive_command: commandLine(walArchiveArgv(writeOptions(archive))),
   };
 }
@@ -97,17 +95,6 @@ export function sourceEnvPrefix(source: ArchiveSource): string {
   return words.join(' ');
 }
 
-/** The role of IRSA credentials, else undefined. */
-export function roleArnOf(c: ArchiveCredentials | undefined): string | undefined {
-  return c?.kind === ArchiveCredentialsKind.IAM_ROLE ? c.roleArn : undefined;
-}
-
-/** Annotates the members' ServiceAccount (child `ServiceAccount` of the cluster) with an IRSA role. */
-export function annotateRole(cluster: HaPostgres, roleArn: string | undefined): void {
-  const sa = cluster.node.tryFindChild('ServiceAccount');
-  if (roleArn && sa) ApiObject.of(sa).metadata.addAnnotation(ROLE_ARN_ANNOTATION, roleArn);
-}
-
 /** What the engine renders archives with. */
 export interface PatroniArchiveOptions {
   /** Display name of the engine, for messages. */
@@ -117,15 +104,15 @@ export interface PatroniArchiveOptions {
 }
 
 /**
- * Renders a WalArchive for Patroni: the IRSA annotation now; parameters, recovery_conf and
- * environment come from `cluster.walArchive` when the lazy ConfigMap and StatefulSet are
- * produced. Props this engine cannot express fail synthesis.
+ * Renders a WalArchive for Patroni: only its checks. Parameters, recovery_conf,
+ * environment and the IRSA annotation come from `cluster.walArchive` when the lazy
+ * ConfigMap, StatefulSet and ServiceAccount are produced. Props this engine cannot
+ * express fail synthesis.
  */
-export function renderPatroniArchive(archive: WalArchive, cluster: HaPostgres, opts: PatroniArchiveOptions): void {
+export function renderPatroniArchive(archive: WalArchive, opts: PatroniArchiveOptions): void {
   const errors = new ConfigErrors();
   archive.node.addValidation({ validate: () => errors.messages });
   checkArchive(errors, archive, opts);
-  annotateRole(cluster, roleArnOf(archive.credentials));
 }
 
 /** Errors for archive props Patroni with this barman-cli-cloud release cannot render. */

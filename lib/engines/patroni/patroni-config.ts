@@ -34,10 +34,18 @@ export const PATRONI_DEFAULT_PARAMETERS: { [name: string]: string } = {
   wal_retrieve_retry_interval: '500ms',
 };
 
+/** etcd's client port, for client URLs without one. */
+export const ETCD_DEFAULT_PORT = 2379;
+
+/** Port of an etcd client URL. */
+export function etcdPort(url: URL): number {
+  return url.port ? Number(url.port) : ETCD_DEFAULT_PORT;
+}
+
 /** Host:port pairs of etcd client URLs, and their common scheme. */
 export function etcdHosts(endpoints: string[]): { protocol: string; hosts: string[] } {
   const urls = endpoints.map((e) => new URL(e));
-  return { protocol: urls[0]?.protocol.replace(':', '') ?? 'http', hosts: urls.map((u) => `${u.hostname}:${u.port || '2379'}`) };
+  return { protocol: urls[0]?.protocol.replace(':', '') ?? 'http', hosts: urls.map((u) => `${u.hostname}:${etcdPort(u)}`) };
 }
 
 /**
@@ -50,10 +58,11 @@ export function renderPatroniConfig(cluster: HaPostgres, input: PatroniConfigInp
   const ha = i.highlyAvailable;
   const { ttl, loopWait, retryTimeout } = input.timing;
   const archive = cluster.walArchive;
-  const parameters = cluster.postgresParameters();
+  const allParameters = cluster.postgresParameters();
   // The archive's parameters are local (below): a ConfigMap change applies them without
   // re-bootstrapping, and local values win over bootstrap.dcs anyway.
-  if (archive) delete parameters.archive_timeout;
+  const { archive_timeout: archiveTimeout, ...withoutArchiveTimeout } = allParameters;
+  const parameters = archive ? withoutArchiveTimeout : allParameters;
 
   const dcs: { [key: string]: any } = {
     ttl,
@@ -136,7 +145,7 @@ export function renderPatroniConfig(cluster: HaPostgres, input: PatroniConfigInp
     parameters: {
       unix_socket_directories: L.socketDir,
       ...(input.tlsSecretName ? { ssl: 'on', ssl_cert_file: `${L.tlsDir}/tls.crt`, ssl_key_file: `${L.tlsDir}/tls.key` } : {}),
-      ...(archive ? archiveParameters(archive) : {}),
+      ...(archive ? archiveParameters(archive, archiveTimeout) : {}),
     },
     pg_hba: hbaRules(cluster),
   };

@@ -3,6 +3,7 @@ import type { HaPostgres } from '../../cluster/ha-postgres';
 import type { PostgresVersion } from '../../cluster/postgres-version';
 import { PrimaryUpdateMethod } from '../../cluster/replication';
 import { ConfigErrors } from '../../core/config-error';
+import { checkDnsSubdomain, checkImageReference, isPinnedImage } from '../../core/dns';
 import type { EngineNetworkProfile } from '../../security/engine-network-profile';
 import type { PgBouncerPool } from '../../pooler/pgbouncer-pool';
 import { RestoreDrill } from '../../backup/restore-drill';
@@ -11,9 +12,9 @@ import type { WalArchive } from '../../backup/wal-archive';
 import { BarmanRelease, OLDEST_BARMAN, atLeast, parseBarmanRelease, releaseLabel } from './barman-commands';
 import { renderPatroniArchive } from './patroni-archive';
 import { renderPatroniScheduledBackup } from './patroni-backup-job';
-import { renderPatroniRecovery } from './patroni-recovery';
 import type { ClusterEndpoints, IClusterEngine, PoolerEndpoint } from '../cluster-engine';
 import { PatroniSynchronousMode } from './patroni-synchronous-mode';
+import { ETCD_DEFAULT_PORT, etcdPort } from './patroni-config';
 import { PatroniDcs } from './patroni-dcs';
 import { PATRONI_LAYOUT as L } from './patroni-layout';
 import { PATRONI_MANAGED_PARAMETERS } from './patroni-managed-parameters';
@@ -160,6 +161,8 @@ export class PatroniEngine implements IClusterEngine {
   public readonly defaultWalMaxParallel: number = 1;
   private readonly props: PatroniEngineProps;
   private readonly barman: BarmanRelease;
+  /** The container's uid and gid (checked in `render`). */
+  private readonly userId: number;
 
   public constructor(props: PatroniEngineProps) {
     this.props = props;
@@ -167,8 +170,7 @@ export class PatroniEngine implements IClusterEngine {
     this.dcs = props.dcs ?? PatroniDcs.kubernetes();
     this.name = `Patroni ${props.version.label}`;
     this.barman = parseBarmanRelease(props.barmanCloudVersion ?? releaseLabel(OLDEST_BARMAN)) ?? OLDEST_BARMAN;
-    // Attached per instance (not a declared member), so the public class stays jsii-friendly.
-    (this as { networkProfile?: () => EngineNetworkProfile }).networkProfile = () => this.memberNetworkProfile();
+    this.userId = props.userId ?? 999;
   }
 
   public managedParameters(): { [name: string]: string } {
@@ -230,18 +232,15 @@ export class PatroniEngine implements IClusterEngine {
       }
     }
     this.checkDcs(errors);
-    if (!/^[a-z0-9]([-a-z0-9._/:]*[a-z0-9])?(@sha256:[a-f0-9]{64})?$/.test(this.props.image)) {
-      errors.add('engine.image', this.props.image, 'is not a valid container image reference', 'give e.g. "registry.example.com/patroni:4.1.4-pg17"');
-    }
-    if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(this.props.credentialsSecretName) || this.props.credentialsSecretName.length > 253) {
-      errors.add('engine.credentialsSecretName', this.props.credentialsSecretName, 'is not a valid Secret name', 'give the name of an existing Secret, e.g. "orders-db-patroni"');
-    }
+    checkImageReference(errors, 'engine.image', this.props.image, 'registry.example.com/patroni:4.1.4-pg17');
+    checkDnsSubdomain(errors, 'engine.credentialsSecretName', this.props.credentialsSecretName,
+      'give the name of an existing Secret, e.g. "orders-db-patroni"', 'is not a valid Secret name');
     if (i.version.major > this.version.maxPostgresMajor) {
       errors.add('version', i.version.fullVersion, `${e} supports PostgreSQL up to ${this.version.maxPostgresMajor}`,
         `use PostgresVersion.of(${this.version.maxPostgresMajor}, <minor>) or older, or a newer Patroni (PatroniVersion.V4_1)`);
     }
     this.checkBackupProps(errors);
-    const userId = this.props.userId ?? 999;
+    const userId = this.userId;
     if (!Number.isInteger(userId) || userId < 1) {
       errors.add('engine.userId', userId, 'must be a non-root user id (PostgreSQL refuses to run as root)', 'give the uid of the image\'s postgres user, e.g. 999');
     }
@@ -255,8 +254,8 @@ export class PatroniEngine implements IClusterEngine {
       errors.add('tls', 'TLS required (the default)', `${e} has no certificate issuer (CloudNativePG issues its own certificates), so PostgreSQL would have no certificate to serve`,
         'give the engine tlsSecretName (a kubernetes.io/tls Secret, e.g. from cert-manager), or set tls.allowPlainTextReason');
     }
-    if (this.props.tlsSecretName !== undefined && !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(this.props.tlsSecretName)) {
-      errors.add('engine.tlsSecretName', this.props.tlsSecretName, 'is not a valid Secret name', 'give the name of an existing kubernetes.io/tls Secret');
+    if (this.props.tlsSecretName !== undefined) {
+      checkDnsSubdomain(errors, 'engine.tlsSecretName', this.props.tlsSecretName, 'give the name of an existing kubernetes.io/tls Secret', 'is not a valid Secret name');
     }
     if (i.disruptionBudget?.owner === 'operator') {
       errors.add('disruptionBudget', 'DisruptionBudget.operatorManaged()', `${e} runs without an operator, so there are no operator budgets`,
@@ -296,8 +295,8 @@ export class PatroniEngine implements IClusterEngine {
    * parameters, the credentials as Secret references in the members' environment or as
    * the IRSA annotation (lib/engines/patroni/patroni-archive.ts).
    */
-  public renderArchive(archive: WalArchive, cluster: HaPostgres): void {
-    renderPatroniArchive(archive, cluster, { engineName: this.name, barman: this.barman });
+  public renderArchive(archive: WalArchive, _cluster: HaPostgres): void {
+    renderPatroniArchive(archive, { engineName: this.name, barman: this.barman });
   }
 
   /** A CronJob (and a one-off Job) that execs barman-cloud-backup in a member (lib/engines/patroni/patroni-backup-job.ts). */
@@ -310,19 +309,29 @@ export class PatroniEngine implements IClusterEngine {
     });
   }
 
-  /** Patroni's custom bootstrap with barman-cloud-restore (lib/engines/patroni/patroni-recovery.ts). */
-  public renderRecovery(cluster: HaPostgres): void {
-    renderPatroniRecovery(cluster);
+  /**
+   * Nothing to add: Patroni's custom bootstrap with barman-cloud-restore is part of
+   * patroni.yml and the ConfigMap, the source's IRSA role part of the members'
+   * ServiceAccount (lib/engines/patroni/patroni-recovery.ts, patroni-workload.ts).
+   * Declared so that a cluster restored from an archive is accepted on this engine.
+   */
+  public renderRecovery(_cluster: HaPostgres): void {
+    // Everything is produced lazily with the cluster's manifests.
   }
 
   /** A pgbouncer Deployment with its ConfigMap, Service and PDB (lib/engines/patroni/patroni-pooler.ts). */
   public renderPooler(pool: PgBouncerPool): PoolerEndpoint {
     return renderPatroniPooler(pool, {
-      engineName: this.name, image: this.props.pgbouncerImage, tlsSecretName: this.props.tlsSecretName, userId: this.props.userId ?? 999,
+      engineName: this.name, image: this.props.pgbouncerImage, tlsSecretName: this.props.tlsSecretName, userId: this.userId,
     });
   }
 
-  private memberNetworkProfile(): EngineNetworkProfile {
+  /**
+   * Patroni's network needs: PostgreSQL on 5432; members call each other's REST API on
+   * 8008, which also serves the metrics; the members use the Kubernetes API (DCS, role
+   * labels); with etcd, egress to the etcd endpoints' ports; pgbouncer metrics on 9127.
+   */
+  public networkProfile(): EngineNetworkProfile {
     return {
       postgresPort: L.postgresPort,
       // Members call each other's REST API in the leader race and before a switchover.
@@ -335,7 +344,7 @@ export class PatroniEngine implements IClusterEngine {
       // members still label their own pods with their role.
       instancesNeedKubernetesApi: true,
       // etcd's addresses are not pods of ours: any address, on the endpoints' ports only.
-      externalEgressPorts: this.dcs.kind === 'etcd3' ? [...new Set(this.dcs.endpoints.map(etcdPort))] : undefined,
+      externalEgressPorts: this.dcs.kind === 'etcd3' ? [...new Set(this.dcs.endpoints.map(etcdPortOf))] : undefined,
       // The pgbouncer Deployment reads its config from a ConfigMap volume: no API calls.
       poolersNeedKubernetesApi: false,
       clusterPodLabels: (clusterName) => this.instanceLabels(clusterName),
@@ -355,7 +364,7 @@ export class PatroniEngine implements IClusterEngine {
       }
     }
     const image = this.props.backupJobImage;
-    if (image !== undefined && /(:latest|^[^:@]+)$/.test(image)) {
+    if (image !== undefined && !isPinnedImage(image)) {
       errors.add('engine.backupJobImage', image, 'is not pinned to a tag or digest, so the backup job could change between runs',
         `pin it, e.g. "${RestoreDrill.DEFAULT_IMAGE}"`);
     }
@@ -388,12 +397,13 @@ export class PatroniEngine implements IClusterEngine {
   }
 }
 
-/** Port of an etcd client URL (2379 when the URL has none). */
-function etcdPort(endpoint: string): number {
+/** Port of an etcd client URL (the default when the URL has none or is malformed: `checkDcs` reports it). */
+function etcdPortOf(endpoint: string): number {
+  let url: URL;
   try {
-    const port = new URL(endpoint).port;
-    return port ? Number(port) : 2379;
+    url = new URL(endpoint);
   } catch {
-    return 2379;
+    return ETCD_DEFAULT_PORT;
   }
+  return etcdPort(url);
 }

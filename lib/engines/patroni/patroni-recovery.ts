@@ -1,7 +1,7 @@
 import { RecoveryTarget, RecoveryTargetKind } from '../../backup/recovery';
 import type { HaPostgres } from '../../cluster/ha-postgres';
 import { backupListArgv, commandLine, restoreCommandLine, walRestoreArgv } from './barman-commands';
-import { annotateRole, roleArnOf, sourceEnvPrefix } from './patroni-archive';
+import { sourceEnvPrefix } from './patroni-archive';
 import { PATRONI_LAYOUT as L } from './patroni-layout';
 
 /**
@@ -15,11 +15,6 @@ import { PATRONI_LAYOUT as L } from './patroni-layout';
 
 /** Name of the custom bootstrap method in patroni.yml. */
 export const RECOVERY_METHOD = 'barman_cloud';
-
-/** Renders what a restored cluster needs besides patroni.yml: the IRSA role of the source, if any. */
-export function renderPatroniRecovery(cluster: HaPostgres): void {
-  annotateRole(cluster, roleArnOf(cluster.bootstrap.source?.credentials));
-}
 
 /** The `bootstrap` keys of a restored cluster (`method` and its section), or an empty object. */
 export function recoveryBootstrapConfig(cluster: HaPostgres): { [key: string]: any } {

@@ -2,6 +2,7 @@ import { createHash } from 'crypto';
 import * as path from 'path';
 import { ApiObject, Lazy, Yaml } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
+import { instanceRoleArn, ROLE_ARN_ANNOTATION } from '../../backup/archive-credentials';
 import type { ResolvedVolume } from '../../cluster/cluster-intent';
 import type { HaPostgres } from '../../cluster/ha-postgres';
 import { renderLabelPodScript, renderPatroniConfig, renderPostBootstrapScript, PatroniConfigInput } from './patroni-config';
@@ -59,7 +60,13 @@ export function renderPatroniWorkload(cluster: HaPostgres, input: PatroniWorkloa
   });
 
   new k8s.KubeServiceAccount(cluster, 'ServiceAccount', {
-    metadata: { name: names.serviceAccount, labels },
+    metadata: {
+      name: names.serviceAccount,
+      labels,
+      // IRSA: the archive's or the recovery source's role, read when the manifest is produced
+      // (a WalArchive is attached after the cluster renders); no annotation without one.
+      annotations: { [ROLE_ARN_ANNOTATION]: Lazy.any({ produce: () => instanceRoleArn(cluster) }) },
+    },
     automountServiceAccountToken: true,
   });
   // The least the DCS needs, in this namespace only (no ClusterRole: bypass_api_service is off).
