@@ -19,6 +19,7 @@ import { resolveNetworkSecurity } from '../security/network-security';
 import { SecretReader } from '../security/secret-access';
 import { REJECT_PLAIN_TEXT_RULE, ResolvedClusterTls, resolveClusterTls } from '../security/tls';
 import { AppIndex } from '../core/app-index';
+import { exactDuration, POSTGRES_DURATION_UNITS } from '../core/exact-duration';
 import { SynthSession } from '../core/synth-session';
 
 /** A PostgreSQL cluster that applications and other constructs can connect to. */
@@ -294,9 +295,7 @@ export class HaPostgres extends Construct implements IHaPostgres {
 
 /** A duration in the largest exact PostgreSQL unit, e.g. 30000 ms → `30s`. */
 function pgDuration(ms: number): string {
-  const units: Array<[string, number]> = [['d', 86_400_000], ['h', 3_600_000], ['min', 60_000], ['s', 1000]];
-  for (const [unit, size] of units) if (ms > 0 && ms % size === 0) return `${ms / size}${unit}`;
-  return `${Math.round(ms)}ms`;
+  return exactDuration(ms, POSTGRES_DURATION_UNITS);
 }
 
 /** A size in PostgreSQL units, e.g. 1024 MiB → `1GB` (PostgreSQL's GB is 1024 MB). */

@@ -86,9 +86,12 @@ function runHooks(app: App, state: SessionState, manifests: () => any[]): void {
   for (const hook of state.hooks.values()) hook(app, once);
 }
 
-/** Every object of the app, rendered (memoized during a session). */
-function renderAll(app: App): any[] {
-  return app.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map((o) => o.toJson());
+/**
+ * Every object of `scope`'s app, rendered in construct-tree order, without validating the
+ * app (memoized during a session).
+ */
+export function renderAll(scope: IConstruct): any[] {
+  return scope.node.root.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map((o) => o.toJson());
 }
 
 /**

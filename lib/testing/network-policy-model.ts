@@ -1,5 +1,5 @@
 import { BlockList, isIP } from 'node:net';
-import { selectorMatches } from './label-selector';
+import { selectorMatches } from '../core/label-selector';
 
 /** One end of a connection: a pod (namespace and labels) or an address outside the cluster. */
 export interface NetworkEndpoint {

@@ -5,6 +5,8 @@
  * not in the manifests but still select the pods.
  */
 
+import { selectorMatches } from '../../core/label-selector';
+
 /** A pod the manifests will create. */
 export interface ModelPod { readonly namespace: string; readonly name: string; readonly labels: { [key: string]: string } }
 /** A PodDisruptionBudget, from the manifests or created by the operator. */
@@ -72,21 +74,8 @@ export function modelPdbs(manifests: any[]): ModelPdb[] {
   return pdbs;
 }
 
-/** Kubernetes label-selector semantics (matchLabels and matchExpressions). An empty selector in policy/v1 matches every pod. */
-export function selects(selector: any, labels: { [key: string]: string }): boolean {
-  for (const [k, v] of Object.entries(selector?.matchLabels ?? {})) if (labels[k] !== v) return false;
-  for (const e of selector?.matchExpressions ?? []) {
-    const has = Object.prototype.hasOwnProperty.call(labels, e.key);
-    switch (e.operator) {
-      case 'In': if (!has || !e.values.includes(labels[e.key])) return false; break;
-      case 'NotIn': if (has && e.values.includes(labels[e.key])) return false; break;
-      case 'Exists': if (!has) return false; break;
-      case 'DoesNotExist': if (has) return false; break;
-      default: throw new Error(`unknown selector operator ${e.operator}`);
-    }
-  }
-  return true;
-}
+/** Kubernetes label-selector semantics: `selectorMatches` (lib/core/label-selector), under the name the checklist and tests use. */
+export const selects = selectorMatches;
 
 /** Pods selected by more than one PDB, with the PDB names (should always be empty). */
 export function podsUnderSeveralPdbs(manifests: any[]): string[] {

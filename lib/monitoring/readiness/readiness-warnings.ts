@@ -8,7 +8,7 @@ import { evaluateCluster, ReadinessItem } from './checklist';
 export const READINESS_WARNING_PREFIX = 'readiness:';
 
 /** The warning text of a failed checklist item. */
-export function readinessWarning(item: ReadinessItem): string {
+function readinessWarning(item: ReadinessItem): string {
   return `${READINESS_WARNING_PREFIX} ${item.title}${item.required ? '' : ' (advisory)'}: ${item.reason}`;
 }
 

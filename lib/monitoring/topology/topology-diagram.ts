@@ -1,9 +1,9 @@
 import { writeFileSync } from 'fs';
 import { join } from 'path';
-import { ApiObject, Chart } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import type { HaPostgres } from '../../cluster/ha-postgres';
-import { SynthSession } from '../../core/synth-session';
+import { renderAll, SynthSession } from '../../core/synth-session';
 import { renderTopology } from './topology-mermaid';
 
 /** Properties of TopologyDiagram. */
@@ -24,9 +24,7 @@ export interface TopologyDiagramProps {
 export class TopologyDiagram extends Construct {
   /** All manifests of the app, rendered without re-running validation. */
   public static appManifests(scope: IConstruct): any[] {
-    return scope.node.root.node.findAll()
-      .filter((c): c is ApiObject => c instanceof ApiObject)
-      .map((o) => o.toJson());
+    return renderAll(scope);
   }
 
   /** The Markdown diagram of cluster `clusterName` in `namespace`, drawn from any manifests (ours or hand-written). */
