@@ -1,3 +1,4 @@
+import { nearestNames } from '../core/nearest-names';
 import { PARAMETER_CATALOG, ParameterContext, ParameterInfo } from './postgres-parameter-catalog';
 
 /**
@@ -80,82 +81,6 @@ export function isCustomParameter(name: string): boolean {
   return /^[a-z_][a-z0-9_$]*(\.[a-z_][a-z0-9_$]*)+$/.test(name.toLowerCase());
 }
 
-/** Optimal string alignment distance (Levenshtein plus adjacent transpositions). */
-function editDistance(a: string, b: string): number {
-  let before = new Array<number>(b.length + 1).fill(0); // row i - 2
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j); // row i - 1
-  let current = new Array<number>(b.length + 1).fill(0);
-  for (let i = 1; i <= a.length; i++) {
-    current[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, before[j - 2] + 1);
-      current[j] = best;
-    }
-    [before, previous, current] = [previous, current, before];
-  }
-  return previous[b.length];
-}
-
-const WORDS = new Map<string, string[]>();
-
-/** The words of a name (memoized: the catalog's names are split again for every suggestion). */
-function wordsOf(name: string): string[] {
-  let words = WORDS.get(name);
-  if (!words) {
-    words = name.split(/[_.\s-]+/).filter((w) => w.length > 0);
-    WORDS.set(name, words);
-  }
-  return words;
-}
-
-/** Whether two words of a name are the same word, give or take a plural or a typo. */
-function sameWord(a: string, b: string): boolean {
-  if (a === b) return true;
-  if (a.length >= 4 && b.length >= 4 && Math.abs(a.length - b.length) <= 1 && editDistance(a, b) <= 1) return true;
-  // "conn" ~ "connections", "param" ~ "parameters"
-  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
-  return short.length >= 4 && long.startsWith(short);
-}
-
-/**
- * How close `candidate` is to the (normalized) `input`: lower is closer,
- * `undefined` when it is not a reasonable suggestion.
- */
-function closeness(input: string, candidate: string): number | undefined {
-  const limit = Math.max(2, Math.floor(input.length / 3));
-  // The length difference is a lower bound of the distance: skip the work when it is too far.
-  const lengthGap = Math.abs(input.length - candidate.length);
-  const distance = lengthGap <= limit ? editDistance(input, candidate) : lengthGap;
-  if (distance <= limit) return distance;
-
-  // The input spells a whole word run of the candidate: "connections" → "max_connections".
-  if (input.length >= 6 && `_${candidate}_`.includes(`_${input}_`)) {
-    return limit + 1 + (candidate.length - input.length) / 100;
-  }
-
-  // Shared words: all but one word of the input (at least two) appear in the
-  // candidate, e.g. "wal_keep_segments" → "wal_keep_size".
-  const inputWords = wordsOf(input);
-  const candidateWords = wordsOf(candidate);
-  if (inputWords.length < 2) return undefined;
-  const unused = [...candidateWords];
-  let matched = 0;
-  for (const word of inputWords) {
-    const at = unused.findIndex((c) => sameWord(word, c));
-    if (at >= 0) {
-      matched++;
-      unused.splice(at, 1);
-    }
-  }
-  const missing = inputWords.length - matched;
-  if (matched >= 2 && missing <= 1 && unused.length <= 1) {
-    return limit + 2 + missing + unused.length + lengthGap / 100;
-  }
-  return undefined;
-}
-
 /**
  * Up to `max` settable parameter names of `major` closest to `name` (for "did you
  * mean …?" messages), closest first: by edit distance (at most max(2, length/3)),
@@ -183,15 +108,12 @@ export function nearestParameterNames(name: string, major: number, max = 3): str
     if (isKnownParameter(replacement, major)) suggest(replacement);
   }
 
-  const scored: Array<{ name: string; score: number }> = [];
-  for (const [candidate, info] of Object.entries(PARAMETER_CATALOG)) {
-    if (!availableIn(info, major) || info.context === 'internal') continue;
-    if (info.aliasOf !== undefined && isKnownParameter(info.aliasOf, major)) continue;
-    const score = closeness(input, candidate);
-    if (score !== undefined) scored.push({ name: candidate, score });
-  }
-  scored.sort((a, b) => a.score - b.score || a.name.localeCompare(b.name));
-  for (const { name: candidate } of scored) suggest(candidate);
+  const candidates = Object.keys(PARAMETER_CATALOG).filter((candidate) => {
+    const info = PARAMETER_CATALOG[candidate];
+    if (!availableIn(info, major) || info.context === 'internal') return false;
+    return info.aliasOf === undefined || !isKnownParameter(info.aliasOf, major);
+  });
+  for (const candidate of nearestNames(input, candidates)) suggest(candidate);
 
   return suggestions.slice(0, max);
 }

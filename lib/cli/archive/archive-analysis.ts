@@ -3,7 +3,7 @@
  * would read, and staleness. Pure: the listing and the few object reads happen in inspect.ts.
  */
 import { BackupInfo } from './backup-info';
-import { BarmanLayout, WalSegmentObject } from './barman-layout';
+import { BarmanLayout, targetTimeline, WalSegmentObject } from './barman-layout';
 import { formatAge } from './format-age';
 import { inferTimelinePath, parseTimelineHistory, TimelineSpan, timelineOfSegment } from './timeline-history';
 import { WalGeometry } from './wal-segment';
@@ -89,13 +89,13 @@ export function analyzeArchive(input: AnalysisInput): ArchiveAnalysis {
   const stale: string[] = [];
 
   const timelines = [...new Set(layout.segments.map((s) => s.timeline))].sort((a, b) => a - b);
-  const targetTimeline = Math.max(0, ...timelines, ...layout.histories.map((h) => h.timeline)) || undefined;
-  const timelinePath = resolveTimelinePath(input, targetTimeline, problems, notes);
+  const target = targetTimeline(layout);
+  const timelinePath = resolveTimelinePath(input, target, problems, notes);
 
   // segments recovery would read, in order
   const pathSegs = layout.segments.filter((s) => timelineOfSegment(timelinePath, s.segNo) === s.timeline);
   const offPath = layout.segments.length - pathSegs.length;
-  if (offPath > 0) notes.push(`${offPath} segment(s) on timelines or positions that recovery to timeline ${targetTimeline} does not read`);
+  if (offPath > 0) notes.push(`${offPath} segment(s) on timelines or positions that recovery to timeline ${target} does not read`);
   if (layout.unrecognized.length > 0) {
     notes.push(`${layout.unrecognized.length} object(s) with names Barman Cloud does not write, e.g. ${layout.unrecognized[0]}`);
   }
@@ -119,7 +119,7 @@ export function analyzeArchive(input: AnalysisInput): ArchiveAnalysis {
     else if (!b.hasData) reason = 'no data.tar';
     else if (!begin || !end || !info.endTime) reason = 'backup.info lacks begin_wal, end_wal or end_time';
     else if (timelineOfSegment(timelinePath, begin.segNo) !== begin.timeline) {
-      reason = `on timeline ${begin.timeline}, which recovery to timeline ${targetTimeline} does not follow at ${info.beginWal}`;
+      reason = `on timeline ${begin.timeline}, which recovery to timeline ${target} does not follow at ${info.beginWal}`;
     }
     return { base, begin: reason ? undefined : begin, end: reason ? undefined : end, reason };
   });
@@ -183,7 +183,7 @@ export function analyzeArchive(input: AnalysisInput): ArchiveAnalysis {
       const own = layout.segments.filter((x) => x.timeline === timeline);
       return { timeline, segments: own.length, first: own[0].name, last: own[own.length - 1].name };
     }),
-    targetTimeline,
+    targetTimeline: target,
     timelinePath,
     oldestWal: layout.segments[0],
     newestWal,

@@ -17,7 +17,7 @@ export interface BackupInfo {
 }
 
 /** The key/value pairs of a backup.info (first `=` splits; `None` and empty values dropped). */
-export function parseKeyValueFile(text: string): Map<string, string> {
+function parseKeyValueFile(text: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const line of text.split(/\r?\n/)) {
     const eq = line.indexOf('=');
@@ -30,7 +30,7 @@ export function parseKeyValueFile(text: string): Map<string, string> {
 }
 
 /** A Python datetime string as a Date; undefined when it does not parse. */
-export function parsePythonDate(text: string | undefined): Date | undefined {
+function parsePythonDate(text: string | undefined): Date | undefined {
   if (!text) return undefined;
   const d = new Date(text.replace(' ', 'T'));
   return Number.isNaN(d.getTime()) ? undefined : d;

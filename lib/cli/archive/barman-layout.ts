@@ -101,3 +101,14 @@ export function classifyArchive(objects: Iterable<ArchiveObject>, geometry: WalG
     unrecognized,
   };
 }
+
+/**
+ * The timeline recovery follows: the newest one with a segment or a history file
+ * (timelines only grow). `undefined` when the archive has neither.
+ */
+export function targetTimeline(layout: Pick<BarmanLayout, 'segments' | 'histories'>): number | undefined {
+  let target = 0;
+  for (const s of layout.segments) target = Math.max(target, s.timeline);
+  for (const h of layout.histories) target = Math.max(target, h.timeline);
+  return target || undefined;
+}

@@ -15,7 +15,7 @@ export interface EnsureBucketFlags extends ConnectionFlags {
 }
 
 /** With --strict, settings the endpoint does not implement fail the command. */
-export const NOT_SUPPORTED_EXIT_CODE = 4;
+const NOT_SUPPORTED_EXIT_CODE = 4;
 
 export async function runEnsureBucket(bucketArg: string, flags: EnsureBucketFlags, out: (text: string) => void): Promise<void> {
   const { bucket } = parseS3Location(bucketArg, 'bucket', true);
@@ -39,7 +39,7 @@ export async function runEnsureBucket(bucketArg: string, flags: EnsureBucketFlag
   }
 }
 
-export function formatResults(bucket: string, results: SettingResult[]): string {
+function formatResults(bucket: string, results: SettingResult[]): string {
   const lines = results.map((r) => {
     const was = r.previous !== undefined && r.outcome !== SettingOutcome.ALREADY_SET ? `; was: ${r.previous}` : '';
     return `${r.setting}: ${r.outcome} (${r.detail}${was})`;

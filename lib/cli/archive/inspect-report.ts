@@ -10,7 +10,7 @@ const STATUS: Record<InspectExitCode, string> = {
   [InspectExitCode.GAP]: 'gap',
 };
 
-export function statusName(code: InspectExitCode): string {
+function statusName(code: InspectExitCode): string {
   return STATUS[code];
 }
 

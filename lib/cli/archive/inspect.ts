@@ -6,7 +6,7 @@ import { gunzipSync } from 'zlib';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { analyzeArchive, ArchiveAnalysis } from './archive-analysis';
 import { BackupInfo, parseBackupInfo } from './backup-info';
-import { classifyArchive, HistoryObject } from './barman-layout';
+import { classifyArchive, HistoryObject, targetTimeline } from './barman-layout';
 import { listArchive } from './list-archive';
 import { ListingProgress } from './progress';
 import { S3ConnectionOptions } from './s3-connection';
@@ -74,8 +74,8 @@ export async function inspectArchive(client: S3Client, opts: InspectOptions): Pr
     batch.forEach((b, j) => backupInfos.push(parseBackupInfo(b.backupId, texts[j].toString('utf8'))));
   }
 
-  const target = Math.max(0, ...layout.segments.map((s) => s.timeline), ...layout.histories.map((h) => h.timeline));
-  const historyObj = layout.histories.find((h) => h.timeline === target);
+  const target = targetTimeline(layout);
+  const historyObj = target === undefined ? undefined : layout.histories.find((h) => h.timeline === target);
   const targetHistory = historyObj ? await readHistory(historyObj, readText) : undefined;
 
   const analysis = analyzeArchive({
