@@ -27,9 +27,8 @@ import { S3RVER_ENV, S3rverHandle, startS3rver } from '../cli/archive/support/s3
 import { describeWithBinaries, findBinary } from '../support/binaries';
 import { emittedPatroni, localMemberConfig, TEST_PASSWORDS } from '../support/patroni-local-config';
 import {
-  childPids, httpRequest, killHard, ownForPostgres, postgresIds, postmasterPid, sleep, spawnLogged, waitFor,
-} from '../support/patroni-processes';
-import { freePort } from '../support/postgres-server';
+  childPids, freePort, httpRequest, killHard, ownForPostgres, postgresIds, postmasterPid, sleep, spawnLogged, waitFor,
+} from '../support/processes';
 import { only } from '../support/synth';
 import { byName } from './patroni-fixtures';
 

@@ -13,8 +13,9 @@ import { randomBytes } from 'crypto';
 import { HaPostgres } from '../../lib/cluster/ha-postgres';
 import { PgBouncerPool, PgBouncerPoolProps } from '../../lib/pooler';
 import { describeWithBinaries, findBinary } from '../support/binaries';
-import { PgBouncerOptions, PgBouncerServer, psql, runProgram, startPgBouncer, tryPgBouncerConfig } from '../support/pgbouncer-server';
+import { PgBouncerOptions, PgBouncerServer, psql, startPgBouncer, tryPgBouncerConfig } from '../support/pgbouncer-server';
 import { PgServer, startPostgres } from '../support/postgres-server';
+import { runProgram } from '../support/processes';
 import { synthError } from '../support/synth';
 
 /** Parameters PgBouncer 1.18 does not know yet (added later), left out of its config. */

@@ -37,7 +37,7 @@ function compareVersionsDesc(a: string, b: string): number {
 }
 
 /** `/usr/lib/postgresql/<version>/bin` directories, newest version first. */
-export function postgresBinDirs(): string[] {
+function postgresBinDirs(): string[] {
   const root = '/usr/lib/postgresql';
   let versions: string[];
   try {
@@ -53,7 +53,7 @@ export function postgresBinDirs(): string[] {
 }
 
 /** The directories findBinary searches, in order: PATH, then PostgreSQL's versioned bin dirs, /usr/sbin, /usr/bin. */
-export function binarySearchPath(): string[] {
+function binarySearchPath(): string[] {
   const fromEnv = (process.env.PATH ?? '').split(path.delimiter).filter((dir) => dir !== '');
   const dirs = [...fromEnv, ...postgresBinDirs(), '/usr/sbin', '/usr/bin'];
   return [...new Set(dirs)];
@@ -95,7 +95,7 @@ function isPgWrapper(file: string): boolean {
 }
 
 /** The names among `names` that findBinary cannot find. */
-export function missingBinaries(names: string[]): string[] {
+function missingBinaries(names: string[]): string[] {
   return names.filter((name) => findBinary(name) === undefined);
 }
 

@@ -14,9 +14,8 @@ import { stringify } from 'yaml';
 import { findBinary } from './binaries';
 import { emittedPatroni, EmittedPatroni, localMemberConfig, TEST_PASSWORDS } from './patroni-local-config';
 import {
-  alive, childPids, httpRequest, killHard, ownForPostgres, postmasterPid, sleep, spawnLogged, waitFor,
-} from './patroni-processes';
-import { freePort } from './postgres-server';
+  alive, childPids, freePort, httpRequest, killHard, ownForPostgres, postmasterPid, sleep, spawnLogged, waitFor,
+} from './processes';
 
 export interface DrillOptions {
   /** Synthesized manifests of one HaPostgres with the Patroni engine. */

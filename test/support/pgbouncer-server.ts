@@ -14,12 +14,11 @@
  * PgBouncer refuses to run as root: as root it runs through `runuser -u postgres --`
  * and its temp dir is chowned to `postgres`.
  */
-import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { findBinary } from './binaries';
-import { freePort } from './postgres-server';
+import { alive, freePort, ownForPostgres, runProgram, sleep } from './processes';
 
 export interface PgBouncerOptions {
   /** PgBouncer parameters (the pool's, plus `pool_mode`), written into `[pgbouncer]`. */
@@ -42,36 +41,6 @@ export interface PgBouncerServer {
   showConfig(password: string): Promise<Record<string, string>>;
   /** Stops the daemon (SIGTERM: immediate shutdown) and removes its dir. Safe to call twice. */
   stop(): Promise<void>;
-}
-
-export interface RunResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-const isRoot = (): boolean => typeof process.getuid === 'function' && process.getuid() === 0;
-
-function postgresIds(): { uid: number; gid: number } {
-  const line = fs.readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('postgres:'));
-  if (!line) throw new Error('running as root, but there is no `postgres` user to run PgBouncer as');
-  const [, , uid, gid] = line.split(':');
-  return { uid: Number(uid), gid: Number(gid) };
-}
-
-/** Runs a program (as postgres when we are root if `asPostgres`); never rejects on a non-zero exit. */
-export function runProgram(file: string, args: string[], opts: { asPostgres?: boolean; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<RunResult> {
-  const [cmd, argv] = opts.asPostgres && isRoot() ? [findBinary('runuser') ?? 'runuser', ['-u', 'postgres', '--', file, ...args]] : [file, args];
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('PG')) env[k] = v;
-  return new Promise((resolve, reject) => {
-    execFile(cmd, argv, { cwd: os.tmpdir(), env: { ...env, ...opts.env }, timeout: opts.timeoutMs ?? 30_000, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        if (error && typeof (error as NodeJS.ErrnoException).code === 'string') return reject(new Error(`could not run ${cmd}: ${error.message}`));
-        if (error && error.killed) return reject(new Error(`${path.basename(file)} timed out: ${stderr.trim()}`));
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-      });
-  });
 }
 
 function binary(name: string): string {
@@ -102,22 +71,8 @@ async function prepareDir(opts: PgBouncerOptions, port: number): Promise<{ dir: 
   await fs.promises.writeFile(ini, renderPgBouncerIni(opts, dir, port));
   const userlist = Object.entries(opts.users).map(([u, secret]) => `"${u}" "${secret.replace(/"/g, '""')}"`).join('\n') + '\n';
   await fs.promises.writeFile(path.join(dir, 'userlist.txt'), userlist, { mode: 0o600 });
-  if (isRoot()) {
-    const { uid, gid } = postgresIds();
-    for (const f of [dir, ini, path.join(dir, 'userlist.txt')]) await fs.promises.chown(f, uid, gid);
-  }
+  ownForPostgres(dir);
   return { dir, ini };
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Stops the daemon whose pidfile is in `dir` (waiting for the pidfile when it was started), then removes `dir`. */
@@ -142,7 +97,7 @@ const SEPARATOR = '\x1f';
 export async function psql(port: number, user: string, password: string, database: string, sql: string): Promise<Array<Record<string, string>>> {
   const res = await runProgram(binary('psql'),
     ['-XAq', '-F', SEPARATOR, '-P', 'footer=off', '-v', 'ON_ERROR_STOP=1', '-h', '127.0.0.1', '-p', String(port), '-U', user, '-d', database, '-c', sql],
-    { env: { PGPASSWORD: password, PGCONNECT_TIMEOUT: '5' } });
+    { env: { PGPASSWORD: password, PGCONNECT_TIMEOUT: '5' }, timeoutMs: 30_000 });
   if (res.code !== 0) throw new Error(`psql ${user}@${database}:${port} failed for ${JSON.stringify(sql)}: ${res.stderr.trim()}`);
   const [header, ...lines] = res.stdout.split('\n').filter((l) => l !== '');
   if (header === undefined) return [];

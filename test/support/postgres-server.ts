@@ -17,14 +17,13 @@
  * programs run through `runuser -u postgres --` and the temp dirs are chowned
  * to the `postgres` user.
  */
-import { execFile } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
-import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 
 import { findBinary } from './binaries';
+import { freePort, ownForPostgres, runProgram, RunResult } from './processes';
 
 export interface StartPostgresOptions {
   /** Server parameters, written as `name = 'value'` lines (values quoted and escaped for postgresql.conf). */
@@ -92,7 +91,7 @@ export function quoteConfValue(value: string): string {
 }
 
 /** `name = 'value'` lines for postgresql.conf. */
-export function renderConf(parameters: Record<string, string>): string {
+function renderConf(parameters: Record<string, string>): string {
   return Object.entries(parameters)
     .map(([name, value]) => {
       assertParamName(name);
@@ -130,92 +129,6 @@ function pgBinaries(): PgBinaries {
   return cachedBinaries;
 }
 
-const isRoot = (): boolean => typeof process.getuid === 'function' && process.getuid() === 0;
-
-let cachedPostgresUser: { uid: number; gid: number } | undefined;
-
-function postgresUser(): { uid: number; gid: number } {
-  if (cachedPostgresUser) return cachedPostgresUser;
-  const line = fs.readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('postgres:'));
-  if (!line) throw new Error('running as root, but there is no `postgres` user to run PostgreSQL as');
-  const [, , uid, gid] = line.split(':');
-  cachedPostgresUser = { uid: Number(uid), gid: Number(gid) };
-  return cachedPostgresUser;
-}
-
-/** chown to postgres when we are root (PostgreSQL refuses to run as root). */
-async function ownForPostgres(...paths: string[]): Promise<void> {
-  if (!isRoot()) return;
-  const { uid, gid } = postgresUser();
-  for (const p of paths) await fs.promises.chown(p, uid, gid);
-}
-
-/** The environment for child processes, without PG* variables that would redirect psql or the server. */
-function childEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!key.startsWith('PG')) env[key] = value;
-  }
-  return env;
-}
-
-interface RunResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-interface RunOptions {
-  /** Run as the postgres user when we are root. */
-  readonly asPostgres?: boolean;
-  readonly cwd?: string;
-  readonly timeoutMs?: number;
-}
-
-/** Runs a program; resolves with its exit code and output (never rejects for a non-zero exit). */
-function run(file: string, args: string[], opts: RunOptions = {}): Promise<RunResult> {
-  let cmd = file;
-  let argv = args;
-  if (opts.asPostgres && isRoot()) {
-    cmd = findBinary('runuser') ?? 'runuser';
-    argv = ['-u', 'postgres', '--', file, ...args];
-  }
-  return new Promise((resolve, reject) => {
-    execFile(
-      cmd,
-      argv,
-      { cwd: opts.cwd ?? os.tmpdir(), env: childEnv(), timeout: opts.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' },
-      (error, stdout, stderr) => {
-        if (error && typeof (error as NodeJS.ErrnoException).code === 'string') {
-          // spawn failure (ENOENT, EACCES…), not an exit status
-          reject(new Error(`could not run ${cmd}: ${error.message}`));
-          return;
-        }
-        if (error && error.killed) {
-          reject(new Error(`${path.basename(file)} timed out (killed by ${error.signal ?? 'timeout'}): ${stderr.trim()}`));
-          return;
-        }
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
-
-/** A TCP port on 127.0.0.1 that was free a moment ago. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => (port ? resolve(port) : reject(new Error('could not find a free port'))));
-    });
-  });
-}
-
 async function tail(file: string, lines = 30): Promise<string> {
   try {
     const text = await fs.promises.readFile(file, 'utf8');
@@ -228,7 +141,7 @@ async function tail(file: string, lines = 30): Promise<string> {
 /** Makes a temp dir under os.tmpdir(), owned by postgres when we are root. */
 async function makeTempDir(prefix: string): Promise<string> {
   const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), prefix));
-  await ownForPostgres(dir);
+  ownForPostgres(dir);
   return dir;
 }
 
@@ -266,7 +179,7 @@ function initdbTemplate(bin: PgBinaries): Promise<string> {
     // initdb beside the cache dir, then rename it into place (atomic; the first of concurrent workers wins)
     const building = await makeTempDir(`pgtest-initdb-${key}.building-`);
     try {
-      const init = await run(bin.initdb, ['-D', path.join(building, 'data'), ...INITDB_ARGS], {
+      const init = await runProgram(bin.initdb, ['-D', path.join(building, 'data'), ...INITDB_ARGS], {
         asPostgres: true, cwd: building, timeoutMs: 120_000,
       });
       if (init.code !== 0) throw new Error(`initdb failed (exit ${init.code}):\n${init.stderr.trim() || init.stdout.trim()}`);
@@ -310,7 +223,7 @@ export async function startPostgres(opts: StartPostgresOptions = {}): Promise<Pg
   let started = false;
 
   const pgCtl = (args: string[], timeoutMs?: number): Promise<RunResult> =>
-    run(bin.pgCtl, ['-D', dataDir, ...args], { asPostgres: true, cwd: tempDir, timeoutMs });
+    runProgram(bin.pgCtl, ['-D', dataDir, ...args], { asPostgres: true, cwd: tempDir, timeoutMs });
 
   const cleanup = async (): Promise<void> => {
     if (started) await pgCtl(['stop', '-m', 'fast', '-w', '-t', '60'], 90_000).catch(() => undefined);
@@ -320,7 +233,7 @@ export async function startPostgres(opts: StartPostgresOptions = {}): Promise<Pg
   try {
     // a fresh cluster: a copy of the cached initdb output (~0.3 s instead of ~1.5 s)
     const template = await initdbTemplate(bin);
-    const copy = await run('cp', ['-a', template, dataDir], { cwd: tempDir });
+    const copy = await runProgram('cp', ['-a', template, dataDir], { cwd: tempDir });
     if (copy.code !== 0) throw new Error(`copying the initdb template failed: ${copy.stderr.trim()}`);
 
     const port = opts.port ?? (await freePort());
@@ -333,7 +246,7 @@ export async function startPostgres(opts: StartPostgresOptions = {}): Promise<Pg
       serverFile,
       `listen_addresses = '127.0.0.1'\nport = ${port}\nunix_socket_directories = ${quoteConfValue(tempDir)}\n`,
     );
-    await ownForPostgres(paramsFile, serverFile);
+    ownForPostgres(paramsFile, serverFile);
     // Parameters first; the connection settings last so nothing overrides them.
     await fs.promises.appendFile(
       path.join(dataDir, 'postgresql.conf'),
@@ -363,7 +276,7 @@ function makeServer(bin: PgBinaries, port: number, dataDir: string, cleanup: () 
   let stopping: Promise<void> | undefined;
 
   const query = async (sql: string): Promise<string> => {
-    const res = await run(bin.psql, [
+    const res = await runProgram(bin.psql, [
       '-XAtq', '-v', 'ON_ERROR_STOP=1', '-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-c', sql,
     ]);
     if (res.code !== 0) throw new Error(`psql failed (exit ${res.code}) for ${JSON.stringify(sql)}: ${res.stderr.trim()}`);
@@ -439,8 +352,8 @@ export async function checkConfig(parameters: Record<string, string>): Promise<C
       conf,
       `data_directory = '/nonexistent'\nhba_file = ${quoteConfValue(empty)}\nident_file = ${quoteConfValue(empty)}\n${text}`,
     );
-    await ownForPostgres(empty, conf);
-    const res = await run(bin.postgres, [`--config-file=${conf}`, '-C', 'data_directory'], { asPostgres: true, cwd: dir });
+    ownForPostgres(empty, conf);
+    const res = await runProgram(bin.postgres, [`--config-file=${conf}`, '-C', 'data_directory'], { asPostgres: true, cwd: dir });
     if (res.code === 0) return { ok: true, errors: [] };
     const errors = res.stderr
       .split('\n')

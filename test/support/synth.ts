@@ -1,4 +1,4 @@
-import { App, Chart, Testing } from 'cdk8s';
+import { Chart, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 
 /** Synthesizes a chart built by `build` and returns its manifests (validations run first). */
@@ -6,11 +6,6 @@ export function synth(build: (chart: Chart) => void, namespace = 'db'): any[] {
   const chart = new Chart(Testing.app(), 'test', { namespace, disableResourceNameHashes: true });
   build(chart);
   return Testing.synth(chart);
-}
-
-/** Synthesizes every chart of `app`, in order, as one list of manifests. */
-export function synthApp(app: App): any[] {
-  return app.charts.flatMap((c) => Testing.synth(c));
 }
 
 /** The single manifest of `kind` (fails the test when there is not exactly one). */

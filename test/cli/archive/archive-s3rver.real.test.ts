@@ -7,7 +7,7 @@ import { gzipSync } from 'zlib';
 import { DeleteObjectCommand, HeadBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { backupInfoText, seg, walKey } from './support/barman-fixture';
 import { runCliInProcess, S3RVER_ENV, S3rverHandle, spawnCli, startS3rver } from './support/s3rver';
-import { freePort } from '../../support/postgres-server';
+import { freePort } from '../../support/processes';
 
 const BUCKET = 'pg-archive';
 const PREFIX = 'clusters';

@@ -1,40 +1,110 @@
 /**
- * Starting and killing the real programs of the Patroni drill (etcd, Patroni with
- * PostgreSQL) on 127.0.0.1, as the postgres user when we are root.
+ * Running the real programs the tests need (PostgreSQL, PgBouncer, Patroni, etcd, psql…)
+ * on 127.0.0.1: as the postgres user when we are root (PostgreSQL and PgBouncer refuse to
+ * run as root), with an environment free of PG*, PATRONI_* and ETCD* variables that would
+ * redirect them; plus free ports, process liveness and polling.
  */
-import { ChildProcess, spawn } from 'child_process';
+import { ChildProcess, execFile, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as http from 'http';
+import * as net from 'net';
+import * as os from 'os';
 import * as path from 'path';
+import { findBinary } from './binaries';
 
-const isRoot = (): boolean => typeof process.getuid === 'function' && process.getuid() === 0;
+export const isRoot = (): boolean => typeof process.getuid === 'function' && process.getuid() === 0;
 
-/** uid/gid of the postgres user (PostgreSQL refuses to run as root). */
+let cachedPostgresIds: { uid: number; gid: number } | undefined;
+
+/** uid/gid of the postgres user when we are root (undefined otherwise); throws when root and there is no such user. */
 export function postgresIds(): { uid: number; gid: number } | undefined {
   if (!isRoot()) return undefined;
+  if (cachedPostgresIds) return cachedPostgresIds;
   const line = fs.readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('postgres:'));
-  if (!line) throw new Error('running as root, but there is no `postgres` user');
+  if (!line) throw new Error('running as root, but there is no `postgres` user to run PostgreSQL, PgBouncer and Patroni as');
   const [, , uid, gid] = line.split(':');
-  return { uid: Number(uid), gid: Number(gid) };
+  cachedPostgresIds = { uid: Number(uid), gid: Number(gid) };
+  return cachedPostgresIds;
 }
 
-/** chown -R to postgres when root. */
-export function ownForPostgres(dir: string): void {
+/** chown -R of each path to postgres when we are root (a no-op otherwise). */
+export function ownForPostgres(...paths: string[]): void {
   const ids = postgresIds();
   if (!ids) return;
   const walk = (p: string) => {
     fs.chownSync(p, ids.uid, ids.gid);
     if (fs.statSync(p).isDirectory()) for (const c of fs.readdirSync(p)) walk(path.join(p, c));
   };
-  walk(dir);
+  for (const p of paths) walk(p);
 }
 
-function cleanEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+/** The environment for child processes: ours without PG*, PATRONI_* and ETCD* variables, then `extra`. */
+export function childEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) {
     if (!k.startsWith('PG') && !k.startsWith('PATRONI_') && !k.startsWith('ETCD')) env[k] = v;
   }
   return { ...env, ...extra };
+}
+
+export interface RunResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface RunOptions {
+  /** Run as the postgres user (through `runuser -u postgres --`) when we are root. */
+  readonly asPostgres?: boolean;
+  /** Working directory; os.tmpdir() when omitted. */
+  readonly cwd?: string;
+  /** Added to childEnv(). */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Killed after this long (and the promise rejects); 60 s when omitted. */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * Runs a program; resolves with its exit code and output (never rejects for a non-zero
+ * exit). Rejects when it cannot be started (ENOENT, EACCES…) or times out.
+ */
+export function runProgram(file: string, args: string[], opts: RunOptions = {}): Promise<RunResult> {
+  const [cmd, argv] = opts.asPostgres && isRoot()
+    ? [findBinary('runuser') ?? 'runuser', ['-u', 'postgres', '--', file, ...args]]
+    : [file, args];
+  return new Promise((resolve, reject) => {
+    execFile(
+      cmd,
+      argv,
+      { cwd: opts.cwd ?? os.tmpdir(), env: childEnv(opts.env), timeout: opts.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' },
+      (error, stdout, stderr) => {
+        if (error && typeof (error as NodeJS.ErrnoException).code === 'string') {
+          // spawn failure (ENOENT, EACCES…), not an exit status
+          reject(new Error(`could not run ${cmd}: ${error.message}`));
+          return;
+        }
+        if (error && error.killed) {
+          reject(new Error(`${path.basename(file)} timed out (killed by ${error.signal ?? 'timeout'}): ${stderr.trim()}`));
+          return;
+        }
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+      },
+    );
+  });
+}
+
+/** A TCP port on 127.0.0.1 that was free a moment ago. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => (port ? resolve(port) : reject(new Error('could not find a free port'))));
+    });
+  });
 }
 
 /** Spawns `file args` with stdout+stderr appended to `logFile`, as postgres when root. */
@@ -43,7 +113,7 @@ export function spawnLogged(file: string, args: string[], logFile: string, env: 
   const ids = asPostgres ? postgresIds() : undefined;
   const child = spawn(file, args, {
     stdio: ['ignore', fd, fd],
-    env: cleanEnv(env),
+    env: childEnv(env),
     cwd: path.dirname(logFile),
     ...(ids ? { uid: ids.uid, gid: ids.gid } : {}),
   });
@@ -124,7 +194,7 @@ Promise<{ status: number; body: string }> {
   });
 }
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `check` every `intervalMs` until it returns a value, or throws after `timeoutMs`. */
 export async function waitFor<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined>, intervalMs = 100): Promise<T> {
