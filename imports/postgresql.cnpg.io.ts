@@ -16206,6 +16206,503 @@ export enum DatabaseSpecServersUsageType {
 
 
 /**
+ * DatabaseRole is the Schema for the databaseroles API
+ *
+ * @schema DatabaseRole
+ */
+export class DatabaseRole extends ApiObject {
+  /**
+   * Returns the apiVersion and kind for "DatabaseRole"
+   */
+  public static readonly GVK: GroupVersionKind = {
+    apiVersion: 'postgresql.cnpg.io/v1',
+    kind: 'DatabaseRole',
+  }
+
+  /**
+   * Renders a Kubernetes manifest for "DatabaseRole".
+   *
+   * This can be used to inline resource manifests inside other objects (e.g. as templates).
+   *
+   * @param props initialization props
+   */
+  public static manifest(props: DatabaseRoleProps): any {
+    return {
+      ...DatabaseRole.GVK,
+      ...toJson_DatabaseRoleProps(props),
+    };
+  }
+
+  /**
+   * Defines a "DatabaseRole" API object
+   * @param scope the scope in which to define this object
+   * @param id a scope-local name for the object
+   * @param props initialization props
+   */
+  public constructor(scope: Construct, id: string, props: DatabaseRoleProps) {
+    super(scope, id, {
+      ...DatabaseRole.GVK,
+      ...props,
+    });
+  }
+
+  /**
+   * Renders the object to Kubernetes JSON.
+   */
+  public override toJson(): any {
+    const resolved = super.toJson();
+
+    return {
+      ...DatabaseRole.GVK,
+      ...toJson_DatabaseRoleProps(resolved),
+    };
+  }
+}
+
+/**
+ * DatabaseRole is the Schema for the databaseroles API
+ *
+ * @schema DatabaseRole
+ */
+export interface DatabaseRoleProps {
+  /**
+   * @schema DatabaseRole#metadata
+   */
+  readonly metadata: ApiObjectMetadata;
+
+  /**
+   * Specification of the desired DatabaseRole.
+   * More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
+   *
+   * @schema DatabaseRole#spec
+   */
+  readonly spec: DatabaseRoleSpec;
+}
+
+/**
+ * Converts an object of type 'DatabaseRoleProps' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabaseRoleProps(obj: DatabaseRoleProps | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': obj.metadata,
+    'spec': toJson_DatabaseRoleSpec(obj.spec),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Specification of the desired DatabaseRole.
+ * More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
+ *
+ * @schema DatabaseRoleSpec
+ */
+export interface DatabaseRoleSpec {
+  /**
+   * Whether a role bypasses every row-level security (RLS) policy.
+   * Default is `false`.
+   *
+   * @default false`.
+   * @schema DatabaseRoleSpec#bypassrls
+   */
+  readonly bypassrls?: boolean;
+
+  /**
+   * ClientCertificate configures the operator to generate and renew a TLS client
+   * certificate for this role, signed by the cluster's client CA. The certificate
+   * is stored in a Secret named `<databaserole-name>-client-cert`.
+   * Requires login to be true.
+   *
+   * @schema DatabaseRoleSpec#clientCertificate
+   */
+  readonly clientCertificate?: DatabaseRoleSpecClientCertificate;
+
+  /**
+   * The corresponding cluster
+   *
+   * @schema DatabaseRoleSpec#cluster
+   */
+  readonly cluster: DatabaseRoleSpecCluster;
+
+  /**
+   * Description of the role
+   *
+   * @schema DatabaseRoleSpec#comment
+   */
+  readonly comment?: string;
+
+  /**
+   * If the role can log in, this specifies how many concurrent
+   * connections the role can make. `-1` (the default) means no limit.
+   *
+   * @schema DatabaseRoleSpec#connectionLimit
+   */
+  readonly connectionLimit?: number;
+
+  /**
+   * When set to `true`, the role being defined will be allowed to create
+   * new databases. Specifying `false` (default) will deny a role the
+   * ability to create databases.
+   *
+   * @schema DatabaseRoleSpec#createdb
+   */
+  readonly createdb?: boolean;
+
+  /**
+   * Whether the role will be permitted to create, alter, drop, comment
+   * on, change the security label for, and grant or revoke membership in
+   * other roles. Default is `false`.
+   *
+   * @default false`.
+   * @schema DatabaseRoleSpec#createrole
+   */
+  readonly createrole?: boolean;
+
+  /**
+   * The policy for end-of-life maintenance of this role
+   *
+   * @schema DatabaseRoleSpec#databaseRoleReclaimPolicy
+   */
+  readonly databaseRoleReclaimPolicy?: DatabaseRoleSpecDatabaseRoleReclaimPolicy;
+
+  /**
+   * DisablePassword indicates that a role's password should be set to NULL in Postgres
+   *
+   * @schema DatabaseRoleSpec#disablePassword
+   */
+  readonly disablePassword?: boolean;
+
+  /**
+   * Ensure the role is `present` or `absent` - defaults to "present"
+   *
+   * @schema DatabaseRoleSpec#ensure
+   */
+  readonly ensure?: DatabaseRoleSpecEnsure;
+
+  /**
+   * List of one or more existing roles to which this role will be
+   * immediately added as a new member. Default empty.
+   * Changes to the list are applied to an existing role through
+   * `GRANT` and `REVOKE` statements, not only at role creation.
+   *
+   * @schema DatabaseRoleSpec#inRoles
+   */
+  readonly inRoles?: string[];
+
+  /**
+   * Whether a role "inherits" the privileges of roles it is a member of.
+   * Default is `true`.
+   *
+   * @default true`.
+   * @schema DatabaseRoleSpec#inherit
+   */
+  readonly inherit?: boolean;
+
+  /**
+   * Whether the role is allowed to log in. A role having the `login`
+   * attribute can be thought of as a user. Roles without this attribute
+   * are useful for managing database privileges, but are not users in
+   * the usual sense of the word. Default is `false`.
+   *
+   * @default false`.
+   * @schema DatabaseRoleSpec#login
+   */
+  readonly login?: boolean;
+
+  /**
+   * Name of the role
+   *
+   * @schema DatabaseRoleSpec#name
+   */
+  readonly name: string;
+
+  /**
+   * Secret containing the password of the role (if present).
+   * If null, the password will be ignored unless DisablePassword is set.
+   * When set, the secret must follow the `kubernetes.io/basic-auth` format
+   * and contain both a `username` and a `password` field.
+   *
+   * @schema DatabaseRoleSpec#passwordSecret
+   */
+  readonly passwordSecret?: DatabaseRoleSpecPasswordSecret;
+
+  /**
+   * Whether a role is a replication role. A role must have this
+   * attribute (or be a superuser) in order to be able to connect to the
+   * server in replication mode (physical or logical replication) and in
+   * order to be able to create or drop replication slots. A role having
+   * the `replication` attribute is a very highly privileged role, and
+   * should only be used on roles actually used for replication. Default
+   * is `false`.
+   *
+   * @default false`.
+   * @schema DatabaseRoleSpec#replication
+   */
+  readonly replication?: boolean;
+
+  /**
+   * Whether the role is a `superuser` who can override all access
+   * restrictions within the database - superuser status is dangerous and
+   * should be used only when really needed. You must yourself be a
+   * superuser to create a new superuser. Defaults is `false`.
+   *
+   * @default false`.
+   * @schema DatabaseRoleSpec#superuser
+   */
+  readonly superuser?: boolean;
+
+  /**
+   * Date and time after which the role's password is no longer valid.
+   * When omitted, the password will never expire (default).
+   *
+   * @schema DatabaseRoleSpec#validUntil
+   */
+  readonly validUntil?: Date;
+}
+
+/**
+ * Converts an object of type 'DatabaseRoleSpec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabaseRoleSpec(obj: DatabaseRoleSpec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'bypassrls': obj.bypassrls,
+    'clientCertificate': toJson_DatabaseRoleSpecClientCertificate(obj.clientCertificate),
+    'cluster': toJson_DatabaseRoleSpecCluster(obj.cluster),
+    'comment': obj.comment,
+    'connectionLimit': obj.connectionLimit,
+    'createdb': obj.createdb,
+    'createrole': obj.createrole,
+    'databaseRoleReclaimPolicy': obj.databaseRoleReclaimPolicy,
+    'disablePassword': obj.disablePassword,
+    'ensure': obj.ensure,
+    'inRoles': obj.inRoles?.map(y => y),
+    'inherit': obj.inherit,
+    'login': obj.login,
+    'name': obj.name,
+    'passwordSecret': toJson_DatabaseRoleSpecPasswordSecret(obj.passwordSecret),
+    'replication': obj.replication,
+    'superuser': obj.superuser,
+    'validUntil': obj.validUntil?.toISOString(),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * ClientCertificate configures the operator to generate and renew a TLS client
+ * certificate for this role, signed by the cluster's client CA. The certificate
+ * is stored in a Secret named `<databaserole-name>-client-cert`.
+ * Requires login to be true.
+ *
+ * @schema DatabaseRoleSpecClientCertificate
+ */
+export interface DatabaseRoleSpecClientCertificate {
+  /**
+   * Enabled turns on client certificate issuance for this role. When true,
+   * the role must have login enabled. Defaults to true when the block is present.
+   *
+   * @default true when the block is present.
+   * @schema DatabaseRoleSpecClientCertificate#enabled
+   */
+  readonly enabled?: boolean;
+}
+
+/**
+ * Converts an object of type 'DatabaseRoleSpecClientCertificate' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabaseRoleSpecClientCertificate(obj: DatabaseRoleSpecClientCertificate | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'enabled': obj.enabled,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * The corresponding cluster
+ *
+ * @schema DatabaseRoleSpecCluster
+ */
+export interface DatabaseRoleSpecCluster {
+  /**
+   * Name of the referent.
+   * This field is effectively required, but due to backwards compatibility is
+   * allowed to be empty. Instances of this type with an empty value here are
+   * almost certainly wrong.
+   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
+   *
+   * @schema DatabaseRoleSpecCluster#name
+   */
+  readonly name?: string;
+}
+
+/**
+ * Converts an object of type 'DatabaseRoleSpecCluster' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabaseRoleSpecCluster(obj: DatabaseRoleSpecCluster | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * The policy for end-of-life maintenance of this role
+ *
+ * @schema DatabaseRoleSpecDatabaseRoleReclaimPolicy
+ */
+export enum DatabaseRoleSpecDatabaseRoleReclaimPolicy {
+  /** delete */
+  DELETE = "delete",
+  /** retain */
+  RETAIN = "retain",
+}
+
+/**
+ * Ensure the role is `present` or `absent` - defaults to "present"
+ *
+ * @schema DatabaseRoleSpecEnsure
+ */
+export enum DatabaseRoleSpecEnsure {
+  /** present */
+  PRESENT = "present",
+  /** absent */
+  ABSENT = "absent",
+}
+
+/**
+ * Secret containing the password of the role (if present).
+ * If null, the password will be ignored unless DisablePassword is set.
+ * When set, the secret must follow the `kubernetes.io/basic-auth` format
+ * and contain both a `username` and a `password` field.
+ *
+ * @schema DatabaseRoleSpecPasswordSecret
+ */
+export interface DatabaseRoleSpecPasswordSecret {
+  /**
+   * Name of the referent.
+   *
+   * @schema DatabaseRoleSpecPasswordSecret#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'DatabaseRoleSpecPasswordSecret' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabaseRoleSpecPasswordSecret(obj: DatabaseRoleSpecPasswordSecret | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+
+/**
+ * FailoverQuorum contains the information about the current failover
+quorum status of a PG cluster. It is updated by the instance manager
+of the primary node and reset to zero by the operator to trigger
+an update.
+ *
+ * @schema FailoverQuorum
+ */
+export class FailoverQuorum extends ApiObject {
+  /**
+   * Returns the apiVersion and kind for "FailoverQuorum"
+   */
+  public static readonly GVK: GroupVersionKind = {
+    apiVersion: 'postgresql.cnpg.io/v1',
+    kind: 'FailoverQuorum',
+  }
+
+  /**
+   * Renders a Kubernetes manifest for "FailoverQuorum".
+   *
+   * This can be used to inline resource manifests inside other objects (e.g. as templates).
+   *
+   * @param props initialization props
+   */
+  public static manifest(props: FailoverQuorumProps): any {
+    return {
+      ...FailoverQuorum.GVK,
+      ...toJson_FailoverQuorumProps(props),
+    };
+  }
+
+  /**
+   * Defines a "FailoverQuorum" API object
+   * @param scope the scope in which to define this object
+   * @param id a scope-local name for the object
+   * @param props initialization props
+   */
+  public constructor(scope: Construct, id: string, props: FailoverQuorumProps) {
+    super(scope, id, {
+      ...FailoverQuorum.GVK,
+      ...props,
+    });
+  }
+
+  /**
+   * Renders the object to Kubernetes JSON.
+   */
+  public override toJson(): any {
+    const resolved = super.toJson();
+
+    return {
+      ...FailoverQuorum.GVK,
+      ...toJson_FailoverQuorumProps(resolved),
+    };
+  }
+}
+
+/**
+ * FailoverQuorum contains the information about the current failover
+ * quorum status of a PG cluster. It is updated by the instance manager
+ * of the primary node and reset to zero by the operator to trigger
+ * an update.
+ *
+ * @schema FailoverQuorum
+ */
+export interface FailoverQuorumProps {
+  /**
+   * @schema FailoverQuorum#metadata
+   */
+  readonly metadata: ApiObjectMetadata;
+}
+
+/**
+ * Converts an object of type 'FailoverQuorumProps' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_FailoverQuorumProps(obj: FailoverQuorumProps | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': obj.metadata,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+
+/**
  * ImageCatalog is the Schema for the imagecatalogs API
  *
  * @schema ImageCatalog

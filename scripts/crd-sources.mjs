@@ -1,6 +1,8 @@
-// Resolves the CRD sources listed in cdk8s.yaml (`crdSources`) to local files.
-// A URL is served from a local mirror when one holds a file of the same name
-// (CRD_MIRROR, default ../shared/crds); otherwise it is downloaded.
+// The CRDs the library renders or validates are vendored in crds/ (one folder per
+// upstream project, each with a SOURCE.md naming version, tag, commit, sha256 and URL).
+// cdk8s.yaml `crdSources` lists the upstream URL of each file, by API group; a URL maps
+// to the vendored file of the same basename. Tests and `npm run import` read only the
+// vendored files; `npm run import -- --refresh` downloads the URLs into crds/ first.
 import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
 import { join, basename, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,11 +10,13 @@ import { parse } from 'yaml';
 
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-export function mirrorDir() {
-  return resolve(projectRoot, process.env.CRD_MIRROR ?? '../shared/crds');
+/** The vendored CRD folder (crds/ in the repository). */
+export function vendorDir() {
+  return join(projectRoot, 'crds');
 }
 
-function indexMirror(dir) {
+/** basename -> path of every vendored CRD file. */
+export function vendorIndex(dir = vendorDir()) {
   const index = new Map();
   if (!existsSync(dir)) return index;
   const walk = (d) => {
@@ -32,11 +36,17 @@ export function crdSources() {
   return config.crdSources ?? {};
 }
 
-/** Returns the text of one CRD source URL, from the mirror or the network. */
-export async function readCrd(url) {
-  const local = indexMirror(mirrorDir()).get(basename(new URL(url).pathname));
-  if (local) return readFileSync(local, 'utf8');
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`cannot download ${url}: HTTP ${res.status}`);
-  return res.text();
+/** The vendored path of one CRD source URL (whether or not the file exists yet). */
+export function vendoredPath(url, group) {
+  const name = basename(new URL(url).pathname);
+  return vendorIndex().get(name) ?? join(vendorDir(), group, name);
+}
+
+/** Returns the text of one CRD source URL from its vendored copy; never downloads. */
+export function readCrd(url, group) {
+  const path = vendoredPath(url, group);
+  if (!existsSync(path)) {
+    throw new Error(`CRD ${url} is not vendored (expected ${path}); run: npm run import -- --refresh`);
+  }
+  return readFileSync(path, 'utf8');
 }

@@ -90,7 +90,10 @@ if [[ "$(id -u)" -eq 0 ]] && has_cmd apt-get; then
 fi
 
 msg="ensure-test-deps: missing Debian packages: ${MISSING[*]} (install as root: apt-get install -y --no-install-recommends ${MISSING[*]})"
-if [[ "${CI:-}" == "true" || "${CI:-}" == "1" ]]; then
+# What counts as CI is the same everywhere (test/support/binaries.ts isCI): CI is set
+# and is not empty, 0 or false (any case).
+ci="${CI:-}"
+if [[ -n "$ci" && "$ci" != "0" && "${ci,,}" != "false" ]]; then
   echo "$msg" >&2
   exit 1
 fi

@@ -99,7 +99,8 @@ function missingBinaries(names: string[]): string[] {
   return names.filter((name) => findBinary(name) === undefined);
 }
 
-function isCI(): boolean {
+/** CI is set and not empty, 0 or false; scripts/ensure-test-deps.sh applies the same rule. */
+export function isCI(): boolean {
   const ci = process.env.CI;
   return ci !== undefined && ci !== '' && ci !== '0' && ci.toLowerCase() !== 'false';
 }

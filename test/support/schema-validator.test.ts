@@ -167,14 +167,14 @@ describe('custom resources (CRD schemas)', () => {
     expect(loads[loads.length - 1].from).toBe('disk');
   });
 
-  test('a missing CRD mirror fails with the place it looked', () => {
-    const saved = process.env.CRD_MIRROR;
-    process.env.CRD_MIRROR = '/nonexistent/crds';
+  test('a missing CRD folder fails with the place it looked', () => {
+    const saved = process.env.CRD_DIR;
+    process.env.CRD_DIR = '/nonexistent/crds';
     try {
-      expect(() => validateManifest(cluster())).toThrow('CRD mirror not found: looked in /nonexistent/crds');
+      expect(() => validateManifest(cluster())).toThrow('CRD folder not found: looked in /nonexistent/crds');
     } finally {
-      if (saved === undefined) delete process.env.CRD_MIRROR;
-      else process.env.CRD_MIRROR = saved;
+      if (saved === undefined) delete process.env.CRD_DIR;
+      else process.env.CRD_DIR = saved;
     }
   });
 });

@@ -7,8 +7,8 @@
  *
  * - Custom resources are checked against the `openAPIV3Schema` of their CRD. The CRDs are
  *   read at test time: cdk8s.yaml `crdSources` lists the URLs of each API group, and each
- *   URL is served from a local mirror (CRD_MIRROR, default ../shared/crds) by basename,
- *   as in scripts/crd-sources.mjs.
+ *   URL maps by basename to its copy vendored in crds/ (with provenance), as in
+ *   scripts/crd-sources.mjs. Nothing outside the repository is read.
  * - Core kinds (v1, apps/v1, policy/v1, ...) are checked with the validators that ship
  *   with `kubernetes-models`, plus an unknown-field check of our own (see trackReads).
  */
@@ -122,16 +122,18 @@ function crdSources(): Record<string, string[]> {
 }
 
 function mirrorDir(): string {
-  return resolve(projectRoot, process.env.CRD_MIRROR ?? '../shared/crds');
+  // The CRDs are vendored in the repository (crds/, with provenance); CRD_DIR points the
+  // validator elsewhere (the tests of the validator itself use it).
+  return resolve(projectRoot, process.env.CRD_DIR ?? 'crds');
 }
 
-/** basename -> path of every .yaml file under the mirror (searched recursively). */
+/** basename -> path of every .yaml file under the vendored CRD folder (searched recursively). */
 function mirrorIndex(dir: string): Map<string, string> {
   const cache = processCache();
   let index = cache.mirrors.get(dir);
   if (index) return index;
   if (!existsSync(dir)) {
-    throw new Error(`CRD mirror not found: looked in ${dir} (set CRD_MIRROR, resolved against ${projectRoot})`);
+    throw new Error(`CRD folder not found: looked in ${dir} (the vendored crds/ of the repository, or CRD_DIR)`);
   }
   index = new Map();
   const walk = (d: string): void => {
@@ -170,7 +172,7 @@ function crdValidator(group: string, version: string, kind: string): ValidateFun
   const mentions = new RegExp(`^\\s*kind: ${kind}\\s*$`, 'm');
   for (const url of crdSources()[group]) {
     const file = index.get(basename(new URL(url).pathname));
-    if (!file) throw new Error(`CRD ${url} (group ${group}) has no file of that name under the mirror ${dir}`);
+    if (!file) throw new Error(`CRD ${url} (group ${group}) has no vendored file of that name under ${dir} (npm run import -- --refresh)`);
     let docs = cache.crdFiles.get(file);
     if (!docs) {
       const text = readFileSync(file, 'utf8');
@@ -211,7 +213,7 @@ function validatorCacheKey(group: string, version: string, kind: string, index: 
   h.update(readFileSync(__filename)).update(require('ajv/package.json').version).update(`${group}/${version}/${kind}`);
   for (const url of crdSources()[group]) {
     const file = index.get(basename(new URL(url).pathname));
-    if (!file) throw new Error(`CRD ${url} (group ${group}) has no file of that name under the mirror ${dir}`);
+    if (!file) throw new Error(`CRD ${url} (group ${group}) has no vendored file of that name under ${dir} (npm run import -- --refresh)`);
     h.update(readFileSync(file));
   }
   return h.digest('hex').slice(0, 32);
