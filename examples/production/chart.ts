@@ -8,6 +8,12 @@ import {
 
 const RETENTION = RetentionWindow.days(30);
 
+/** The example's chart props; `version` lets the tests render it for every supported major. */
+export interface ProductionChartProps extends ChartProps {
+  /** @default PostgresVersion.V17 */
+  readonly version?: PostgresVersion;
+}
+
 /**
  * The production layout: three instances in three named zones with RPO 0 and a separate
  * WAL volume; applications behind PgBouncer; continuous WAL archiving to a versioned,
@@ -22,11 +28,12 @@ export class ProductionChart extends Chart {
   public readonly drill: RestoreDrill;
   public readonly monitoring: ClusterMonitoring;
 
-  public constructor(scope: Construct, id: string, props: ChartProps = {}) {
-    super(scope, id, { namespace: 'payments', disableResourceNameHashes: true, ...props });
+  public constructor(scope: Construct, id: string, props: ProductionChartProps = {}) {
+    const { version, ...chartProps } = props;
+    super(scope, id, { namespace: 'payments', disableResourceNameHashes: true, ...chartProps });
 
     this.database = new HaPostgres(this, 'orders-db', {
-      version: PostgresVersion.V17,
+      version: version ?? PostgresVersion.V17,
       placement: { zones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'] },
       storage: { size: Size.gibibytes(200), storageClass: 'gp3-encrypted' },
       walStorage: { size: Size.gibibytes(50), storageClass: 'gp3-encrypted' },

@@ -23,6 +23,7 @@ import * as os from 'os';
 import * as path from 'path';
 
 import { findBinary } from './binaries';
+import { embeddedPostgres } from './embedded-postgres';
 import { freePort, ownForPostgres, runProgram, RunResult } from './processes';
 
 export interface StartPostgresOptions {
@@ -34,6 +35,11 @@ export interface StartPostgresOptions {
   readonly extraConf?: string;
   /** pg_hba.conf lines, placed before initdb's `trust` lines (so they match first). */
   readonly hba?: string[];
+  /**
+   * The PostgreSQL major to run, from the embedded test packages (test/support/embedded-postgres.ts).
+   * Omitted: the Debian installation found on the system (PostgreSQL 15 here).
+   */
+  readonly major?: number;
 }
 
 export interface PgSetting {
@@ -112,8 +118,17 @@ interface PgBinaries {
 
 let cachedBinaries: PgBinaries | undefined;
 
-/** postgres, initdb, pg_ctl and psql, taken from one installation where possible so their versions match. */
-function pgBinaries(): PgBinaries {
+/**
+ * postgres, initdb, pg_ctl and psql, taken from one installation where possible so their
+ * versions match; for a `major`, the embedded package's server programs and Debian's psql.
+ */
+function pgBinaries(major?: number): PgBinaries {
+  if (major !== undefined) {
+    const e = embeddedPostgres(major);
+    const psql = findBinary('psql');
+    if (!psql) throw new Error('psql binary not found; run `bash scripts/ensure-test-deps.sh`');
+    return { postgres: e.postgres, initdb: e.initdb, pgCtl: e.pgCtl, psql };
+  }
   if (cachedBinaries) return cachedBinaries;
   const postgres = findBinary('postgres');
   if (!postgres) throw new Error('postgres binary not found; run `bash scripts/ensure-test-deps.sh`');
@@ -150,7 +165,7 @@ async function makeTempDir(prefix: string): Promise<string> {
 
 const INITDB_ARGS = ['--auth-local=trust', '--auth-host=trust', '-U', 'postgres', '--data-checksums', '-E', 'UTF8', '--locale=C', '--no-sync'];
 
-let templatePromise: Promise<string> | undefined;
+const templatePromises = new Map<string, Promise<string>>();
 
 /**
  * The data dir of a freshly initdb'ed cluster, cached under os.tmpdir() as
@@ -163,7 +178,9 @@ let templatePromise: Promise<string> | undefined;
  * `process.on('exit')` handlers never fire.)
  */
 function initdbTemplate(bin: PgBinaries): Promise<string> {
-  templatePromise ??= (async () => {
+  let templatePromise = templatePromises.get(bin.initdb);
+  if (templatePromise) return templatePromise;
+  templatePromise = (async () => {
     const initdbReal = fs.realpathSync(bin.initdb);
     const st = fs.statSync(initdbReal);
     const key = crypto
@@ -195,8 +212,9 @@ function initdbTemplate(bin: PgBinaries): Promise<string> {
     }
     return path.join(cacheDir, 'data');
   })();
+  templatePromises.set(bin.initdb, templatePromise);
   templatePromise.catch(() => {
-    templatePromise = undefined; // let a later call retry
+    templatePromises.delete(bin.initdb); // let a later call retry
   });
   return templatePromise;
 }
@@ -216,7 +234,7 @@ export async function startPostgres(opts: StartPostgresOptions = {}): Promise<Pg
       throw new Error(`startPostgres sets ${name} itself; use the port option instead`);
     }
   }
-  const bin = pgBinaries();
+  const bin = pgBinaries(opts.major);
   const tempDir = await makeTempDir('pgtest-');
   const dataDir = path.join(tempDir, 'data');
   const logFile = path.join(tempDir, 'server.log');
@@ -335,8 +353,8 @@ function cleanLogLine(line: string): string {
  * those). An unrecognized parameter stops the check before values are
  * validated, so only that error is reported then.
  */
-export async function checkConfig(parameters: Record<string, string>): Promise<ConfigCheckResult> {
-  const bin = pgBinaries();
+export async function checkConfig(parameters: Record<string, string>, major?: number): Promise<ConfigCheckResult> {
+  const bin = pgBinaries(major);
   let text: string;
   try {
     text = renderConf(parameters);
