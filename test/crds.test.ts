@@ -14,6 +14,7 @@ const crdDir = join(root, 'crds');
 function vendored(): Map<string, string> {
   const out = new Map<string, string>();
   for (const group of fs.readdirSync(crdDir)) {
+    if (!fs.statSync(join(crdDir, group)).isDirectory()) continue;
     for (const f of fs.readdirSync(join(crdDir, group))) if (f.endsWith('.yaml')) out.set(f, join(crdDir, group, f));
   }
   return out;
