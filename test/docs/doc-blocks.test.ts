@@ -5,9 +5,10 @@
  * manifests validated. Nothing is copied by hand: editing a page changes what is checked.
  */
 import { join } from 'path';
-import { DocBlock, docFiles, extractBlocks, readPage, runSynthBlock, runTestBlock, typeCheckBlocks } from '../support/doc-blocks';
+import { brokenLinks, DocBlock, docFiles, extractBlocks, headingAnchor, readPage, runSynthBlock, runTestBlock, typeCheckBlocks } from '../support/doc-blocks';
 import { expectValidManifests } from '../support/schema-validator';
-import { ManifestChecks, NetworkPolicyModel } from '../../lib';
+import { Chart, Testing } from 'cdk8s';
+import { HaPostgres, ManifestChecks, NetworkPolicyModel } from '../../lib';
 
 const root = join(__dirname, '../..');
 const pages = docFiles(root);
@@ -62,6 +63,14 @@ describe('documentation blocks', () => {
     expect(ran.length).toBeGreaterThan(0);
   });
 
+  test('the monitoring guide example writes the topology diagram beside the manifests', () => {
+    const example = blocks.filter((b) => b.doc === 'docs/guides/monitoring.md' && b.synth);
+    expect(example).toHaveLength(1);
+    const { files, manifests } = runSynthBlock(root, example[0]);
+    expect(files).toContain('orders-db.topology.md');
+    expect(manifests.filter((m) => m.kind === 'PodMonitor').map((m) => m.metadata.name).sort()).toEqual(['orders-db-instances', 'orders-db-poolers']);
+  });
+
   test('the security guide example allows what it says, and nothing else', () => {
     const example = blocks.filter((b) => b.doc === 'docs/guides/security.md' && b.synth);
     expect(example).toHaveLength(1);
@@ -82,6 +91,38 @@ describe('documentation blocks', () => {
     expect(net.allows(reporting, pooler, 5432)).toBe(false);
     expect(net.allows(instance, { ip: '172.20.3.4' }, 443)).toBe(true);
     expect(net.allows(instance, { ip: '8.8.8.8' }, 443)).toBe(false);
+  });
+});
+
+test('the error output shown in the README and the cluster guide is what synthesis prints', () => {
+  const chart = new Chart(Testing.app(), 'payments', { namespace: 'payments' });
+  new HaPostgres(chart, 'orders-db', { synchronousStandbys: 3, parameters: { shared_buffer: '1GB' } });
+  let message = '';
+  const silence = process.env.HA_POSTGRES_SILENCE_WARNINGS;
+  process.env.HA_POSTGRES_SILENCE_WARNINGS = '1';
+  try {
+    Testing.synth(chart);
+  } catch (e) {
+    message = (e as Error).message;
+  } finally {
+    if (silence === undefined) delete process.env.HA_POSTGRES_SILENCE_WARNINGS;
+    else process.env.HA_POSTGRES_SILENCE_WARNINGS = silence;
+  }
+  expect(message).toMatch(/^Validation failed with the following errors:\n/);
+  for (const page of ['README.md', 'docs/guides/cluster.md']) {
+    const shown = /```\n(Validation failed with the following errors:\n[\s\S]*?)\n```/.exec(readPage(root, page))?.[1];
+    expect({ page, shown }).toEqual({ page, shown: message });
+  }
+});
+
+describe('links', () => {
+  test('every relative link of the README, CONTRIBUTING and the guides reaches a file and heading', () => {
+    expect(pages.flatMap((doc) => brokenLinks(root, doc))).toEqual([]);
+  });
+
+  test('anchors are computed as GitHub does', () => {
+    expect(headingAnchor('Archive tool: `ha-postgres archive`')).toBe('archive-tool-ha-postgres-archive');
+    expect(headingAnchor('Failover timing, measured')).toBe('failover-timing-measured');
   });
 });
 

@@ -17,7 +17,7 @@
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
-import { join, posix } from 'path';
+import { dirname, join, posix } from 'path';
 import { parseAllDocuments } from 'yaml';
 import * as ts from 'typescript';
 
@@ -304,6 +304,34 @@ export async function runTestBlock(root: string, pageBlocks: DocBlock[], block: 
     else process.env.HA_POSTGRES_SILENCE_WARNINGS = saved;
   }
   return tests.map((t) => t.name);
+}
+
+/** GitHub's anchor of a heading: lower case, punctuation dropped, spaces as hyphens. */
+export function headingAnchor(heading: string): string {
+  return heading.trim().toLowerCase().replace(/[^\p{L}\p{N}_\- ]/gu, '').replace(/ /g, '-');
+}
+
+/**
+ * Relative links of a page (`[text](path#anchor)`, outside code) whose file does not exist, or
+ * whose anchor is no heading of the target Markdown file.
+ */
+export function brokenLinks(root: string, doc: string): string[] {
+  const text = readPage(root, doc).replace(/^\s*(```|~~~)[\s\S]*?^\s*\1\s*$/gm, '').replace(/`[^`\n]*`/g, '');
+  const problems: string[] = [];
+  for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+    if (/^[a-z]+:/i.test(target)) continue;
+    const [path, anchor] = target.split('#', 2);
+    const file = path === '' ? join(root, doc) : join(root, dirname(doc), path);
+    if (!existsSync(file)) {
+      problems.push(`${doc}: link to ${target}: no such file`);
+      continue;
+    }
+    if (anchor !== undefined && file.endsWith('.md')) {
+      const anchors = readFileSync(file, 'utf8').split('\n').filter((l) => /^#{1,6} /.test(l)).map((l) => headingAnchor(l.replace(/^#+ /, '')));
+      if (!anchors.includes(anchor)) problems.push(`${doc}: link to ${target}: no heading with that anchor`);
+    }
+  }
+  return problems;
 }
 
 export function readPage(root: string, doc: string): string {
