@@ -8,7 +8,7 @@ import { join } from 'path';
 import { brokenLinks, DocBlock, docFiles, extractBlocks, headingAnchor, readPage, runSynthBlock, runTestBlock, typeCheckBlocks } from '../support/doc-blocks';
 import { expectValidManifests } from '../support/schema-validator';
 import { Chart, Testing } from 'cdk8s';
-import { HaPostgres, ManifestChecks, NetworkPolicyModel } from '../../lib';
+import { HaPostgres, ManifestChecks, NetworkPolicyModel, PgBouncerPool } from '../../lib';
 
 const root = join(__dirname, '../..');
 const pages = docFiles(root);
@@ -94,25 +94,43 @@ describe('documentation blocks', () => {
   });
 });
 
-test('the error output shown in the README and the cluster guide is what synthesis prints', () => {
+/** The message of the synthesis error of a chart built by `build` (warnings silenced). */
+function synthError(build: (chart: Chart) => void): string {
   const chart = new Chart(Testing.app(), 'payments', { namespace: 'payments' });
-  new HaPostgres(chart, 'orders-db', { synchronousStandbys: 3, parameters: { shared_buffer: '1GB' } });
-  let message = '';
+  build(chart);
   const silence = process.env.HA_POSTGRES_SILENCE_WARNINGS;
   process.env.HA_POSTGRES_SILENCE_WARNINGS = '1';
   try {
     Testing.synth(chart);
   } catch (e) {
-    message = (e as Error).message;
+    return (e as Error).message;
   } finally {
     if (silence === undefined) delete process.env.HA_POSTGRES_SILENCE_WARNINGS;
     else process.env.HA_POSTGRES_SILENCE_WARNINGS = silence;
   }
-  expect(message).toMatch(/^Validation failed with the following errors:\n/);
-  for (const page of ['README.md', 'docs/guides/cluster.md']) {
-    const shown = /```\n(Validation failed with the following errors:\n[\s\S]*?)\n```/.exec(readPage(root, page))?.[1];
-    expect({ page, shown }).toEqual({ page, shown: message });
-  }
+  throw new Error('expected synthesis to fail');
+}
+
+describe('error output shown in the docs is what synthesis prints', () => {
+  test('README and cluster guide: two HaPostgres errors at once', () => {
+    const message = synthError((chart) => new HaPostgres(chart, 'orders-db', { synchronousStandbys: 3, parameters: { shared_buffer: '1GB' } }));
+    expect(message).toMatch(/^Validation failed with the following errors:\n/);
+    for (const page of ['README.md', 'docs/guides/cluster.md']) {
+      const shown = /```\n(Validation failed with the following errors:\n[\s\S]*?)\n```/.exec(readPage(root, page))?.[1];
+      expect({ page, shown }).toEqual({ page, shown: message });
+    }
+  });
+
+  test('pooling guide: the sizing check', () => {
+    const message = synthError((chart) => {
+      const db = new HaPostgres(chart, 'orders');
+      new PgBouncerPool(chart, 'pool', { cluster: db, instances: 4, defaultPoolSize: 40, reservePoolSize: 5 });
+      new PgBouncerPool(chart, 'batch', { cluster: db, name: 'orders-batch', instances: 2, defaultPoolSize: 10 });
+    });
+    const line = message.split('\n')[1].trim();
+    expect(line).toMatch(/^\[payments\/pool\] pool sizing/);
+    expect(readPage(root, 'docs/guides/pooling.md').split('\n')).toContain(line);
+  });
 });
 
 describe('links', () => {
