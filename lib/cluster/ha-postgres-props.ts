@@ -170,7 +170,7 @@ export interface HaPostgresProps {
 
   /**
    * NetworkPolicies of the cluster and its pools: default deny, then only the flows of
-   * the security model (see README "Security model"). `connections.allowFrom()` adds clients.
+   * the security model (see docs/guides/security.md). `connections.allowFrom()` adds clients.
    *
    * @default - enabled; operator namespace `cnpg-system`, monitoring namespace `monitoring`, Kubernetes API anywhere (`0.0.0.0/0`) on 443/6443
    */

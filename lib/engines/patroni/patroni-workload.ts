@@ -169,7 +169,7 @@ function statefulSetSpec(cluster: HaPostgres, input: PatroniWorkloadInput, names
     // (Rolling updates still replace one pod at a time.)
     podManagementPolicy: 'Parallel',
     // Patroni hands the leader lock over when the leader's pod stops (its synchronous
-    // standby is promoted); see the README for why this is not an operator switchover.
+    // standby is promoted); see docs/guides/patroni.md for why this is not an operator switchover.
     updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 0 } },
     persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
     selector: { matchLabels: selector },

@@ -1,6 +1,6 @@
 /**
  * Metric names the alerts use, each with the file that exports it. Checked against
- * CloudNativePG v1.30 and the Barman Cloud plugin v0.14.0 (see README "Monitoring").
+ * CloudNativePG v1.30 and the Barman Cloud plugin v0.14.0 (see docs/guides/monitoring.md).
  */
 export const METRICS = {
   // cloudnative-pg config/manager/default-monitoring.yaml, query `pg_replication`
