@@ -30,6 +30,8 @@ export interface ClusterIntent {
   /** Standbys that confirm each commit (`ANY n`); 0 when standalone. */
   readonly synchronousStandbys: number;
   readonly dataDurability: DataDurability;
+  /** Failover only to a standby known to hold every acknowledged commit (see `HaPostgresProps.failoverQuorum`). */
+  readonly failoverQuorum: boolean;
   readonly version: PostgresVersion;
   readonly imageName: string;
   readonly zones?: string[];
@@ -112,6 +114,16 @@ export function resolveIntent(id: string, props: HaPostgresProps, engine: IClust
   }
   if (!ha && props.dataDurability !== undefined) {
     errors.add('dataDurability', props.dataDurability, 'a standalone cluster has no synchronous replication', 'remove dataDurability');
+  }
+  const durability = props.dataDurability ?? DataDurability.REQUIRED;
+  const failoverQuorum = ha && (props.failoverQuorum ?? durability === DataDurability.REQUIRED);
+  if (!ha && props.failoverQuorum !== undefined) {
+    errors.add('failoverQuorum', props.failoverQuorum, 'a standalone cluster has no standby to fail over to', 'remove failoverQuorum, or use ClusterMode.highAvailability()');
+  } else if (ha && props.failoverQuorum === false && durability === DataDurability.REQUIRED) {
+    warnings.push('failoverQuorum = false: a failover no longer checks that the promoted standby holds every acknowledged commit. ' +
+      'RPO 0 then holds only while one instance fails at a time: if the primary and the standby that confirmed the last commits ' +
+      'are lost together (a zone outage, a drain during a failure), another standby may be promoted and those commits are lost. ' +
+      'Remove failoverQuorum to get the default (true).');
   }
 
   const version = props.version ?? PostgresVersion.V18;
@@ -231,6 +243,7 @@ export function resolveIntent(id: string, props: HaPostgresProps, engine: IClust
     instances,
     synchronousStandbys: ha ? synchronousStandbys : 0,
     dataDurability: props.dataDurability ?? DataDurability.REQUIRED,
+    failoverQuorum,
     version,
     imageName,
     zones,

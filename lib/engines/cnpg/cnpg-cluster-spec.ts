@@ -32,6 +32,9 @@ export function renderClusterSpec(cluster: HaPostgres, engine: CloudNativePgEngi
           method: cnpg.ClusterSpecPostgresqlSynchronousMethod.ANY,
           number: i.synchronousStandbys,
           dataDurability: i.dataDurability as string as cnpg.ClusterSpecPostgresqlSynchronousDataDurability,
+          // The webhook needs synchronous replication and more standbys than standbyNamesPre/Post
+          // (none here; synchronousStandbys >= 1 is checked): both always hold when rendered.
+          failoverQuorum: i.failoverQuorum,
         }
         : undefined,
     },

@@ -66,7 +66,7 @@ export class CloudNativePgEngine implements IClusterEngine {
       'spec.instances': 'mode',
       'spec.imageName': 'version / imageName',
       'spec.postgresql.parameters': 'parameters',
-      'spec.postgresql.synchronous': 'synchronousStandbys / dataDurability',
+      'spec.postgresql.synchronous': 'synchronousStandbys / dataDurability / failoverQuorum',
       'spec.storage': 'storage',
       'spec.walStorage': 'walStorage / separateWalVolume',
       'spec.affinity': 'placement',
