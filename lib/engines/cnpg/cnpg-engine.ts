@@ -1,10 +1,12 @@
-import { ApiObject, Lazy } from 'cdk8s';
+import { ApiObject, Duration, Lazy } from 'cdk8s';
+import { ConfigErrors } from '../../core/config-error';
+import { SynthWarnings } from '../../core/synth-warnings';
 import { k8s } from 'cdk8s-plus-28';
 import * as cnpg from '../../../imports/postgresql.cnpg.io';
 import type { HaPostgres } from '../../cluster/ha-postgres';
 import type { PostgresVersion } from '../../cluster/postgres-version';
 import type { ClusterEndpoints, IClusterEngine } from '../cluster-engine';
-import { renderClusterSpec } from './cnpg-cluster-spec';
+import { LIVENESS_PERIOD_SECONDS, LIVENESS_PROBE_TIMEOUT_SECONDS, renderClusterSpec } from './cnpg-cluster-spec';
 import { CNPG_FIXED_PARAMETERS } from './cnpg-fixed-parameters';
 import type { RestoreDrill } from '../../backup/restore-drill';
 import type { ScheduledBackup } from '../../backup/scheduled-backup';
@@ -27,15 +29,108 @@ export interface CloudNativePgEngineProps {
    * @default 'ghcr.io/cloudnative-pg/postgresql'
    */
   readonly imageRepository?: string;
+
+  /**
+   * How long an instance may fail its liveness probe before the kubelet restarts it
+   * (`spec.livenessProbeTimeout`; the probe runs every 10 s with a 5 s timeout, so the
+   * failure threshold is this / 10 s). Rendered explicitly, with the probe, rather than
+   * left to the operator's default. Between 10 s and 5 min, whole seconds.
+   *
+   * @default Duration.seconds(30)
+   */
+  readonly livenessProbeTimeout?: Duration;
+
+  /**
+   * The primary isolation check of the liveness probe
+   * (`spec.probes.liveness.isolationCheck`): a primary that can reach neither the
+   * Kubernetes API server nor any of its standbys fails liveness and is shut down, so an
+   * isolated old primary does not keep serving while a standby is promoted.
+   *
+   * @default - enabled, 1 s request and connection timeouts
+   */
+  readonly isolationCheck?: IsolationCheckProps;
 }
+
+/** The primary isolation check of CloudNativePG's liveness probe. */
+export interface IsolationCheckProps {
+  /**
+   * Turning it off leaves an isolated primary running (synth warning).
+   *
+   * @default true
+   */
+  readonly enabled?: boolean;
+  /**
+   * Timeout of each request to the Kubernetes API server. With `connectionTimeout` it
+   * must fit in the liveness probe's 5 s timeout.
+   *
+   * @default Duration.seconds(1)
+   */
+  readonly requestTimeout?: Duration;
+  /**
+   * Timeout of each connection to a standby's instance manager.
+   *
+   * @default Duration.seconds(1)
+   */
+  readonly connectionTimeout?: Duration;
+}
+
+/** The liveness probe as rendered (`spec.livenessProbeTimeout` and `spec.probes.liveness`). @internal */
+export interface ResolvedLiveness {
+  readonly timeoutSeconds: number;
+  readonly failureThreshold: number;
+  readonly isolationCheck: { readonly enabled: boolean; readonly requestTimeoutMs: number; readonly connectionTimeoutMs: number };
+}
+
 
 /** Renders an HaPostgres as a CloudNativePG v1.30 `Cluster` plus its disruption budget. */
 export class CloudNativePgEngine implements IClusterEngine {
   public readonly name = 'CloudNativePG 1.30';
   private readonly imageRepository: string;
+  private readonly props: CloudNativePgEngineProps;
 
   public constructor(props: CloudNativePgEngineProps = {}) {
+    this.props = props;
     this.imageRepository = props.imageRepository ?? 'ghcr.io/cloudnative-pg/postgresql';
+  }
+
+  /** The liveness probe settings, checked; errors and warnings go to `errors` and `warnings`. @internal */
+  public resolveLiveness(errors: ConfigErrors, warnings: string[]): ResolvedLiveness {
+    const timeout = this.props.livenessProbeTimeout ?? Duration.seconds(30);
+    const timeoutMs = timeout.toMilliseconds();
+    let timeoutSeconds = 30;
+    if (timeoutMs % 1000 !== 0 || timeoutMs < 10_000 || timeoutMs > 300_000) {
+      errors.add('engine.livenessProbeTimeout', timeout,
+        'must be whole seconds from 10 s to 5 min: shorter restarts instances on a brief I/O stall, longer leaves a hung instance (or an isolated primary) running',
+        'use Duration.seconds(30) (the default)');
+    } else {
+      timeoutSeconds = timeoutMs / 1000;
+    }
+    const check = this.props.isolationCheck ?? {};
+    const enabled = check.enabled ?? true;
+    const ms = (property: string, d: Duration | undefined): number => {
+      const value = (d ?? Duration.seconds(1)).toMilliseconds();
+      if (!Number.isInteger(value) || value < 100) {
+        errors.add(`engine.isolationCheck.${property}`, d, 'must be a whole number of milliseconds, at least 100 ms', 'use Duration.seconds(1) (the default)');
+        return 1000;
+      }
+      return value;
+    };
+    const requestTimeoutMs = ms('requestTimeout', check.requestTimeout);
+    const connectionTimeoutMs = ms('connectionTimeout', check.connectionTimeout);
+    if (requestTimeoutMs + connectionTimeoutMs >= LIVENESS_PROBE_TIMEOUT_SECONDS * 1000) {
+      errors.add('engine.isolationCheck', `requestTimeout ${requestTimeoutMs} ms + connectionTimeout ${connectionTimeoutMs} ms`,
+        `must stay below the liveness probe's ${LIVENESS_PROBE_TIMEOUT_SECONDS} s timeout, or the probe times out first and restarts a primary that is not isolated`,
+        'keep both at Duration.seconds(1) (the default), or lower them');
+    }
+    if (!enabled) {
+      warnings.push('engine.isolationCheck.enabled = false: a primary cut off from the Kubernetes API server and from its standbys keeps running '
+        + 'while a standby is promoted, and its clients keep reading (stale data) and waiting on commits it cannot replicate. Remove it to keep the check (the default).');
+    }
+    return {
+      timeoutSeconds,
+      failureThreshold: Math.max(1, Math.ceil(timeoutSeconds / LIVENESS_PERIOD_SECONDS)),
+      isolationCheck: { enabled, requestTimeoutMs, connectionTimeoutMs },
+    };
   }
 
   public managedParameters(): { [name: string]: string } {
@@ -81,6 +176,8 @@ export class CloudNativePgEngine implements IClusterEngine {
       'spec.serviceAccountTemplate': 'WalArchive credentials',
       'spec.enableSuperuserAccess': 'credentials',
       'spec.replicationSlots.highAvailability': 'maxSlotWalKeepSize',
+      'spec.livenessProbeTimeout': 'engine livenessProbeTimeout',
+      'spec.probes.liveness': 'engine livenessProbeTimeout / isolationCheck',
       'spec.postgresql.pg_hba': 'tls / addHbaRule()',
     };
   }
@@ -130,6 +227,11 @@ export class CloudNativePgEngine implements IClusterEngine {
 
   public render(cluster: HaPostgres): void {
     const intent = cluster.intent;
+    const errors = new ConfigErrors();
+    cluster.node.addValidation({ validate: () => errors.messages });
+    const warnings: string[] = [];
+    const liveness = this.resolveLiveness(errors, warnings);
+    if (errors.isEmpty) for (const w of warnings) SynthWarnings.add(cluster, w);
     const labels = { 'app.kubernetes.io/name': 'postgresql', 'app.kubernetes.io/instance': intent.name };
 
     // A raw ApiObject rather than the generated L1: the L1's toJson() drops fields it
@@ -139,7 +241,7 @@ export class CloudNativePgEngine implements IClusterEngine {
       kind: cnpg.Cluster.GVK.kind,
       metadata: { name: intent.name, labels },
       spec: Lazy.any({
-        produce: () => cluster.applyOverrides({ spec: cnpg.toJson_ClusterSpec(renderClusterSpec(cluster, this)) }).spec,
+        produce: () => cluster.applyOverrides({ spec: cnpg.toJson_ClusterSpec(renderClusterSpec(cluster, this, liveness)) }).spec,
       }),
     });
 

@@ -205,6 +205,8 @@ export class PatroniEngine implements IClusterEngine {
       'spec.template.metadata.labels': 'mode',
       'spec.template.spec.affinity': 'placement',
       'spec.template.spec.topologySpreadConstraints': 'placement',
+      'spec.template.spec.nodeSelector': 'placement.nodeSelector',
+      'spec.template.spec.tolerations': 'placement.tolerations',
       'spec.template.spec.containers': 'version / imageName / resources / credentials',
       'spec.template.spec.securityContext': 'engine.userId',
     };

@@ -295,7 +295,7 @@ export function podQos(pod: ModelPodResources): PodQos {
     const [cls, problems] = qosOf([{ label: 'pod spec.resources', resources: pod.podResources }]);
     return { qosClass: cls, problems };
   }
-  const [cls, problems] = qosOf(pod.containers.map((c) => ({
+  const [cls, problems] = qosOf(pod.containers.filter((c) => !c.unknown).map((c) => ({
     label: `${c.role === 'container' ? 'containers' : 'initContainers'}[${c.name}] (resources from ${c.source}${c.note ? `, ${c.note}` : ''})`,
     resources: c.resources,
   })));
