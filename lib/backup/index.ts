@@ -8,4 +8,4 @@ export * from './restore-drill';
 export * from './retention-window';
 export * from './scheduled-backup';
 export * from './wal-archive';
-export * from './sidecar-resources';
+export type { ResolvedSidecarResources, SidecarResources } from './sidecar-resources';

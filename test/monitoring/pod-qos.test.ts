@@ -176,6 +176,17 @@ describe('Patroni: the same checks on the pods the engine renders itself', () =>
     expect(report.items[1].reason).toMatch(/no PgBouncer Deployment for this cluster/);
   });
 
+  test('ha-postgres check reports the Patroni cluster (exit 0)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'quorum-check-patroni-'));
+    writeFileSync(join(dir, 'patroni.yaml'), manifests.map((o) => stringify(o)).join('---\n'));
+    const out: string[] = [];
+    runCheck([dir], {}, (t) => out.push(t));
+    expect(out.join('').trim().split('\n')).toEqual([
+      expect.stringMatching(/^PASS \[[a-z-]+\/orders-db\] instance pods in the Guaranteed QoS class: Patroni pods of StatefulSet orders-db: Guaranteed/),
+      expect.stringMatching(/^PASS \[[a-z-]+\/orders-db\] PgBouncer pods in the Guaranteed QoS class: /),
+    ]);
+  });
+
   test('a Burstable Patroni pod fails its item', () => {
     const edited = clone(manifests);
     edited.find((m: any) => m.kind === 'StatefulSet').spec.template.spec.containers.push({ name: 'exporter', image: 'x' });

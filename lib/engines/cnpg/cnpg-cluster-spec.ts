@@ -3,12 +3,9 @@ import type { ResolvedVolume } from '../../cluster/cluster-intent';
 import type { HaPostgres } from '../../cluster/ha-postgres';
 import { namedZonesAffinity, zoneSpread } from '../../cluster/placement-rules';
 import { clusterPlugins, serviceAccountTemplate } from './cnpg-archive';
-import type { CloudNativePgEngine, ResolvedLiveness } from './cnpg-engine';
+import type { CloudNativePgEngine } from './cnpg-engine';
+import { LIVENESS_PERIOD_SECONDS, LIVENESS_PROBE_TIMEOUT_SECONDS, ResolvedLiveness } from './cnpg-liveness';
 import { clusterRecoverySpec } from './cnpg-recovery';
-
-/** CloudNativePG's liveness probe period and timeout (pkg/specs/pods.go). */
-export const LIVENESS_PERIOD_SECONDS = 10;
-export const LIVENESS_PROBE_TIMEOUT_SECONDS = 5;
 
 /** The CloudNativePG `Cluster.spec` for an HaPostgres, typed by the imported CRD. */
 export function renderClusterSpec(cluster: HaPostgres, engine: CloudNativePgEngine, liveness: ResolvedLiveness): cnpg.ClusterSpec {

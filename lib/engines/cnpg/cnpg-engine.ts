@@ -6,7 +6,8 @@ import * as cnpg from '../../../imports/postgresql.cnpg.io';
 import type { HaPostgres } from '../../cluster/ha-postgres';
 import type { PostgresVersion } from '../../cluster/postgres-version';
 import type { ClusterEndpoints, IClusterEngine } from '../cluster-engine';
-import { LIVENESS_PERIOD_SECONDS, LIVENESS_PROBE_TIMEOUT_SECONDS, renderClusterSpec } from './cnpg-cluster-spec';
+import { renderClusterSpec } from './cnpg-cluster-spec';
+import { resolveLiveness } from './cnpg-liveness';
 import { CNPG_FIXED_PARAMETERS } from './cnpg-fixed-parameters';
 import type { RestoreDrill } from '../../backup/restore-drill';
 import type { ScheduledBackup } from '../../backup/scheduled-backup';
@@ -74,12 +75,6 @@ export interface IsolationCheckProps {
   readonly connectionTimeout?: Duration;
 }
 
-/** The liveness probe as rendered (`spec.livenessProbeTimeout` and `spec.probes.liveness`). @internal */
-export interface ResolvedLiveness {
-  readonly timeoutSeconds: number;
-  readonly failureThreshold: number;
-  readonly isolationCheck: { readonly enabled: boolean; readonly requestTimeoutMs: number; readonly connectionTimeoutMs: number };
-}
 
 
 /** Renders an HaPostgres as a CloudNativePG v1.30 `Cluster` plus its disruption budget. */
@@ -93,45 +88,7 @@ export class CloudNativePgEngine implements IClusterEngine {
     this.imageRepository = props.imageRepository ?? 'ghcr.io/cloudnative-pg/postgresql';
   }
 
-  /** The liveness probe settings, checked; errors and warnings go to `errors` and `warnings`. @internal */
-  public resolveLiveness(errors: ConfigErrors, warnings: string[]): ResolvedLiveness {
-    const timeout = this.props.livenessProbeTimeout ?? Duration.seconds(30);
-    const timeoutMs = timeout.toMilliseconds();
-    let timeoutSeconds = 30;
-    if (timeoutMs % 1000 !== 0 || timeoutMs < 10_000 || timeoutMs > 300_000) {
-      errors.add('engine.livenessProbeTimeout', timeout,
-        'must be whole seconds from 10 s to 5 min: shorter restarts instances on a brief I/O stall, longer leaves a hung instance (or an isolated primary) running',
-        'use Duration.seconds(30) (the default)');
-    } else {
-      timeoutSeconds = timeoutMs / 1000;
-    }
-    const check = this.props.isolationCheck ?? {};
-    const enabled = check.enabled ?? true;
-    const ms = (property: string, d: Duration | undefined): number => {
-      const value = (d ?? Duration.seconds(1)).toMilliseconds();
-      if (!Number.isInteger(value) || value < 100) {
-        errors.add(`engine.isolationCheck.${property}`, d, 'must be a whole number of milliseconds, at least 100 ms', 'use Duration.seconds(1) (the default)');
-        return 1000;
-      }
-      return value;
-    };
-    const requestTimeoutMs = ms('requestTimeout', check.requestTimeout);
-    const connectionTimeoutMs = ms('connectionTimeout', check.connectionTimeout);
-    if (requestTimeoutMs + connectionTimeoutMs >= LIVENESS_PROBE_TIMEOUT_SECONDS * 1000) {
-      errors.add('engine.isolationCheck', `requestTimeout ${requestTimeoutMs} ms + connectionTimeout ${connectionTimeoutMs} ms`,
-        `must stay below the liveness probe's ${LIVENESS_PROBE_TIMEOUT_SECONDS} s timeout, or the probe times out first and restarts a primary that is not isolated`,
-        'keep both at Duration.seconds(1) (the default), or lower them');
-    }
-    if (!enabled) {
-      warnings.push('engine.isolationCheck.enabled = false: a primary cut off from the Kubernetes API server and from its standbys keeps running '
-        + 'while a standby is promoted, and its clients keep reading (stale data) and waiting on commits it cannot replicate. Remove it to keep the check (the default).');
-    }
-    return {
-      timeoutSeconds,
-      failureThreshold: Math.max(1, Math.ceil(timeoutSeconds / LIVENESS_PERIOD_SECONDS)),
-      isolationCheck: { enabled, requestTimeoutMs, connectionTimeoutMs },
-    };
-  }
+
 
   public managedParameters(): { [name: string]: string } {
     return CNPG_FIXED_PARAMETERS;
@@ -230,7 +187,7 @@ export class CloudNativePgEngine implements IClusterEngine {
     const errors = new ConfigErrors();
     cluster.node.addValidation({ validate: () => errors.messages });
     const warnings: string[] = [];
-    const liveness = this.resolveLiveness(errors, warnings);
+    const liveness = resolveLiveness(this.props, errors, warnings);
     if (errors.isEmpty) for (const w of warnings) SynthWarnings.add(cluster, w);
     const labels = { 'app.kubernetes.io/name': 'postgresql', 'app.kubernetes.io/instance': intent.name };
 
