@@ -14,11 +14,11 @@ describe('HaPostgres defaults (CloudNativePG)', () => {
 
   test('every object passes its schema', () => expectValidManifests(manifests));
 
-  test('three instances, quorum ANY 1 with required durability', () => {
+  test('three instances, quorum ANY 1 with required durability and failover quorum', () => {
     expect(cluster.apiVersion).toBe('postgresql.cnpg.io/v1');
     expect(cluster.metadata).toMatchObject({ name: 'orders', namespace: 'db' });
     expect(cluster.spec.instances).toBe(3);
-    expect(cluster.spec.postgresql.synchronous).toEqual({ method: 'any', number: 1, dataDurability: 'required' });
+    expect(cluster.spec.postgresql.synchronous).toEqual({ method: 'any', number: 1, dataDurability: 'required', failoverQuorum: true });
   });
 
   test('one instance per zone and never two on one node', () => {
@@ -99,7 +99,7 @@ describe('HaPostgres options', () => {
     expectValidManifests(ms);
     const cluster = only(ms, 'Cluster');
     expect(cluster.spec.instances).toBe(5);
-    expect(cluster.spec.postgresql.synchronous).toEqual({ method: 'any', number: 2, dataDurability: 'preferred' });
+    expect(cluster.spec.postgresql.synchronous).toEqual({ method: 'any', number: 2, dataDurability: 'preferred', failoverQuorum: false });
   });
 
   test('typed storage, slot bound, delays, update method, resources', () => {

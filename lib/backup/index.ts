@@ -8,3 +8,4 @@ export * from './restore-drill';
 export * from './retention-window';
 export * from './scheduled-backup';
 export * from './wal-archive';
+export type { ResolvedSidecarResources, SidecarResources } from './sidecar-resources';

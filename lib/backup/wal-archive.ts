@@ -9,6 +9,8 @@ import { ArchiveEncryption, BackupCompression, WalCompression } from './archive-
 import { RetentionWindow } from './retention-window';
 import { checkCredentials, checkDestination } from './archive-checks';
 import { AppIndex } from '../core/app-index';
+import { SynthWarnings } from '../core/synth-warnings';
+import { ResolvedSidecarResources, resolveSidecarResources, SidecarResources } from './sidecar-resources';
 
 /** A continuous WAL archive plus base backups of one cluster, in an object store. */
 export interface WalArchiveProps {
@@ -92,6 +94,17 @@ export interface WalArchiveProps {
    * @default Duration.minutes(5)
    */
   readonly archiveTimeout?: Duration;
+
+  /**
+   * CPU and memory of the Barman Cloud plugin's sidecar in each instance pod
+   * (CloudNativePG: `ObjectStore.spec.instanceSidecarConfiguration.resources`, the only
+   * place the plugin reads them). Requests equal limits keep the instance pods in the
+   * Guaranteed QoS class. Patroni runs barman-cloud inside the PostgreSQL container, whose
+   * resources are the cluster's: there it is refused.
+   *
+   * @default - 500m CPU and 512Mi memory, requests equal to limits
+   */
+  readonly sidecarResources?: SidecarResources;
 }
 
 /**
@@ -116,6 +129,10 @@ export class WalArchive extends Construct {
   public readonly backupJobs: number;
   public readonly retention: RetentionWindow;
   public readonly archiveTimeout: Duration;
+  /** CPU and memory of the plugin sidecar in each instance pod (CloudNativePG). */
+  public readonly sidecarResources: ResolvedSidecarResources;
+  /** Whether `sidecarResources` was given (engines without a sidecar refuse it). */
+  public readonly sidecarResourcesGiven: boolean;
 
   private readonly errors = new ConfigErrors();
 
@@ -134,6 +151,10 @@ export class WalArchive extends Construct {
     this.backupJobs = props.backupJobs ?? 2;
     this.retention = props.retention ?? RetentionWindow.days(30);
     this.archiveTimeout = props.archiveTimeout ?? Duration.minutes(5);
+    const warnings: string[] = [];
+    this.sidecarResources = resolveSidecarResources(this.errors, warnings, 'sidecarResources', props.sidecarResources);
+    this.sidecarResourcesGiven = props.sidecarResources !== undefined;
+    for (const w of warnings) SynthWarnings.add(this, w);
     this.node.addValidation({ validate: () => [...this.errors.messages, ...this.sameArchiveAsRecoverySource()] });
 
     checkDnsLabel(this.errors, props.name !== undefined ? 'name' : 'name (from the cluster name)', this.name, 63);

@@ -11,6 +11,16 @@ import { HaPostgresProps } from './ha-postgres-props';
 import { PostgresVersion } from './postgres-version';
 import { DataDurability, PrimaryUpdateMethod } from './replication';
 import { VolumeAccessMode, VolumeProps } from './storage';
+import { NodeToleration, TaintEffect, TolerationOperator } from './placement';
+
+/** A toleration as a pod spec takes it. */
+export interface ResolvedToleration {
+  readonly key?: string;
+  readonly operator: string;
+  readonly value?: string;
+  readonly effect?: string;
+  readonly tolerationSeconds?: number;
+}
 
 /** A volume with every default filled in. */
 export interface ResolvedVolume {
@@ -30,11 +40,17 @@ export interface ClusterIntent {
   /** Standbys that confirm each commit (`ANY n`); 0 when standalone. */
   readonly synchronousStandbys: number;
   readonly dataDurability: DataDurability;
+  /** Failover only to a standby known to hold every acknowledged commit (see `HaPostgresProps.failoverQuorum`). */
+  readonly failoverQuorum: boolean;
   readonly version: PostgresVersion;
   readonly imageName: string;
   readonly zones?: string[];
   readonly zoneTopologyKey: string;
   readonly nodeTopologyKey: string;
+  /** Node labels the instances' nodes must carry; undefined when none. */
+  readonly nodeSelector?: { [key: string]: string };
+  /** Taints the instances tolerate; undefined when none. */
+  readonly tolerations?: ResolvedToleration[];
   readonly storage: ResolvedVolume;
   /** The separate WAL volume; undefined when WAL shares the data volume. */
   readonly walStorage?: ResolvedVolume;
@@ -113,6 +129,16 @@ export function resolveIntent(id: string, props: HaPostgresProps, engine: IClust
   if (!ha && props.dataDurability !== undefined) {
     errors.add('dataDurability', props.dataDurability, 'a standalone cluster has no synchronous replication', 'remove dataDurability');
   }
+  const durability = props.dataDurability ?? DataDurability.REQUIRED;
+  const failoverQuorum = ha && (props.failoverQuorum ?? durability === DataDurability.REQUIRED);
+  if (!ha && props.failoverQuorum !== undefined) {
+    errors.add('failoverQuorum', props.failoverQuorum, 'a standalone cluster has no standby to fail over to', 'remove failoverQuorum, or use ClusterMode.highAvailability()');
+  } else if (ha && props.failoverQuorum === false && durability === DataDurability.REQUIRED) {
+    warnings.push('failoverQuorum = false: a failover no longer checks that the promoted standby holds every acknowledged commit. ' +
+      'RPO 0 then holds only while one instance fails at a time: if the primary and the standby that confirmed the last commits ' +
+      'are lost together (a zone outage, a drain during a failure), another standby may be promoted and those commits are lost. ' +
+      'Remove failoverQuorum to get the default (true).');
+  }
 
   const version = props.version ?? PostgresVersion.V18;
   if (!version.isSupported) {
@@ -147,6 +173,9 @@ export function resolveIntent(id: string, props: HaPostgresProps, engine: IClust
       }
     }
   }
+
+  const nodeSelector = checkNodeSelector(errors, placement.nodeSelector, zoneTopologyKey, nodeTopologyKey);
+  const tolerations = placement.tolerations?.map((t, index) => resolveToleration(errors, `placement.tolerations[${index}]`, t));
 
   const storage = resolveVolume(errors, 'storage', props.storage, DEFAULT_DATA_SIZE);
   const separateWal = props.separateWalVolume ?? true;
@@ -231,11 +260,14 @@ export function resolveIntent(id: string, props: HaPostgresProps, engine: IClust
     instances,
     synchronousStandbys: ha ? synchronousStandbys : 0,
     dataDurability: props.dataDurability ?? DataDurability.REQUIRED,
+    failoverQuorum,
     version,
     imageName,
     zones,
     zoneTopologyKey,
     nodeTopologyKey,
+    nodeSelector,
+    tolerations: tolerations && tolerations.length > 0 ? tolerations : undefined,
     storage,
     walStorage,
     maxSlotWalKeepSize,
@@ -248,6 +280,61 @@ export function resolveIntent(id: string, props: HaPostgresProps, engine: IClust
     memoryLimit,
     credentials,
   };
+}
+
+function checkNodeSelector(errors: ConfigErrors, selector: { [key: string]: string } | undefined, zoneKey: string, nodeKey: string): { [key: string]: string } | undefined {
+  if (selector === undefined || Object.keys(selector).length === 0) return undefined;
+  for (const [key, value] of Object.entries(selector)) {
+    if (!isLabelKey(key)) {
+      errors.add('placement.nodeSelector', key, 'is not a valid node label key', 'give a label key such as "node-role.kubernetes.io/postgres"');
+    } else if (key === zoneKey) {
+      errors.add(`placement.nodeSelector.${key}`, value, 'pins every instance to one zone, so one zone outage takes the whole cluster',
+        'remove it from nodeSelector and list the zones in placement.zones');
+    } else if (key === nodeKey) {
+      errors.add(`placement.nodeSelector.${key}`, value, 'pins every instance to one node, but no two instances may share a node', 'remove it from nodeSelector');
+    }
+    if (typeof value !== 'string' || !isLabelValue(value)) {
+      errors.add(`placement.nodeSelector.${key}`, value, 'is not a valid label value (at most 63 letters, digits, \'-\', \'_\' or \'.\', or empty)',
+        'give the value exactly as the nodes\' label has it, e.g. "" for node-role.kubernetes.io/postgres');
+    }
+  }
+  return Object.fromEntries(Object.keys(selector).sort().map((k) => [k, selector[k]]));
+}
+
+/** A toleration, checked with the rules of CloudNativePG's webhook (validateTolerations). */
+function resolveToleration(errors: ConfigErrors, property: string, t: NodeToleration): ResolvedToleration {
+  const operator = t.operator ?? TolerationOperator.EQUAL;
+  const key = t.key ?? '';
+  if (!Object.values(TolerationOperator).includes(operator)) {
+    errors.add(`${property}.operator`, operator, 'is not a toleration operator', 'use TolerationOperator.EQUAL or TolerationOperator.EXISTS');
+  }
+  if (t.effect !== undefined && !Object.values(TaintEffect).includes(t.effect)) {
+    errors.add(`${property}.effect`, t.effect, 'is not a taint effect', 'use TaintEffect.NO_SCHEDULE, PREFER_NO_SCHEDULE or NO_EXECUTE');
+  }
+  if (key !== '' && !isLabelKey(key)) {
+    errors.add(`${property}.key`, key, 'is not a valid taint key', 'give the key of the nodes\' taint, e.g. "node-role.kubernetes.io/postgres"');
+  }
+  if (key === '' && operator !== TolerationOperator.EXISTS) {
+    errors.add(`${property}.operator`, operator, 'a toleration without a key matches every taint only with operator Exists',
+      'give the taint key, or use TolerationOperator.EXISTS');
+  }
+  if (operator === TolerationOperator.EXISTS && t.value !== undefined && t.value !== '') {
+    errors.add(`${property}.value`, t.value, 'must be empty with operator Exists', 'remove value, or use TolerationOperator.EQUAL');
+  } else if (operator === TolerationOperator.EQUAL && t.value !== undefined && !isLabelValue(t.value)) {
+    errors.add(`${property}.value`, t.value, 'is not a valid taint value (at most 63 letters, digits, \'-\', \'_\' or \'.\')', 'give the value of the nodes\' taint');
+  }
+  let tolerationSeconds: number | undefined;
+  if (t.tolerationSeconds !== undefined) {
+    const ms = t.tolerationSeconds.toMilliseconds();
+    if (t.effect !== TaintEffect.NO_EXECUTE) {
+      errors.add(`${property}.tolerationSeconds`, t.tolerationSeconds, 'applies only to NoExecute taints', 'set effect to TaintEffect.NO_EXECUTE, or remove tolerationSeconds');
+    } else if (ms < 0 || ms % 1000 !== 0) {
+      errors.add(`${property}.tolerationSeconds`, t.tolerationSeconds, 'must be a whole, non-negative number of seconds', 'give e.g. Duration.minutes(5)');
+    } else {
+      tolerationSeconds = ms / 1000;
+    }
+  }
+  return { key: key === '' ? undefined : key, operator, value: operator === TolerationOperator.EXISTS ? undefined : (t.value ?? ''), effect: t.effect, tolerationSeconds };
 }
 
 function checkIdentifier(errors: ConfigErrors, property: string, value: string): void {

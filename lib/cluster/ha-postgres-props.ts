@@ -74,6 +74,25 @@ export interface HaPostgresProps {
   readonly dataDurability?: DataDurability;
 
   /**
+   * Promote only a standby that is known to hold every acknowledged commit. Without it,
+   * RPO 0 holds only while at most one instance fails: if the primary and the standby
+   * that confirmed the last commits are lost together, the engine may promote another
+   * standby, and those commits are gone.
+   *
+   * CloudNativePG: `spec.postgresql.synchronous.failoverQuorum` (a quorum check R + W > N
+   * before each failover, tracked in the operator's `FailoverQuorum` resource); when the
+   * check fails, no standby is promoted and the cluster waits for an instance that has the
+   * data. Patroni: always on (quorum mode promotes with the quorum's votes, priority mode
+   * only a listed synchronous standby); `false` is refused there.
+   *
+   * Turning it off (a synth warning names what is lost) trades that guarantee for a
+   * failover that never waits.
+   *
+   * @default - true when `dataDurability` is `REQUIRED` with synchronous standbys; false otherwise
+   */
+  readonly failoverQuorum?: boolean;
+
+  /**
    * Zones and topology keys the instances are spread over (one per zone, never two
    * on one node).
    *

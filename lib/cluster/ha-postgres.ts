@@ -155,7 +155,7 @@ export class HaPostgres extends Construct implements IHaPostgres {
     this.engine.render(this);
     this.connections = new ClusterConnections(this, network);
     // Standalone clusters are dev-only and already warned; the checklist is for HA ones.
-    // The checklist reads CloudNativePG Cluster manifests: for other engines it finds nothing and warns nothing.
+    // The checklist reads CloudNativePG Clusters and Patroni StatefulSets (only the pod QoS items apply to the latter).
     if (this.intent.highlyAvailable) addReadinessWarnings(this);
     if (this.bootstrap.isRecovery) {
       if (this.engine.renderRecovery) this.engine.renderRecovery(this);

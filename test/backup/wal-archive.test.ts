@@ -86,7 +86,8 @@ describe('WalArchive options', () => {
     });
     expect(store.spec.configuration.data).toEqual({ encryption: 'aws:kms', jobs: 4, additionalCommandArgs: ['--sse-kms-key-id=alias/pg-archive'] });
     expect(store.spec.retentionPolicy).toBe('6w');
-    expect(store.spec.instanceSidecarConfiguration).toBeUndefined();
+    // No region: no AWS_DEFAULT_REGION; the sidecar's resources are always stated (Guaranteed pods).
+    expect(store.spec.instanceSidecarConfiguration).toEqual({ resources: { requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '500m', memory: '512Mi' } } });
     expectValidManifests(m);
   });
 

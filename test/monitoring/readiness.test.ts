@@ -83,12 +83,13 @@ describe('checklist verdicts on the library\'s own manifests', () => {
   test('the HA default passes every item the cluster owns', () => {
     expect(verdicts({})).toMatchObject({
       'instances-zones': true, 'sync-standby': true, 'slots-bounded': true, 'pdb': true, 'switchover-updates': true,
-      'wal-archiving': false, 'daily-backup': false,
+      'wal-archiving': false, 'daily-backup': false, 'instance-qos': true, 'pooler-qos': true,
     });
   });
 
   test('each weakened prop fails its item', () => {
     expect(verdicts({ dataDurability: DataDurability.PREFERRED })['sync-standby']).toBe(false);
+    expect(verdicts({ failoverQuorum: false })['sync-standby']).toBe(false);
     expect(verdicts({ primaryUpdateMethod: PrimaryUpdateMethod.RESTART })['switchover-updates']).toBe(false);
     expect(verdicts({ placement: { zones: ['a', 'b'] } })['instances-zones']).toBe(false);
     expect(verdicts({ disruptionBudget: DisruptionBudget.minAvailable(1) })['pdb']).toBe(false);
@@ -131,7 +132,7 @@ describe('checklist verdicts on the library\'s own manifests', () => {
     expect(ReadinessChecklist.items()).toEqual(CHECKLIST.map(({ id, title, required }) => ({ id, title, required })));
     expect(CHECKLIST.map((i) => `${i.id}${i.required ? '' : '?'}`)).toEqual([
       'instances-zones', 'sync-standby', 'slots-bounded', 'slots-monitored?', 'pooler-transaction?', 'wal-archiving',
-      'daily-backup', 'restore-test?', 'lag-alerts?', 'pdb', 'switchover-updates',
+      'daily-backup', 'restore-test?', 'lag-alerts?', 'pdb', 'switchover-updates', 'instance-qos', 'pooler-qos',
     ]);
   });
 });

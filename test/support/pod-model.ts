@@ -1,6 +1,9 @@
 /**
- * The pod/PDB model lives in lib/monitoring/readiness/pod-model.ts (the readiness
- * checklist uses it at run time); re-exported here for the tests.
+ * The pod/PDB model and the pod resources/QoS model live in
+ * lib/monitoring/readiness/pod-model.ts (the readiness checklist uses them at run time);
+ * re-exported here for the tests.
  */
-export { modelPdbs, modelPods, podsUnderSeveralPdbs, podsWithoutPdb, selects } from '../../lib/monitoring/readiness/pod-model';
-export type { ModelPdb, ModelPod } from '../../lib/monitoring/readiness/pod-model';
+export {
+  describeContainers, modelPdbs, modelPodResources, modelPods, podQos, podResourcesOf, podsUnderSeveralPdbs, podsWithoutPdb, selects,
+} from '../../lib/monitoring/readiness/pod-model';
+export type { ModelContainer, ModelPdb, ModelPod, ModelPodResources, ModelResources, PodQos, QosClassName } from '../../lib/monitoring/readiness/pod-model';

@@ -100,6 +100,21 @@ describe('custom resources (CRD schemas)', () => {
     ]);
   });
 
+  test('FailoverQuorum (the operator\'s record of the synchronous quorum, CloudNativePG 1.30) is validated against its CRD', () => {
+    const quorum = (status: Record<string, unknown>) => ({
+      apiVersion: 'postgresql.cnpg.io/v1', kind: 'FailoverQuorum', metadata: meta('db'), status,
+    });
+    expect(validateManifest(quorum({ method: 'any', primary: 'db-1', standbyNames: ['db-2', 'db-3'], standbyNumber: 1 }))).toEqual([]);
+    expect(validateManifest(quorum({ standbyNumber: 'one', quorum: true }))).toEqual([
+      'FailoverQuorum/db status.quorum: unknown field',
+      'FailoverQuorum/db status.standbyNumber: must be integer (got "one")',
+    ]);
+    // The Cluster side: the field that turns it on is a boolean under spec.postgresql.synchronous.
+    expect(validateManifest(cluster({ postgresql: { synchronous: { method: 'any', number: 1, failoverQuorum: true } } }))).toEqual([]);
+    expect(validateManifest(cluster({ postgresql: { synchronous: { method: 'any', number: 1, failoverQuorum: 'yes' } } })))
+      .toEqual(['Cluster/db spec.postgresql.synchronous.failoverQuorum: must be boolean (got "yes")']);
+  });
+
   test('a PodMonitor and a PrometheusRule (monitoring.coreos.com/v1) pass', () => {
     const podMonitor = {
       apiVersion: 'monitoring.coreos.com/v1',

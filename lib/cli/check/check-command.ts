@@ -25,7 +25,7 @@ export function runCheck(paths: string[], options: CheckOptions, write: (text: s
   const manifests = readManifests(files);
   const reports = evaluateReadiness(manifests);
   if (reports.length === 0) {
-    throw new CliError(`no CloudNativePG Cluster (postgresql.cnpg.io/v1) in ${files.length} file(s) under ${paths.join(', ')}`, 1);
+    throw new CliError(`no CloudNativePG Cluster (postgresql.cnpg.io/v1) nor Patroni StatefulSet in ${files.length} file(s) under ${paths.join(', ')}`, 1);
   }
   write(options.json ? JSON.stringify(reports, null, 2) + '\n' : formatReport(reports));
   const failed = reports.flatMap((r) => r.items.filter((i) => i.required && !i.passed).map((i) => `${r.namespace}/${r.cluster}: ${i.title}`));

@@ -7,6 +7,7 @@ import { ArchiveEncryption, BackupCompression, WalCompression } from '../../back
 import type { ScheduledBackup } from '../../backup/scheduled-backup';
 import type { WalArchive } from '../../backup/wal-archive';
 import type { HaPostgres } from '../../cluster/ha-postgres';
+import { DEFAULT_SIDECAR_RESOURCES, ResolvedSidecarResources } from '../../backup/sidecar-resources';
 
 /** The Barman Cloud CNPG-I plugin's name, as Cluster `plugins` and ScheduledBackups name it. */
 export const BARMAN_CLOUD_PLUGIN = 'barman-cloud.cloudnative-pg.io';
@@ -26,7 +27,7 @@ export interface ObjectStoreWriteOptions {
  * the store is only read (recovery, restore drills): no retention runs against it.
  */
 export function objectStoreSpec(destination: ArchiveDestination, credentials: ArchiveCredentials, write?: ObjectStoreWriteOptions,
-  walMaxParallel = 2): barman.ObjectStoreSpec {
+  walMaxParallel = 2, sidecar: ResolvedSidecarResources = DEFAULT_SIDECAR_RESOURCES): barman.ObjectStoreSpec {
   const kms = write?.encryption.kmsKeyId ? [`--sse-kms-key-id=${write.encryption.kmsKeyId}`] : undefined;
   return {
     retentionPolicy: write?.retention,
@@ -51,8 +52,23 @@ export function objectStoreSpec(destination: ArchiveDestination, credentials: Ar
         }
         : undefined,
     },
-    // boto3 reads the region from the environment; the sidecar passes this on to Barman.
-    instanceSidecarConfiguration: destination.region ? { env: [{ name: 'AWS_DEFAULT_REGION', value: destination.region }] } : undefined,
+    instanceSidecarConfiguration: {
+      // boto3 reads the region from the environment; the sidecar passes this on to Barman.
+      env: destination.region ? [{ name: 'AWS_DEFAULT_REGION', value: destination.region }] : undefined,
+      // The plugin sizes its sidecar in every instance pod from here only; equal requests
+      // and limits keep the pods Guaranteed.
+      resources: sidecarResources(sidecar),
+    },
+  };
+}
+
+/** The sidecar's `resources`, as the ObjectStore CRD types them. */
+export function sidecarResources(r: ResolvedSidecarResources): barman.ObjectStoreSpecInstanceSidecarConfigurationResources {
+  const Requests = barman.ObjectStoreSpecInstanceSidecarConfigurationResourcesRequests;
+  const Limits = barman.ObjectStoreSpecInstanceSidecarConfigurationResourcesLimits;
+  return {
+    requests: { cpu: Requests.fromString(r.cpuRequest.amount), memory: Requests.fromString(r.memoryRequest.asString()) },
+    limits: { cpu: Limits.fromString(r.cpuLimit.amount), memory: Limits.fromString(r.memoryLimit.asString()) },
   };
 }
 
@@ -89,7 +105,7 @@ export function renderArchive(archive: WalArchive, cluster: HaPostgres): void {
     walMaxParallel: archive.walMaxParallel,
     backupJobs: archive.backupJobs,
     retention: archive.retention.toBarman(),
-  }));
+  }, undefined, archive.sidecarResources));
 }
 
 /** `Cluster.spec.plugins`: the archive's ObjectStore as the one WAL archiver. */

@@ -4,10 +4,11 @@ import type { HaPostgres } from '../../cluster/ha-postgres';
 import { namedZonesAffinity, zoneSpread } from '../../cluster/placement-rules';
 import { clusterPlugins, serviceAccountTemplate } from './cnpg-archive';
 import type { CloudNativePgEngine } from './cnpg-engine';
+import { LIVENESS_PERIOD_SECONDS, LIVENESS_PROBE_TIMEOUT_SECONDS, ResolvedLiveness } from './cnpg-liveness';
 import { clusterRecoverySpec } from './cnpg-recovery';
 
 /** The CloudNativePG `Cluster.spec` for an HaPostgres, typed by the imported CRD. */
-export function renderClusterSpec(cluster: HaPostgres, engine: CloudNativePgEngine): cnpg.ClusterSpec {
+export function renderClusterSpec(cluster: HaPostgres, engine: CloudNativePgEngine, liveness: ResolvedLiveness): cnpg.ClusterSpec {
   const i = cluster.intent;
   const selector = engine.instanceLabels(i.name);
   const ha = i.highlyAvailable;
@@ -23,6 +24,22 @@ export function renderClusterSpec(cluster: HaPostgres, engine: CloudNativePgEngi
     // operator's primary budget would block every drain.
     enablePdb: i.disruptionBudget?.owner === 'operator',
     enableSuperuserAccess: false,
+    // Explicit rather than the operator's defaults (instance_manager.md): the probe as the
+    // operator builds it from livenessProbeTimeout (period 10 s, timeout 5 s), and the
+    // primary isolation check. Only non-zero probe fields override the operator's.
+    livenessProbeTimeout: liveness.timeoutSeconds,
+    probes: {
+      liveness: {
+        periodSeconds: LIVENESS_PERIOD_SECONDS,
+        timeoutSeconds: LIVENESS_PROBE_TIMEOUT_SECONDS,
+        failureThreshold: liveness.failureThreshold,
+        isolationCheck: {
+          enabled: liveness.isolationCheck.enabled,
+          requestTimeout: liveness.isolationCheck.requestTimeoutMs,
+          connectionTimeout: liveness.isolationCheck.connectionTimeoutMs,
+        },
+      },
+    },
     postgresql: {
       parameters: withTlsMinimum(cluster.postgresParameters(), cluster.tls.minimumVersion),
       // Before CloudNativePG's own rules (which use `host`, i.e. also plain text).
@@ -32,6 +49,9 @@ export function renderClusterSpec(cluster: HaPostgres, engine: CloudNativePgEngi
           method: cnpg.ClusterSpecPostgresqlSynchronousMethod.ANY,
           number: i.synchronousStandbys,
           dataDurability: i.dataDurability as string as cnpg.ClusterSpecPostgresqlSynchronousDataDurability,
+          // The webhook needs synchronous replication and more standbys than standbyNamesPre/Post
+          // (none here; synchronousStandbys >= 1 is checked): both always hold when rendered.
+          failoverQuorum: i.failoverQuorum,
         }
         : undefined,
     },
@@ -43,6 +63,9 @@ export function renderClusterSpec(cluster: HaPostgres, engine: CloudNativePgEngi
       topologyKey: i.nodeTopologyKey,
       podAntiAffinityType: 'required',
       nodeAffinity: namedZonesAffinity(i),
+      // Dedicated PostgreSQL nodes (placement.nodeSelector / tolerations); the operator copies both into the pods.
+      nodeSelector: i.nodeSelector,
+      tolerations: i.tolerations?.map((t) => ({ ...t })),
     },
     topologySpreadConstraints: [zoneSpread(i, selector)],
     resources: {

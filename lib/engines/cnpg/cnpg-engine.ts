@@ -1,10 +1,13 @@
-import { ApiObject, Lazy } from 'cdk8s';
+import { ApiObject, Duration, Lazy } from 'cdk8s';
+import { ConfigErrors } from '../../core/config-error';
+import { SynthWarnings } from '../../core/synth-warnings';
 import { k8s } from 'cdk8s-plus-28';
 import * as cnpg from '../../../imports/postgresql.cnpg.io';
 import type { HaPostgres } from '../../cluster/ha-postgres';
 import type { PostgresVersion } from '../../cluster/postgres-version';
 import type { ClusterEndpoints, IClusterEngine } from '../cluster-engine';
 import { renderClusterSpec } from './cnpg-cluster-spec';
+import { resolveLiveness } from './cnpg-liveness';
 import { CNPG_FIXED_PARAMETERS } from './cnpg-fixed-parameters';
 import type { RestoreDrill } from '../../backup/restore-drill';
 import type { ScheduledBackup } from '../../backup/scheduled-backup';
@@ -27,16 +30,65 @@ export interface CloudNativePgEngineProps {
    * @default 'ghcr.io/cloudnative-pg/postgresql'
    */
   readonly imageRepository?: string;
+
+  /**
+   * How long an instance may fail its liveness probe before the kubelet restarts it
+   * (`spec.livenessProbeTimeout`; the probe runs every 10 s with a 5 s timeout, so the
+   * failure threshold is this / 10 s). Rendered explicitly, with the probe, rather than
+   * left to the operator's default. Between 10 s and 5 min, whole seconds.
+   *
+   * @default Duration.seconds(30)
+   */
+  readonly livenessProbeTimeout?: Duration;
+
+  /**
+   * The primary isolation check of the liveness probe
+   * (`spec.probes.liveness.isolationCheck`): a primary that can reach neither the
+   * Kubernetes API server nor any of its standbys fails liveness and is shut down, so an
+   * isolated old primary does not keep serving while a standby is promoted.
+   *
+   * @default - enabled, 1 s request and connection timeouts
+   */
+  readonly isolationCheck?: IsolationCheckProps;
 }
+
+/** The primary isolation check of CloudNativePG's liveness probe. */
+export interface IsolationCheckProps {
+  /**
+   * Turning it off leaves an isolated primary running (synth warning).
+   *
+   * @default true
+   */
+  readonly enabled?: boolean;
+  /**
+   * Timeout of each request to the Kubernetes API server. With `connectionTimeout` it
+   * must fit in the liveness probe's 5 s timeout.
+   *
+   * @default Duration.seconds(1)
+   */
+  readonly requestTimeout?: Duration;
+  /**
+   * Timeout of each connection to a standby's instance manager.
+   *
+   * @default Duration.seconds(1)
+   */
+  readonly connectionTimeout?: Duration;
+}
+
+
 
 /** Renders an HaPostgres as a CloudNativePG v1.30 `Cluster` plus its disruption budget. */
 export class CloudNativePgEngine implements IClusterEngine {
   public readonly name = 'CloudNativePG 1.30';
   private readonly imageRepository: string;
+  private readonly props: CloudNativePgEngineProps;
 
   public constructor(props: CloudNativePgEngineProps = {}) {
+    this.props = props;
     this.imageRepository = props.imageRepository ?? 'ghcr.io/cloudnative-pg/postgresql';
   }
+
+
 
   public managedParameters(): { [name: string]: string } {
     return CNPG_FIXED_PARAMETERS;
@@ -66,7 +118,7 @@ export class CloudNativePgEngine implements IClusterEngine {
       'spec.instances': 'mode',
       'spec.imageName': 'version / imageName',
       'spec.postgresql.parameters': 'parameters',
-      'spec.postgresql.synchronous': 'synchronousStandbys / dataDurability',
+      'spec.postgresql.synchronous': 'synchronousStandbys / dataDurability / failoverQuorum',
       'spec.storage': 'storage',
       'spec.walStorage': 'walStorage / separateWalVolume',
       'spec.affinity': 'placement',
@@ -81,6 +133,8 @@ export class CloudNativePgEngine implements IClusterEngine {
       'spec.serviceAccountTemplate': 'WalArchive credentials',
       'spec.enableSuperuserAccess': 'credentials',
       'spec.replicationSlots.highAvailability': 'maxSlotWalKeepSize',
+      'spec.livenessProbeTimeout': 'engine livenessProbeTimeout',
+      'spec.probes.liveness': 'engine livenessProbeTimeout / isolationCheck',
       'spec.postgresql.pg_hba': 'tls / addHbaRule()',
     };
   }
@@ -130,6 +184,11 @@ export class CloudNativePgEngine implements IClusterEngine {
 
   public render(cluster: HaPostgres): void {
     const intent = cluster.intent;
+    const errors = new ConfigErrors();
+    cluster.node.addValidation({ validate: () => errors.messages });
+    const warnings: string[] = [];
+    const liveness = resolveLiveness(this.props, errors, warnings);
+    if (errors.isEmpty) for (const w of warnings) SynthWarnings.add(cluster, w);
     const labels = { 'app.kubernetes.io/name': 'postgresql', 'app.kubernetes.io/instance': intent.name };
 
     // A raw ApiObject rather than the generated L1: the L1's toJson() drops fields it
@@ -139,7 +198,7 @@ export class CloudNativePgEngine implements IClusterEngine {
       kind: cnpg.Cluster.GVK.kind,
       metadata: { name: intent.name, labels },
       spec: Lazy.any({
-        produce: () => cluster.applyOverrides({ spec: cnpg.toJson_ClusterSpec(renderClusterSpec(cluster, this)) }).spec,
+        produce: () => cluster.applyOverrides({ spec: cnpg.toJson_ClusterSpec(renderClusterSpec(cluster, this, liveness)) }).spec,
       }),
     });
 

@@ -86,6 +86,26 @@ function poolerSpec(pool: PgBouncerPool, labels: { [key: string]: string }): cnp
             },
           },
         }],
+        // The operator adds a `bootstrap-controller` init container that copies its manager
+        // binary; it keeps the resources given here, and otherwise takes the template's
+        // pod-level resources, i.e. none, which makes every PgBouncer pod Burstable
+        // (pkg/specs/pgbouncer/deployments.go, cloudnative-pg#8393, #10412). The pool's own
+        // resources (requests equal to limits) keep the pods Guaranteed without raising
+        // what they reserve: init containers run before pgbouncer, not beside it.
+        initContainers: [{
+          name: 'bootstrap-controller',
+          securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true, runAsNonRoot: true },
+          resources: {
+            requests: {
+              cpu: cnpg.PoolerSpecTemplateSpecInitContainersResourcesRequests.fromString(i.cpuRequest.amount),
+              memory: cnpg.PoolerSpecTemplateSpecInitContainersResourcesRequests.fromString(i.memoryRequest.asString()),
+            },
+            limits: {
+              cpu: cnpg.PoolerSpecTemplateSpecInitContainersResourcesLimits.fromString(i.cpuLimit.amount),
+              memory: cnpg.PoolerSpecTemplateSpecInitContainersResourcesLimits.fromString(i.memoryLimit.asString()),
+            },
+          },
+        }],
         // Zones: strict (a zone outage leaves the other pods). Nodes: preferred, because
         // zone spreading already separates 2 pods whenever there are 2 zones, and a
         // required rule would block the surge pod of a rollout on small node pools.

@@ -16,7 +16,8 @@ export function renderRecovery(cluster: HaPostgres): void {
   const source = cluster.bootstrap.source;
   if (!source) return;
   objectStore(cluster, 'RecoverySource', recoverySourceStoreName(cluster.clusterName), labelsOf(cluster.clusterName),
-    () => objectStoreSpec(source.destination, source.credentials));
+    // The recovery job's sidecar is sized from this store: as the cluster's own archive, if any.
+    () => objectStoreSpec(source.destination, source.credentials, undefined, undefined, cluster.walArchive?.sidecarResources));
 }
 
 /** `bootstrap.recovery` from the `origin` external cluster, up to `target`. */

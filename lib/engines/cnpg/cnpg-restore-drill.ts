@@ -34,7 +34,7 @@ export function renderRestoreDrill(drill: RestoreDrill): void {
   objectStore(drill, 'ObjectStore', storeName, labels, () => {
     const archive = drill.archive;
     return archive
-      ? objectStoreSpec(archive.destination, archive.credentials, undefined, archive.walMaxParallel)
+      ? objectStoreSpec(archive.destination, archive.credentials, undefined, archive.walMaxParallel, archive.sidecarResources)
       : { configuration: { destinationPath: 's3://missing-archive' } };
   }, ns);
 

@@ -118,6 +118,10 @@ export function renderPatroniArchive(archive: WalArchive, opts: PatroniArchiveOp
 /** Errors for archive props Patroni with this barman-cli-cloud release cannot render. */
 export function checkArchive(errors: ConfigErrors, archive: WalArchive, opts: PatroniArchiveOptions): void {
   const e = opts.engineName;
+  if (archive.sidecarResourcesGiven) {
+    errors.add('sidecarResources', 'set', `${e} runs barman-cloud-wal-archive and barman-cloud-backup inside the PostgreSQL container (archive_command, exec), so there is no sidecar to size: they use the instance's resources`,
+      'remove sidecarResources, and size the instances with the cluster\'s resources');
+  }
   if (archive.walMaxParallel !== 1) {
     errors.add('walMaxParallel', archive.walMaxParallel,
       `${e} archives through PostgreSQL's archive_command, which uploads one WAL segment per call (and restore_command fetches one per call), so WAL cannot be uploaded in parallel`,

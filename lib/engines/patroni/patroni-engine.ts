@@ -1,7 +1,7 @@
 import { Duration, Size } from 'cdk8s';
 import type { HaPostgres } from '../../cluster/ha-postgres';
 import type { PostgresVersion } from '../../cluster/postgres-version';
-import { PrimaryUpdateMethod } from '../../cluster/replication';
+import { DataDurability, PrimaryUpdateMethod } from '../../cluster/replication';
 import { ConfigErrors } from '../../core/config-error';
 import { checkDnsSubdomain, checkImageReference, isPinnedImage } from '../../core/dns';
 import type { EngineNetworkProfile } from '../../security/engine-network-profile';
@@ -205,6 +205,8 @@ export class PatroniEngine implements IClusterEngine {
       'spec.template.metadata.labels': 'mode',
       'spec.template.spec.affinity': 'placement',
       'spec.template.spec.topologySpreadConstraints': 'placement',
+      'spec.template.spec.nodeSelector': 'placement.nodeSelector',
+      'spec.template.spec.tolerations': 'placement.tolerations',
       'spec.template.spec.containers': 'version / imageName / resources / credentials',
       'spec.template.spec.securityContext': 'engine.userId',
     };
@@ -260,6 +262,12 @@ export class PatroniEngine implements IClusterEngine {
     if (i.disruptionBudget?.owner === 'operator') {
       errors.add('disruptionBudget', 'DisruptionBudget.operatorManaged()', `${e} runs without an operator, so there are no operator budgets`,
         'use DisruptionBudget.minAvailable(2) (the default)');
+    }
+    if (i.highlyAvailable && i.dataDurability === DataDurability.REQUIRED && !i.failoverQuorum) {
+      errors.add('failoverQuorum', false, `${e} always restricts failover to standbys that hold every acknowledged commit `
+        + '(quorum mode: a candidate needs the votes of the synchronous quorum; priority mode: only a listed synchronous standby is promoted, '
+        + 'and synchronous_mode_strict keeps the list from emptying), and has no switch to turn that off',
+      'remove failoverQuorum (it is always on with Patroni)');
     }
     if (i.primaryUpdateMethod === PrimaryUpdateMethod.RESTART) {
       errors.add('primaryUpdateMethod', 'PrimaryUpdateMethod.RESTART', `${e} cannot restart the primary in place: when the leader's pod stops, Patroni hands the leader lock to the synchronous standby`,

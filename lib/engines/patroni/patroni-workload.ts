@@ -195,6 +195,8 @@ function statefulSetSpec(cluster: HaPostgres, input: PatroniWorkloadInput, names
           nodeAffinity: namedZonesAffinity(i),
         },
         topologySpreadConstraints: [zoneSpread(i, selector)],
+        nodeSelector: i.nodeSelector,
+        tolerations: i.tolerations?.map((t) => ({ ...t })),
         containers: [{
           name: L.container,
           image: i.imageName,

@@ -1,5 +1,5 @@
 import { archiveOf } from '../topology/topology-mermaid';
-import { modelPdbs, modelPods, selects } from './pod-model';
+import { describeContainers, modelPdbs, modelPods, podQos, podResourcesOf, selects } from './pod-model';
 import { longestCronGapSeconds } from '../../core/cron';
 
 /** The result of one checklist item for one cluster. */
@@ -15,10 +15,12 @@ export interface ReadinessItem {
   readonly reason: string;
 }
 
-/** The checklist of one CloudNativePG Cluster. */
+/** The checklist of one cluster (a CloudNativePG Cluster, or a Patroni StatefulSet). */
 export interface ReadinessReport {
   readonly namespace: string;
   readonly cluster: string;
+  /** `CloudNativePG` or `Patroni`: a Patroni cluster gets the items that apply to it (pod QoS). */
+  readonly engine: string;
   readonly items: ReadinessItem[];
 }
 
@@ -32,6 +34,7 @@ interface Ctx {
   readonly ns: any[];
   readonly namespace: string;
   readonly name: string;
+  /** The Cluster manifest (CloudNativePG) or the StatefulSet (Patroni). */
   readonly cluster: any;
   readonly spec: any;
 }
@@ -53,24 +56,47 @@ export const CHECKLIST: ReadonlyArray<ItemDef> = [
   { id: 'lag-alerts', title: 'replication lag alerts', required: false, check: (c) => alerting(c, ['cnpg_pg_replication_lag']) },
   { id: 'pdb', title: 'PDB minAvailable 2 with no overlap', required: true, check: disruptionBudget },
   { id: 'switchover-updates', title: 'switchover on updates', required: true, check: switchover },
+  { id: 'instance-qos', title: 'instance pods in the Guaranteed QoS class', required: true, check: instanceQos },
+  { id: 'pooler-qos', title: 'PgBouncer pods in the Guaranteed QoS class', required: true, check: poolerQos },
 ];
 
-/** Evaluates the checklist for every CloudNativePG Cluster among `manifests`. */
+/**
+ * The items that apply to a Patroni cluster (the library's Patroni engine: a StatefulSet
+ * running `patroni`, and pgbouncer Deployments labelled `app.kubernetes.io/part-of: <cluster>`).
+ */
+export const PATRONI_CHECKLIST: ReadonlyArray<ItemDef> = [
+  { id: 'instance-qos', title: 'instance pods in the Guaranteed QoS class', required: true, check: patroniInstanceQos },
+  { id: 'pooler-qos', title: 'PgBouncer pods in the Guaranteed QoS class', required: true, check: patroniPoolerQos },
+];
+
+const PATRONI = 'Patroni';
+const CLOUDNATIVE_PG = 'CloudNativePG';
+
+/** Whether `m` is the StatefulSet of a Patroni cluster (labelled so by the library, or running `patroni`). */
+function isPatroniStatefulSet(m: any): boolean {
+  if (m?.apiVersion !== 'apps/v1' || m.kind !== 'StatefulSet' || !m.metadata?.name) return false;
+  if (m.metadata?.labels?.['app.kubernetes.io/name'] === 'patroni') return true;
+  return (m.spec?.template?.spec?.containers ?? []).some((c: any) => Array.isArray(c?.command) && /(^|\/)patroni$/.test(String(c.command[0])));
+}
+
+/** Evaluates the checklist for every CloudNativePG Cluster and every Patroni cluster among `manifests`. */
 export function evaluateReadiness(manifests: any[]): ReadinessReport[] {
   return manifests
-    .filter((m) => m?.apiVersion === CNPG && m.kind === 'Cluster' && m.metadata?.name)
+    .filter((m) => (m?.apiVersion === CNPG && m.kind === 'Cluster' && m.metadata?.name) || isPatroniStatefulSet(m))
     .map((m) => evaluateCluster(manifests, m.metadata.namespace ?? 'default', m.metadata.name));
 }
 
-/** Evaluates the checklist for one Cluster. */
+/** Evaluates the checklist for one cluster: a CloudNativePG Cluster, or else a Patroni StatefulSet, of that name. */
 export function evaluateCluster(manifests: any[], namespace: string, name: string): ReadinessReport {
   const ns = manifests.filter((m) => m && (m.metadata?.namespace ?? 'default') === namespace);
   const cluster = ns.find((m) => m.apiVersion === CNPG && m.kind === 'Cluster' && m.metadata?.name === name);
-  if (!cluster) throw new Error(`no Cluster ${namespace}/${name} among the manifests`);
-  const ctx: Ctx = { all: manifests, ns, namespace, name, cluster, spec: cluster.spec ?? {} };
+  const patroni = cluster ? undefined : ns.find((m) => isPatroniStatefulSet(m) && m.metadata.name === name);
+  if (!cluster && !patroni) throw new Error(`no Cluster ${namespace}/${name} among the manifests`);
+  const found = cluster ?? patroni;
+  const ctx: Ctx = { all: manifests, ns, namespace, name, cluster: found, spec: found.spec ?? {} };
   return {
-    namespace, cluster: name,
-    items: CHECKLIST.map((d) => {
+    namespace, cluster: name, engine: cluster ? CLOUDNATIVE_PG : PATRONI,
+    items: (cluster ? CHECKLIST : PATRONI_CHECKLIST).map((d) => {
       const [passed, reason] = d.check(ctx);
       return { id: d.id, title: d.title, required: d.required, passed, reason };
     }),
@@ -104,12 +130,28 @@ function syncStandby(c: Ctx): [boolean, string] {
     const durability = s.dataDurability ?? 'required';
     if (!(s.number >= 1)) return [false, 'spec.postgresql.synchronous.number is below 1'];
     if (durability !== 'required') return [false, `synchronous ${s.method} ${s.number} with dataDurability ${durability}: commits are not always confirmed by a standby, so RPO is not 0`];
-    return [true, `synchronous ${String(s.method).toUpperCase()} ${s.number}, dataDurability required`];
+    const quorum = failoverQuorumOf(c);
+    if (quorum !== true) {
+      return [false, `synchronous ${String(s.method).toUpperCase()} ${s.number}, dataDurability required, but ${quorum}: `
+        + 'without it CloudNativePG does not check that the standby it promotes has every acknowledged commit, so if the primary and the standby '
+        + 'that confirmed the last commits are lost together (one zone outage can take both) it may promote the asynchronous standby and those '
+        + 'commits are lost. Set spec.postgresql.synchronous.failoverQuorum: true (HaPostgres does by default)'];
+    }
+    return [true, `synchronous ${String(s.method).toUpperCase()} ${s.number}, dataDurability required, failover quorum on (a standby is promoted only when it is known to hold every acknowledged commit)`];
   }
   if ((c.spec.minSyncReplicas ?? 0) >= 1) {
     return [false, `legacy minSyncReplicas ${c.spec.minSyncReplicas}: the operator drops synchronous replication when standbys are missing, so RPO is not always 0 (use spec.postgresql.synchronous with dataDurability required)`];
   }
   return [false, 'no synchronous replication (spec.postgresql.synchronous is not set): a failover can lose acknowledged commits'];
+}
+
+/** true when failover quorum is on (the field, or the alpha annotation CloudNativePG still accepts), else what is set instead. */
+function failoverQuorumOf(c: Ctx): true | string {
+  const field = c.spec.postgresql?.synchronous?.failoverQuorum;
+  if (field === true) return true;
+  const annotation = c.cluster.metadata?.annotations?.['alpha.cnpg.io/failoverQuorum'];
+  if (field === undefined && annotation !== undefined && String(annotation).trim().toLowerCase() === 'true') return true;
+  return field === false ? 'spec.postgresql.synchronous.failoverQuorum is false' : 'failover quorum is off (spec.postgresql.synchronous.failoverQuorum is not set)';
 }
 
 function slotsBounded(c: Ctx): [boolean, string] {
@@ -242,4 +284,44 @@ function switchover(c: Ctx): [boolean, string] {
   if (method !== 'switchover') return [false, `primaryUpdateMethod is ${method}${c.spec.primaryUpdateMethod ? '' : ' (the operator default)'}: updates restart the primary in place instead of switching over to a standby`];
   if (strategy !== 'unsupervised') return [false, `primaryUpdateStrategy is ${strategy}: updates wait for a manual promote`];
   return [true, 'primaryUpdateMethod switchover, unsupervised'];
+}
+
+/** Why a Burstable pod matters, for the QoS messages. */
+const BURSTABLE_COST = 'under node memory pressure the kubelet evicts Burstable pods before Guaranteed ones, and their CPU is not reserved; '
+  + 'give every container (init containers and sidecars included) requests equal to limits';
+
+function qosVerdict(what: string, manifest: any, manifests: any[]): [boolean, string] {
+  const pod = podResourcesOf(manifest, manifests);
+  if (!pod) return [false, `${what}: no pod template to check`];
+  const qos = podQos(pod);
+  if (qos.qosClass === 'Guaranteed') return [true, `${what}: Guaranteed (${describeContainers(pod)})`];
+  if (qos.qosClass === 'Unknown') return [false, `${what}: QoS class unknown: ${qos.problems.join('; ')}`];
+  return [false, `${what}: ${qos.qosClass}, because ${qos.problems.join('; ')}; ${BURSTABLE_COST}`];
+}
+
+function instanceQos(c: Ctx): [boolean, string] {
+  return qosVerdict(`instance pods of Cluster ${c.name}`, c.cluster, c.ns);
+}
+
+function poolerQos(c: Ctx): [boolean, string] {
+  const poolers = c.ns.filter((m) => m.apiVersion === CNPG && m.kind === 'Pooler' && m.spec?.cluster?.name === c.name);
+  return qosOfAll(poolers.map((p) => [`Pooler ${p.metadata?.name}`, p]), c.ns, 'no Pooler for this cluster: no PgBouncer pods to check');
+}
+
+function patroniInstanceQos(c: Ctx): [boolean, string] {
+  return qosVerdict(`Patroni pods of StatefulSet ${c.name}`, c.cluster, c.ns);
+}
+
+function patroniPoolerQos(c: Ctx): [boolean, string] {
+  const pools = c.ns.filter((m) => m.apiVersion === 'apps/v1' && m.kind === 'Deployment'
+    && m.metadata?.labels?.['app.kubernetes.io/name'] === 'pgbouncer' && m.metadata?.labels?.['app.kubernetes.io/part-of'] === c.name);
+  return qosOfAll(pools.map((d) => [`PgBouncer Deployment ${d.metadata?.name}`, d]), c.ns,
+    'no PgBouncer Deployment for this cluster (app.kubernetes.io/name: pgbouncer, app.kubernetes.io/part-of: the cluster): no PgBouncer pods to check');
+}
+
+function qosOfAll(workloads: Array<[string, any]>, manifests: any[], none: string): [boolean, string] {
+  if (workloads.length === 0) return [true, none];
+  const verdicts = workloads.map(([what, m]) => qosVerdict(what, m, manifests));
+  const failed = verdicts.filter(([ok]) => !ok);
+  return failed.length > 0 ? [false, failed.map(([, r]) => r).join(' | ')] : [true, verdicts.map(([, r]) => r).join(' | ')];
 }

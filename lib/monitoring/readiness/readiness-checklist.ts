@@ -1,4 +1,4 @@
-import { CHECKLIST, evaluateCluster, evaluateReadiness, ReadinessReport } from './checklist';
+import { CHECKLIST, evaluateCluster, evaluateReadiness, PATRONI_CHECKLIST, ReadinessReport } from './checklist';
 import { READINESS_WARNING_PREFIX } from './readiness-warnings';
 
 /** One item of the production checklist, as listed by `ReadinessChecklist.items()`. */
@@ -11,7 +11,8 @@ export interface ReadinessItemInfo {
 
 /**
  * The production-readiness checklist, evaluated on manifests (synthesized by this
- * library or hand-written CloudNativePG YAML). The same checks give the synth-time
+ * library or hand-written CloudNativePG YAML). Patroni clusters rendered by the library
+ * get the items that apply to them (`patroniItems()`). The same checks give the synth-time
  * warnings and the `ha-postgres check` command.
  */
 export class ReadinessChecklist {
@@ -23,7 +24,12 @@ export class ReadinessChecklist {
     return CHECKLIST.map(({ id, title, required }) => ({ id, title, required }));
   }
 
-  /** The checklist of every CloudNativePG Cluster among `manifests`. */
+  /** The items evaluated for a Patroni cluster (the pod QoS items), in report order. */
+  public static patroniItems(): ReadinessItemInfo[] {
+    return PATRONI_CHECKLIST.map(({ id, title, required }) => ({ id, title, required }));
+  }
+
+  /** The checklist of every CloudNativePG Cluster and Patroni cluster among `manifests`. */
   public static evaluate(manifests: any[]): ReadinessReport[] {
     return evaluateReadiness(manifests);
   }

@@ -32,7 +32,7 @@ describe('check on hand-written CloudNativePG YAML', () => {
     expect(err).toBe('');
     expect(code).toBe(0);
     const lines = out.trim().split('\n');
-    expect(lines).toHaveLength(11);
+    expect(lines).toHaveLength(13);
     for (const l of lines) expect(l).toMatch(/^PASS \[shop\/pg-main\] /);
     expect(line(out, '3 instances across 3 zones')).toMatch(/3 instances, spread over topology\.kubernetes\.io\/zone by a DoNotSchedule topology spread/);
     expect(line(out, 'continuous WAL archiving')).toMatch(/in-tree to s3:\/\/acme-pg-backups\/shop .*deprecated and removed in CloudNativePG 1\.31/);
@@ -41,6 +41,9 @@ describe('check on hand-written CloudNativePG YAML', () => {
     expect(line(out, 'PgBouncer in transaction mode')).toMatch(/pg-main-pooler in transaction mode/);
     expect(line(out, 'replication lag alerts')).toMatch(/PostgresReplicationLag in PrometheusRule postgres/);
     expect(line(out, 'a restore test')).toMatch(/pg-main-restore-test/);
+    expect(line(out, 'a synchronous standby with RPO 0')).toMatch(/failover quorum on/);
+    expect(line(out, 'instance pods in the Guaranteed QoS class')).toMatch(/Guaranteed \(bootstrap-controller 2 CPU\/8Gi, postgres 2 CPU\/8Gi\)/);
+    expect(line(out, 'PgBouncer pods in the Guaranteed QoS class')).toMatch(/Pooler pg-main-pooler: Guaranteed \(bootstrap-controller 500m CPU\/256Mi, pgbouncer 500m CPU\/256Mi\)/);
   });
 
   test('a broken cluster fails the required items with reasons: exit 1', async () => {
@@ -54,7 +57,8 @@ describe('check on hand-written CloudNativePG YAML', () => {
     expect(line(out, 'PDB minAvailable 2 with no overlap')).toMatch(/^FAIL .*legacy-1 \(legacy-primary \[operator\], legacy-all\)/);
     expect(line(out, 'switchover on updates')).toMatch(/^FAIL .*primaryUpdateMethod is restart \(the operator default\)/);
     expect(line(out, 'PgBouncer in transaction mode')).toMatch(/^FAIL .*\(advisory\): no Pooler/);
-    expect(err).toMatch(/^error: 7 required readiness item\(s\) failed: crm\/legacy: 3 instances across 3 zones; /);
+    expect(line(out, 'instance pods in the Guaranteed QoS class')).toMatch(/^FAIL .*BestEffort, because initContainers\[bootstrap-controller\].*no CPU limit, no memory limit/);
+    expect(err).toMatch(/^error: 8 required readiness item\(s\) failed: crm\/legacy: 3 instances across 3 zones; /);
   });
 
   test('required items pass but advisory ones fail (operator PDBs, plugin archiving, @daily): exit 0', async () => {
@@ -62,7 +66,8 @@ describe('check on hand-written CloudNativePG YAML', () => {
     expect(code).toBe(0);
     expect(line(out, 'PDB minAvailable 2 with no overlap')).toMatch(/^PASS .*operator PDBs \(primary minAvailable 1 \+ replicas minAvailable 1\) keep 2 of 3/);
     expect(line(out, 'continuous WAL archiving')).toMatch(/^PASS .*Barman Cloud plugin to s3:\/\/stock-backups\/inventory \(ObjectStore inventory-store\)/);
-    expect(line(out, 'a synchronous standby with RPO 0')).toMatch(/^PASS .*ANY 1, dataDurability required/);
+    expect(line(out, 'a synchronous standby with RPO 0')).toMatch(/^PASS .*ANY 1, dataDurability required, failover quorum on/);
+    expect(line(out, 'instance pods in the Guaranteed QoS class')).toMatch(/^PASS .*Guaranteed \(bootstrap-controller 1 CPU\/2Gi, postgres 1 CPU\/2Gi, plugin-barman-cloud 250m CPU\/256Mi\)/);
     expect(line(out, '3 instances across 3 zones')).toMatch(/^PASS .*required anti-affinity/);
     expect(line(out, 'a restore test')).toMatch(/^FAIL .*\(advisory\)/);
     expect(line(out, 'replication lag alerts')).toMatch(/^FAIL .*\(advisory\): no PrometheusRule alert on cnpg_pg_replication_lag/);
@@ -79,7 +84,7 @@ describe('check on hand-written CloudNativePG YAML', () => {
   test('no cluster, a missing path or invalid YAML: a one-line error and a non-zero exit', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'check-'));
     writeFileSync(join(dir, 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n');
-    expect(await cli('check', dir)).toMatchObject({ code: 1, err: expect.stringMatching(/no CloudNativePG Cluster .* in 1 file\(s\)/) });
+    expect(await cli('check', dir)).toMatchObject({ code: 1, err: expect.stringMatching(/no CloudNativePG Cluster .* nor Patroni StatefulSet in 1 file\(s\)/) });
     expect(await cli('check', join(dir, 'nope'))).toMatchObject({ code: 2, err: expect.stringMatching(/nope: no such file or directory/) });
     writeFileSync(join(dir, 'bad.yaml'), 'kind: [unclosed\n');
     expect(await cli('check', join(dir, 'bad.yaml'))).toMatchObject({ code: 2, err: expect.stringMatching(/bad\.yaml: not valid YAML/) });

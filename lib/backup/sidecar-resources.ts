@@ -1,0 +1,77 @@
+import { Size } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-28';
+import { cpuMillis, mebibytes } from '../cluster/cluster-intent';
+import type { ConfigErrors } from '../core/config-error';
+
+/**
+ * CPU and memory of the Barman Cloud plugin's sidecar (`plugin-barman-cloud`), which
+ * CloudNativePG injects into every instance pod. It archives WAL on the primary and takes
+ * base backups (on the standby that runs them), so it needs room for `backupJobs` parallel
+ * uploads and their compression. The plugin gives the sidecar only what the ObjectStore
+ * states (`spec.instanceSidecarConfiguration.resources`): without it the instance pods fall
+ * out of the Guaranteed QoS class. The defaults keep requests equal to limits.
+ */
+export interface SidecarResources {
+  /** @default Cpu.millis(500) */
+  readonly cpuRequest?: Cpu;
+  /**
+   * A limit above the request makes every instance pod Burstable (synth warning).
+   *
+   * @default - same as cpuRequest
+   */
+  readonly cpuLimit?: Cpu;
+  /** @default Size.mebibytes(512) */
+  readonly memoryRequest?: Size;
+  /**
+   * A limit above the request makes every instance pod Burstable (synth warning).
+   *
+   * @default - same as memoryRequest
+   */
+  readonly memoryLimit?: Size;
+}
+
+/** Sidecar resources with every default applied. */
+export interface ResolvedSidecarResources {
+  readonly cpuRequest: Cpu;
+  readonly cpuLimit: Cpu;
+  readonly memoryRequest: Size;
+  readonly memoryLimit: Size;
+}
+
+/** The sidecar's defaults: 500m CPU and 512Mi, requests equal to limits. */
+export const DEFAULT_SIDECAR_RESOURCES: ResolvedSidecarResources = {
+  cpuRequest: Cpu.millis(500), cpuLimit: Cpu.millis(500), memoryRequest: Size.mebibytes(512), memoryLimit: Size.mebibytes(512),
+};
+
+/** Least memory for barman-cloud (Python and boto3) with one upload. */
+const MIN_SIDECAR_MEMORY_MIB = 256;
+
+/** Resolves and checks the sidecar resources; pushes a warning when the pods would not be Guaranteed. */
+export function resolveSidecarResources(errors: ConfigErrors, warnings: string[], property: string, props: SidecarResources | undefined): ResolvedSidecarResources {
+  const cpuRequest = props?.cpuRequest ?? DEFAULT_SIDECAR_RESOURCES.cpuRequest;
+  const cpuLimit = props?.cpuLimit ?? cpuRequest;
+  const memoryRequest = props?.memoryRequest ?? DEFAULT_SIDECAR_RESOURCES.memoryRequest;
+  const memoryLimit = props?.memoryLimit ?? memoryRequest;
+  const cpuOk = cpuMillis(cpuRequest) > 0;
+  if (!cpuOk) errors.add(`${property}.cpuRequest`, cpuRequest.amount, 'must be above zero', 'give e.g. Cpu.millis(500)');
+  if (cpuOk && !(cpuMillis(cpuLimit) >= cpuMillis(cpuRequest))) {
+    errors.add(`${property}.cpuLimit`, cpuLimit.amount, `is below cpuRequest (${cpuRequest.amount})`, 'set cpuLimit to cpuRequest (or remove it)');
+  }
+  const memoryOk = mebibytes(memoryRequest) >= MIN_SIDECAR_MEMORY_MIB;
+  if (!memoryOk) {
+    errors.add(`${property}.memoryRequest`, memoryRequest,
+      `is below ${MIN_SIDECAR_MEMORY_MIB}Mi: barman-cloud (Python with boto3) and its parallel uploads are killed for lack of memory, and WAL archiving stops`,
+      'give at least Size.mebibytes(256); Size.mebibytes(512) (the default) for backupJobs 2');
+  }
+  if (memoryOk && mebibytes(memoryLimit) < mebibytes(memoryRequest)) {
+    errors.add(`${property}.memoryLimit`, memoryLimit, `is below memoryRequest (${memoryRequest.asString()})`, 'set memoryLimit to memoryRequest (or remove it)');
+  }
+  const cpuBurst = cpuOk && cpuMillis(cpuLimit) > cpuMillis(cpuRequest);
+  const memoryBurst = memoryOk && mebibytes(memoryLimit) > mebibytes(memoryRequest);
+  if (cpuBurst || memoryBurst) {
+    warnings.push(`${property}: the sidecar's ${[cpuBurst ? 'CPU' : '', memoryBurst ? 'memory' : ''].filter(Boolean).join(' and ')} limit is above its request, `
+      + 'so every instance pod is Burstable instead of Guaranteed and is among the first evicted under node memory pressure. '
+      + 'Give equal requests and limits (or only the requests).');
+  }
+  return { cpuRequest, cpuLimit, memoryRequest, memoryLimit };
+}
