@@ -1,5 +1,5 @@
 import { Chart, Duration, Size } from 'cdk8s';
-import { Container, Cpu, EnvValue, ISecret, Secret } from 'cdk8s-plus-28';
+import { Cpu, EnvValue, ISecret, Secret } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { cpuMillis, mebibytes } from '../cluster/cluster-intent';
 import { HaPostgres } from '../cluster/ha-postgres';
@@ -14,6 +14,8 @@ import { PgBouncerPoolProps } from './pgbouncer-pool-props';
 import { PoolMode, PoolType } from './pool-mode';
 import { CONNECTION_HEADROOM, checkPoolSizing } from './pool-sizing';
 import { PoolConnections } from '../security/pool-connections';
+import type { IContainerLike } from '../core/workload-shapes';
+import { engineFeatures } from '../engines/cluster-engine';
 
 /**
  * The pool's intent with every default applied: what every engine renders.
@@ -200,7 +202,7 @@ export class PgBouncerPool extends Construct {
     this.node.addValidation({ validate: () => [...this.errors.messages, ...AppIndex.of(this).memo(this, 'tree-errors', () => this.treeErrors())] });
     if (errors.isEmpty) for (const w of warnings) SynthWarnings.add(this, w);
 
-    const engine = cluster.engine;
+    const engine = engineFeatures(cluster.engine);
     let endpoint: PoolerEndpoint | undefined;
     if (engine.renderPooler) {
       endpoint = engine.renderPooler(this);
@@ -249,8 +251,8 @@ export class PgBouncerPool extends Construct {
     };
   }
 
-  /** Adds `connectionEnv()` to a cdk8s-plus container. */
-  public addConnectionEnv(container: Container): void {
+  /** Adds `connectionEnv()` to a container of any cdk8s-plus-2x/3x (e.g. `deployment.containers[0]`). */
+  public addConnectionEnv(container: IContainerLike): void {
     for (const [name, value] of Object.entries(this.connectionEnv())) container.env.addVariable(name, value);
   }
 
