@@ -16,14 +16,14 @@ export { DisruptionBudget } from './cluster/disruption';
 export type { PlacementProps } from './cluster/placement';
 export { PostgresVersion } from './cluster/postgres-version';
 export { DataDurability, PrimaryUpdateMethod } from './cluster/replication';
-export type { InstanceResources } from './cluster/resources';
+export type { CpuAmount, InstanceResources } from './cluster/resources';
 export { VolumeAccessMode } from './cluster/storage';
 export type { VolumeProps } from './cluster/storage';
 export { SynthWarnings } from './core/synth-warnings';
 
 // The user's cdk8s-plus objects (any cdk8s-plus-2x/3x), by the shape the library needs
 export type {
-  IContainerEnvLike, IContainerLike, ILabelSelectorLike, IPodSelectorLike, IServiceAccountLike,
+  EnvValueLike, IContainerEnvLike, IContainerLike, ILabelSelectorLike, IPodSelectorLike, IServiceAccountLike,
   LabelSelectorExpression, LabelSelectorTerms, PodSelectorConfigLike,
 } from './core/workload-shapes';
 

@@ -11,6 +11,7 @@ import { HaPostgresProps } from './ha-postgres-props';
 import { PostgresVersion } from './postgres-version';
 import { DataDurability, PrimaryUpdateMethod } from './replication';
 import { VolumeAccessMode, VolumeProps } from './storage';
+import type { CpuAmount } from './resources';
 
 /** A volume with every default filled in. */
 export interface ResolvedVolume {
@@ -43,8 +44,8 @@ export interface ClusterIntent {
   readonly maxStandbyStreamingDelay: Duration;
   readonly primaryUpdateMethod: PrimaryUpdateMethod;
   readonly disruptionBudget?: DisruptionBudget;
-  readonly cpuRequest: Cpu;
-  readonly cpuLimit: Cpu;
+  readonly cpuRequest: CpuAmount;
+  readonly cpuLimit: CpuAmount;
   readonly memoryRequest: Size;
   readonly memoryLimit: Size;
   readonly credentials: AppCredentials;
@@ -56,7 +57,7 @@ const DEFAULT_WAL_SIZE = Size.gibibytes(20);
 export const MAX_CLUSTER_NAME_LENGTH = 50;
 
 /** Millicores of a Kubernetes CPU quantity such as `500m` or `2`. */
-export function cpuMillis(cpu: Cpu): number {
+export function cpuMillis(cpu: CpuAmount): number {
   const amount = cpu.amount;
   return amount.endsWith('m') ? Number(amount.slice(0, -1)) : Number(amount) * 1000;
 }

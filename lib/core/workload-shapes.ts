@@ -1,4 +1,3 @@
-import type { EnvValue } from 'cdk8s-plus-28';
 import type { IConstruct } from 'constructs';
 
 /*
@@ -10,15 +9,31 @@ import type { IConstruct } from 'constructs';
  */
 
 /**
+ * The value of an environment variable: cdk8s-plus's `EnvValue`, whose shape every
+ * cdk8s-plus-2x/3x shares (a literal `value`, or `valueFrom` a Secret key, a ConfigMap key…).
+ */
+export interface EnvValueLike {
+  /**
+   * A literal value.
+   *
+   * @default - none: `valueFrom`
+   */
+  readonly value?: any;
+  /**
+   * Where the value comes from, in Kubernetes form (e.g. `{ secretKeyRef: { name, key } }`).
+   *
+   * @default - none: `value`
+   */
+  readonly valueFrom?: any;
+}
+
+/**
  * A container's environment, as the library adds variables to it: the `env` of a
  * cdk8s-plus `Container`.
  */
 export interface IContainerEnvLike {
-  /**
-   * Adds an environment variable. `EnvValue`s of every cdk8s-plus have the same shape
-   * (`value`, `valueFrom`), so the library's are accepted by any of them.
-   */
-  addVariable(name: string, value: EnvValue): void;
+  /** Adds an environment variable. */
+  addVariable(name: string, value: EnvValueLike): void;
 }
 
 /** A container the library adds environment variables to: a cdk8s-plus `Container` (e.g. `deployment.containers[0]`). */

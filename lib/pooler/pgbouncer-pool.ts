@@ -14,7 +14,8 @@ import { PgBouncerPoolProps } from './pgbouncer-pool-props';
 import { PoolMode, PoolType } from './pool-mode';
 import { CONNECTION_HEADROOM, checkPoolSizing } from './pool-sizing';
 import { PoolConnections } from '../security/pool-connections';
-import type { IContainerLike } from '../core/workload-shapes';
+import type { EnvValueLike, IContainerLike } from '../core/workload-shapes';
+import type { CpuAmount } from '../cluster/resources';
 import { engineFeatures } from '../engines/cluster-engine';
 
 /**
@@ -32,8 +33,8 @@ export interface PoolIntent {
   readonly zones?: string[];
   readonly zoneTopologyKey: string;
   readonly nodeTopologyKey: string;
-  readonly cpuRequest: Cpu;
-  readonly cpuLimit: Cpu;
+  readonly cpuRequest: CpuAmount;
+  readonly cpuLimit: CpuAmount;
   readonly memoryRequest: Size;
   readonly memoryLimit: Size;
   readonly defaultPoolSize: number;
@@ -238,7 +239,7 @@ export class PgBouncerPool extends Construct {
    * TLS), and PGUSER and PGPASSWORD by reference to the cluster's application Secret
    * (keys `username` and `password`); no credential is ever copied into a manifest.
    */
-  public connectionEnv(): { [name: string]: EnvValue } {
+  public connectionEnv(): { [name: string]: EnvValueLike } {
     this.appSecret ??= Secret.fromSecretName(this, 'AppSecret', this.cluster.appSecretName);
     const secret = this.appSecret;
     return {
