@@ -10,8 +10,8 @@
  *
  * Each installs the packed library (`npm pack`, then `npm install <tarball>`, as a user's
  * `npm install cdk8s-ha-postgres` does), type-checks its main.ts and the README's quick start
- * as written (no casts; on plus33 with its import of cdk8s-plus-28 changed to cdk8s-plus-33,
- * as a user on 33 writes it) with the repository's own tsconfig (no skipLibCheck: the
+ * as written (no casts; its cdk8s-plus import changed to the repository's cdk8s-plus, as a
+ * user of that cdk8s-plus writes it) with the repository's own tsconfig (no skipLibCheck: the
  * library's declarations are checked too), runs `cdk8s synth`, and runs its Jest snapshot
  * test (`--ci`: a missing or different snapshot fails).
  *
@@ -107,9 +107,9 @@ describe.each([
   test('type-checks main.ts and the README quick start as written, without casts', () => {
     const quickStart = readmeQuickStart();
     expect(quickStart).not.toMatch(/\bas\s+(any|unknown)\b|<any>|@ts-(ignore|expect-error)/);
-    expect(quickStart).toContain("from 'cdk8s-plus-28'");
-    // A user on another cdk8s-plus imports their own; nothing else changes.
-    fs.writeFileSync(join(dir, 'quickstart.ts'), quickStart.replace(/'cdk8s-plus-28'/g, `'${plus}'`));
+    expect(quickStart).toMatch(/from 'cdk8s-plus-\d+'/);
+    // A user imports from the cdk8s-plus of their repository; nothing else changes.
+    fs.writeFileSync(join(dir, 'quickstart.ts'), quickStart.replace(/'cdk8s-plus-\d+'/g, `'${plus}'`));
     try {
       run(bin(dir, 'tsc'), ['--noEmit', '-p', '.'], dir, env);
     } finally {
