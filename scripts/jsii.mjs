@@ -30,7 +30,7 @@ const isJsiiAssembly = (name) => existsSync(join(root, 'node_modules', name, '.j
 const runtimeDeps = Object.keys(pkg.dependencies ?? {});
 
 /** The package.json jsii compiles against. */
-export const jsiiPackage = {
+const jsiiPackage = {
   name: pkg.name,
   version: pkg.version,
   description: pkg.description,

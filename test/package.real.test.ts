@@ -139,6 +139,7 @@ describe('cdk8s-ha-postgres-cli (the `ha-postgres` command)', () => {
     expect(files).toContain('build/lib/monitoring/readiness/checklist.js');
     expect(files.filter((f) => f.endsWith('.ts'))).toEqual([]);
     expect(cliPkg.bin).toEqual({ 'ha-postgres': 'build/lib/cli/main.js' });
+    expect(cliPkg.version).toBe(pkg.version); // released together: the check rules are the constructs' own
   });
 
   test('installs `ha-postgres` without cdk8s, constructs or cdk8s-plus', () => {
