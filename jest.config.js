@@ -12,6 +12,9 @@ const common = {
   roots: ['<rootDir>/test'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   setupFiles: ['<rootDir>/test/support/jest-setup.ts'],
+  // The platform repositories of test/platform/fixtures are projects of their own (their
+  // main.test.ts runs there, with their dependencies): test/platform/*.real.test.ts runs them.
+  modulePathIgnorePatterns: ['<rootDir>/test/platform/fixtures/'],
 };
 
 /** @type {import('jest').Config} */
@@ -23,13 +26,14 @@ module.exports = {
       displayName: 'unit',
       runner: '<rootDir>/test/support/unit-runner.mjs',
       testMatch: ['**/*.test.ts'],
-      testPathIgnorePatterns: ['/node_modules/', '\\.real\\.test\\.ts$'],
+      testPathIgnorePatterns: ['/node_modules/', '\\.real\\.test\\.ts$', '/test/platform/fixtures/'],
     },
     {
       ...common,
       displayName: 'real',
       testEnvironment: 'node',
       testMatch: ['**/*.real.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '/test/platform/fixtures/'],
       transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }] },
     },
   ],

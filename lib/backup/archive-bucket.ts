@@ -116,7 +116,11 @@ export class ArchiveBucket extends Construct implements IArchiveBucket {
   }
 
   public readonly bucketName: string;
-  public readonly region: string;
+  /**
+   * AWS region of the bucket: always set (`props.region`). Typed optional only because
+   * `IArchiveBucket.region` is (jsii: an implementation cannot make it required).
+   */
+  public readonly region?: string;
   public readonly controller: BucketController;
   public readonly retention: RetentionWindow;
   public readonly encryption: ArchiveEncryption;
@@ -139,8 +143,8 @@ export class ArchiveBucket extends Construct implements IArchiveBucket {
     this.node.addValidation({ validate: () => this.errors.messages });
 
     checkS3BucketName(this, this.errors, 'bucketName', this.bucketName);
-    checkAwsRegion(this.errors, 'region', this.region);
-    this.retention.check(this.errors, 'retention');
+    checkAwsRegion(this.errors, 'region', props.region);
+    this.retention._check(this.errors, 'retention');
     const lock = this.objectLock;
     if (lock && (!Number.isInteger(lock.days) || lock.days < 1)) {
       this.errors.add('objectLock.days', lock.days, 'must be a whole number of days, at least 1', 'use e.g. 7');

@@ -120,8 +120,12 @@ export class BackupSchedule {
     return undefined;
   }
 
-  /** Adds an error (showing the expression) when it is invalid. */
-  public check(errors: ConfigErrors, property: string): boolean {
+  /**
+   * Adds an error (showing the expression) when it is invalid.
+   *
+   * @internal
+   */
+  public _check(errors: ConfigErrors, property: string): boolean {
     const problem = this.problem();
     if (problem) {
       errors.add(property, this.expression, problem, 'use BackupSchedule.daily({ hour: 2 }), .weekly(), .monthly() or a 5-field expression such as "0 2 * * *"');

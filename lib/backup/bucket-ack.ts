@@ -11,7 +11,7 @@ export function renderAckBucket(bucket: ArchiveBucket): void {
     kind: ack.Bucket.GVK.kind,
     metadata: {
       name: bucket.bucketName.replace(/\./g, '-'),
-      annotations: { 'services.k8s.aws/deletion-policy': 'retain', 'services.k8s.aws/region': bucket.region },
+      annotations: { 'services.k8s.aws/deletion-policy': 'retain', 'services.k8s.aws/region': bucket.region! },
     },
     spec: ack.toJson_BucketSpec({
       name: bucket.bucketName,

@@ -15,16 +15,27 @@ export const ABORT_INCOMPLETE_UPLOAD_DAYS = 7;
 export interface ArchiveBucketPolicy {
   /** Always `Enabled`: an overwritten or deleted object stays recoverable. */
   readonly versioning: string;
+  /** Default server-side encryption: `AES256` or `aws:kms`. */
   readonly sseAlgorithm: string;
+  /**
+   * KMS key of `aws:kms` encryption.
+   *
+   * @default - the account's AWS-managed key (or none, for AES256)
+   */
   readonly kmsKeyId?: string;
-  /** All four S3 public access blocks. */
+  /** All four S3 public access blocks: `BlockPublicAcls`. */
   readonly blockPublicAcls: boolean;
+  /** `IgnorePublicAcls`. */
   readonly ignorePublicAcls: boolean;
+  /** `BlockPublicPolicy`. */
   readonly blockPublicPolicy: boolean;
+  /** `RestrictPublicBuckets`. */
   readonly restrictPublicBuckets: boolean;
+  /** Id of the lifecycle rule below. */
   readonly lifecycleRuleId: string;
   /** Noncurrent versions expire this many days after becoming noncurrent: retention days + 7. */
   readonly noncurrentVersionExpirationDays: number;
+  /** Incomplete multipart uploads are aborted after this many days. */
   readonly abortIncompleteMultipartUploadDays: number;
 }
 

@@ -67,8 +67,12 @@ export class RecoveryTarget {
 
   private constructor(public readonly kind: RecoveryTargetKind, public readonly value: string | undefined) {}
 
-  /** Adds an error when the target is malformed. */
-  public check(errors: ConfigErrors, property: string): void {
+  /**
+   * Adds an error when the target is malformed.
+   *
+   * @internal
+   */
+  public _check(errors: ConfigErrors, property: string): void {
     if (this.kind === RecoveryTargetKind.TIME) {
       const v = this.value ?? '';
       const ok = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}(:?\d{2})?)$/.test(v) && !Number.isNaN(Date.parse(v.replace(' ', 'T')));
@@ -127,10 +131,14 @@ export class ClusterBootstrap {
     return this.source !== undefined;
   }
 
-  /** Adds errors for a malformed target or source. */
-  public check(scope: Construct, errors: ConfigErrors, property: string): void {
+  /**
+   * Adds errors for a malformed target or source.
+   *
+   * @internal
+   */
+  public _check(scope: Construct, errors: ConfigErrors, property: string): void {
     if (!this.source) return;
-    this.target.check(errors, `${property}.target`);
+    this.target._check(errors, `${property}.target`);
     checkDestination(scope, errors, `${property}.source.destination`, this.source.destination);
     checkCredentials(errors, `${property}.source.credentials`, this.source.credentials);
     checkDnsLabel(errors, `${property}.source.serverName`, this.source.serverName, 63);

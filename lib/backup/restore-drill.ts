@@ -9,6 +9,7 @@ import { registerRestoreDrill } from './backup-registry';
 import { BackupSchedule } from './backup-schedule';
 import type { WalArchive } from './wal-archive';
 import { AppIndex } from '../core/app-index';
+import { engineFeatures } from '../engines/cluster-engine';
 
 /** A table the drill counts rows of in the restored database. */
 export interface TableCheck {
@@ -127,7 +128,7 @@ export class RestoreDrill extends Construct {
     }
     // CronJob names leave 11 characters for the Job suffix.
     checkDnsLabel(this.errors, props.name !== undefined ? 'name' : 'name (from the cluster name)', this.cronJobName, 52);
-    const scheduleOk = this.schedule.check(this.errors, 'schedule');
+    const scheduleOk = this.schedule._check(this.errors, 'schedule');
     this.period = scheduleOk ? this.schedule.period : Duration.days(31);
     if (scheduleOk && this.period.toMilliseconds() < 86_400_000) {
       this.errors.add('schedule', this.schedule.expression, 'runs more than once a day; each run downloads a full base backup and replays WAL',
@@ -149,7 +150,7 @@ export class RestoreDrill extends Construct {
       this.errors.add('image', this.image, 'is not pinned to a tag or digest, so the drill could change between runs', `pin it, e.g. "${DEFAULT_DRILL_IMAGE}"`);
     }
 
-    const engine = this.cluster.engine;
+    const engine = engineFeatures(this.cluster.engine);
     if (engine.renderRestoreDrill) engine.renderRestoreDrill(this);
     else {
       this.errors.add('cluster', this.cluster.clusterName, `the engine ${engine.name} cannot render a RestoreDrill yet`,

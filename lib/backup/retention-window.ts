@@ -50,8 +50,12 @@ export class RetentionWindow {
     return `${this.count} ${UNIT_NAMES[this.unit]}`;
   }
 
-  /** Adds an error when the window is not a positive whole number of units. */
-  public check(errors: ConfigErrors, property: string): void {
+  /**
+   * Adds an error when the window is not a positive whole number of units.
+   *
+   * @internal
+   */
+  public _check(errors: ConfigErrors, property: string): void {
     if (!Number.isInteger(this.count) || this.count < 1) {
       errors.add(property, this, 'must be a whole number of days, weeks or months, at least 1 (Barman accepts nothing else)',
         'use e.g. RetentionWindow.days(30)');

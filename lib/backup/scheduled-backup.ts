@@ -5,6 +5,7 @@ import { registerScheduledBackup } from './backup-registry';
 import { BackupSchedule } from './backup-schedule';
 import type { WalArchive } from './wal-archive';
 import { AppIndex } from '../core/app-index';
+import { engineFeatures } from '../engines/cluster-engine';
 
 /** Which instance takes the base backup. */
 export enum BackupTarget {
@@ -92,9 +93,9 @@ export class ScheduledBackup extends Construct {
     this.node.addValidation({ validate: () => this.errors.messages });
 
     checkDnsLabel(this.errors, props.name !== undefined ? 'name' : 'name (from the cluster name)', this.name, 63);
-    this.schedule.check(this.errors, 'schedule');
+    this.schedule._check(this.errors, 'schedule');
 
-    const engine = this.archive.cluster.engine;
+    const engine = engineFeatures(this.archive.cluster.engine);
     if (engine.renderScheduledBackup) {
       engine.renderScheduledBackup(this);
     } else {

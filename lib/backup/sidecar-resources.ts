@@ -1,5 +1,6 @@
 import { Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
+import type { CpuAmount } from '../cluster/resources';
 import { cpuMillis, mebibytes } from '../cluster/cluster-intent';
 import type { ConfigErrors } from '../core/config-error';
 
@@ -13,13 +14,13 @@ import type { ConfigErrors } from '../core/config-error';
  */
 export interface SidecarResources {
   /** @default Cpu.millis(500) */
-  readonly cpuRequest?: Cpu;
+  readonly cpuRequest?: CpuAmount;
   /**
    * A limit above the request makes every instance pod Burstable (synth warning).
    *
    * @default - same as cpuRequest
    */
-  readonly cpuLimit?: Cpu;
+  readonly cpuLimit?: CpuAmount;
   /** @default Size.mebibytes(512) */
   readonly memoryRequest?: Size;
   /**
@@ -32,8 +33,8 @@ export interface SidecarResources {
 
 /** Sidecar resources with every default applied. */
 export interface ResolvedSidecarResources {
-  readonly cpuRequest: Cpu;
-  readonly cpuLimit: Cpu;
+  readonly cpuRequest: CpuAmount;
+  readonly cpuLimit: CpuAmount;
   readonly memoryRequest: Size;
   readonly memoryLimit: Size;
 }

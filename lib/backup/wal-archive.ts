@@ -11,6 +11,7 @@ import { checkCredentials, checkDestination } from './archive-checks';
 import { AppIndex } from '../core/app-index';
 import { SynthWarnings } from '../core/synth-warnings';
 import { ResolvedSidecarResources, resolveSidecarResources, SidecarResources } from './sidecar-resources';
+import { engineFeatures } from '../engines/cluster-engine';
 
 /** A continuous WAL archive plus base backups of one cluster, in an object store. */
 export interface WalArchiveProps {
@@ -147,7 +148,7 @@ export class WalArchive extends Construct {
     this.walCompression = props.walCompression ?? WalCompression.GZIP;
     this.backupCompression = props.backupCompression ?? BackupCompression.GZIP;
     this.encryption = props.encryption ?? ArchiveEncryption.AES256;
-    this.walMaxParallel = props.walMaxParallel ?? props.cluster.engine.defaultWalMaxParallel ?? 2;
+    this.walMaxParallel = props.walMaxParallel ?? engineFeatures(props.cluster.engine).defaultWalMaxParallel ?? 2;
     this.backupJobs = props.backupJobs ?? 2;
     this.retention = props.retention ?? RetentionWindow.days(30);
     this.archiveTimeout = props.archiveTimeout ?? Duration.minutes(5);
@@ -163,7 +164,7 @@ export class WalArchive extends Construct {
     checkCredentials(this.errors, 'credentials', this.credentials);
     checkCount(this.errors, 'walMaxParallel', this.walMaxParallel, 1, 32);
     checkCount(this.errors, 'backupJobs', this.backupJobs, 1, 32);
-    this.retention.check(this.errors, 'retention');
+    this.retention._check(this.errors, 'retention');
     const timeoutMs = this.archiveTimeout.toMilliseconds();
     if (timeoutMs < 30_000 || timeoutMs > 3_600_000) {
       errors30(this.errors, this.archiveTimeout);
@@ -172,8 +173,8 @@ export class WalArchive extends Construct {
       this.errors.add('encryption', this.encryption.toHumanString(), 'the KMS key id is empty', 'give the key id, alias (alias/…) or ARN');
     }
 
-    this.cluster.attachArchive(this);
-    const engine = this.cluster.engine;
+    this.cluster._attachArchive(this);
+    const engine = engineFeatures(this.cluster.engine);
     if (engine.renderArchive) {
       engine.renderArchive(this, this.cluster);
     } else {

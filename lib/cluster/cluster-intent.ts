@@ -21,6 +21,7 @@ export interface ResolvedToleration {
   readonly effect?: string;
   readonly tolerationSeconds?: number;
 }
+import type { CpuAmount } from './resources';
 
 /** A volume with every default filled in. */
 export interface ResolvedVolume {
@@ -59,8 +60,8 @@ export interface ClusterIntent {
   readonly maxStandbyStreamingDelay: Duration;
   readonly primaryUpdateMethod: PrimaryUpdateMethod;
   readonly disruptionBudget?: DisruptionBudget;
-  readonly cpuRequest: Cpu;
-  readonly cpuLimit: Cpu;
+  readonly cpuRequest: CpuAmount;
+  readonly cpuLimit: CpuAmount;
   readonly memoryRequest: Size;
   readonly memoryLimit: Size;
   readonly credentials: AppCredentials;
@@ -72,7 +73,7 @@ const DEFAULT_WAL_SIZE = Size.gibibytes(20);
 export const MAX_CLUSTER_NAME_LENGTH = 50;
 
 /** Millicores of a Kubernetes CPU quantity such as `500m` or `2`. */
-export function cpuMillis(cpu: Cpu): number {
+export function cpuMillis(cpu: CpuAmount): number {
   const amount = cpu.amount;
   return amount.endsWith('m') ? Number(amount.slice(0, -1)) : Number(amount) * 1000;
 }

@@ -172,7 +172,9 @@ export interface HaPostgresProps {
    * PostgreSQL parameters. Names are checked against the chosen major version
    * (unknown names are errors with a suggestion); parameters the engine manages,
    * or that a property of this construct sets, are rejected with the reason.
-   * Numbers and booleans are rendered as strings (`true` → `on`).
+   * Numbers and booleans are rendered as strings (`true` → `on`). (In Java, C# and Go,
+   * which have no union types, the values are objects; anything but a string, number or
+   * boolean is an error at synth time.)
    *
    * @default - the library's production defaults only
    */

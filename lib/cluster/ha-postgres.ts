@@ -12,7 +12,7 @@ import { checkParameters, renderParameterValue } from '../parameters/postgres-pa
 import { ClusterIntent, mebibytes, resolveIntent } from './cluster-intent';
 import { HaPostgresProps } from './ha-postgres-props';
 import { DataDurability } from './replication';
-import type { IServiceAccount } from 'cdk8s-plus-28';
+import type { IServiceAccountLike } from '../core/workload-shapes';
 import { ClusterConnections } from '../security/cluster-connections';
 import { HbaRule } from '../security/hba-rule';
 import { resolveNetworkSecurity } from '../security/network-security';
@@ -21,6 +21,7 @@ import { REJECT_PLAIN_TEXT_RULE, ResolvedClusterTls, resolveClusterTls } from '.
 import { AppIndex } from '../core/app-index';
 import { exactDuration, POSTGRES_DURATION_UNITS } from '../core/exact-duration';
 import { SynthSession } from '../core/synth-session';
+import { engineFeatures } from '../engines/cluster-engine';
 
 /** A PostgreSQL cluster that applications and other constructs can connect to. */
 export interface IHaPostgres {
@@ -140,7 +141,7 @@ export class HaPostgres extends Construct implements IHaPostgres {
     this.ownerName = this.intent.credentials.owner;
     this.overrides = new ManifestOverrides(this.engine.propertyOwnedPaths());
     this.bootstrap = props.bootstrap ?? ClusterBootstrap.newDatabase();
-    this.bootstrap.check(this, this.errors, 'bootstrap');
+    this.bootstrap._check(this, this.errors, 'bootstrap');
     this.tls = resolveClusterTls(props.tls, this.errors, warnings);
     const network = resolveNetworkSecurity(props.network, this.errors);
 
@@ -158,7 +159,8 @@ export class HaPostgres extends Construct implements IHaPostgres {
     // The checklist reads CloudNativePG Clusters and Patroni StatefulSets (only the pod QoS items apply to the latter).
     if (this.intent.highlyAvailable) addReadinessWarnings(this);
     if (this.bootstrap.isRecovery) {
-      if (this.engine.renderRecovery) this.engine.renderRecovery(this);
+      const features = engineFeatures(this.engine);
+      if (features.renderRecovery) features.renderRecovery(this);
       else {
         this.errors.add('bootstrap', 'fromArchive(...)', `the engine ${this.engine.name} cannot bootstrap a cluster from an archive yet`,
           'use ClusterEngine.cloudNativePg() or ClusterEngine.patroni(...) for the restored cluster');
@@ -174,8 +176,10 @@ export class HaPostgres extends Construct implements IHaPostgres {
   /**
    * Used by WalArchive: attaches it, so the engine renders archiving and the archive owns
    * `archive_timeout`. A cluster has at most one archive.
+   *
+   * @internal
    */
-  public attachArchive(archive: WalArchive): void {
+  public _attachArchive(archive: WalArchive): void {
     if (this.attachedArchive) {
       this.errors.add('WalArchive', archive.node.path, `cluster "${this.clusterName}" already archives through ${this.attachedArchive.node.path}; an instance has exactly one WAL archiver`,
         'keep one WalArchive per cluster (use ScheduledBackup for more backups into it)');
@@ -253,7 +257,7 @@ export class HaPostgres extends Construct implements IHaPostgres {
    * `hostnossl all all all reject` and before the engine's own rules.
    */
   public addHbaRule(rule: HbaRule): void {
-    rule.check(this.errors, `addHbaRule()[${this.extraHbaRules.length}]`);
+    rule._check(this.errors, `addHbaRule()[${this.extraHbaRules.length}]`);
     this.extraHbaRules.push(rule);
   }
 
@@ -265,8 +269,9 @@ export class HaPostgres extends Construct implements IHaPostgres {
   /**
    * Lets `serviceAccount` read exactly the application Secret (`appSecretName`): a Role
    * with `get` on that one Secret (`<cluster>-app-secret-reader`) and a RoleBinding per account, in the cluster's namespace.
+   * Any cdk8s-plus-2x/3x ServiceAccount (new or imported).
    */
-  public grantReadAppSecret(serviceAccount: IServiceAccount): void {
+  public grantReadAppSecret(serviceAccount: IServiceAccountLike): void {
     this.appSecretReader ??= new SecretReader(this, 'AppSecretReader', `${this.clusterName}-app-secret-reader`, this.appSecretName);
     this.appSecretReader.grant(serviceAccount);
   }
@@ -287,8 +292,10 @@ export class HaPostgres extends Construct implements IHaPostgres {
 
   /**
    * Used by engines: applies `addOverride()` values to the rendered main manifest.
+   *
+   * @internal
    */
-  public applyOverrides(manifest: { [key: string]: any }): { [key: string]: any } {
+  public _applyOverrides(manifest: { [key: string]: any }): { [key: string]: any } {
     return this.overrides.apply(manifest);
   }
 }

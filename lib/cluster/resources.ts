@@ -1,5 +1,13 @@
 import { Size } from 'cdk8s';
-import { Cpu } from 'cdk8s-plus-28';
+
+/**
+ * An amount of CPU in Kubernetes quantity form: a `Cpu` of any cdk8s-plus-2x/3x
+ * (`Cpu.millis(500)`, `Cpu.units(2)`) is one, and so is `{ amount: '500m' }`.
+ */
+export interface CpuAmount {
+  /** The Kubernetes quantity, e.g. `500m` or `2`. */
+  readonly amount: string;
+}
 
 /**
  * CPU and memory of each PostgreSQL instance. The defaults give the Guaranteed QoS
@@ -8,9 +16,9 @@ import { Cpu } from 'cdk8s-plus-28';
  */
 export interface InstanceResources {
   /** @default Cpu.units(2) */
-  readonly cpuRequest?: Cpu;
+  readonly cpuRequest?: CpuAmount;
   /** @default - same as cpuRequest */
-  readonly cpuLimit?: Cpu;
+  readonly cpuLimit?: CpuAmount;
   /** @default Size.gibibytes(4) */
   readonly memoryRequest?: Size;
   /**

@@ -4,11 +4,15 @@ import type { RestoreDrill } from '../backup/restore-drill';
 import type { ScheduledBackup } from '../backup/scheduled-backup';
 import type { WalArchive } from '../backup/wal-archive';
 import type { PgBouncerPool } from '../pooler/pgbouncer-pool';
-import type { EngineNetworkProfile } from '../security/engine-network-profile';
+import type { IEngineNetworkProfile } from '../security/engine-network-profile';
 
 /**
  * How an engine (an operator, or Patroni without one) renders a cluster's intent.
  * Engines are created with the `ClusterEngine` factories.
+ *
+ * What an engine may leave out (archives, backups, recovery, restore drills, pools,
+ * NetworkPolicies) is not part of this interface: jsii languages would see optional
+ * methods as abstract ones. The built-in engines add it through `EngineFeatures`.
  */
 export interface IClusterEngine {
   /** Display name used in messages, e.g. `CloudNativePG 1.30`. */
@@ -37,7 +41,38 @@ export interface IClusterEngine {
    * property. `addOverride()` refuses them so an override cannot break a guarantee.
    */
   propertyOwnedPaths(): { [path: string]: string };
+}
 
+/** Where applications reach a connection pool. */
+export interface PoolerEndpoint {
+  /** Service in front of the pool's pods. */
+  readonly serviceName: string;
+  /** Port of that Service. */
+  readonly port: number;
+}
+
+/** Where applications and other constructs reach a cluster. */
+export interface ClusterEndpoints {
+  /** Service that always points at the primary. */
+  readonly readWriteServiceName: string;
+  /** Service over the hot standbys only. */
+  readonly readOnlyServiceName: string;
+  /** Service over every instance (primary and standbys). */
+  readonly anyInstanceServiceName: string;
+  /** PostgreSQL port of those Services. */
+  readonly port: number;
+  /** Secret with the application owner's credentials (`username`, `password`, and for generated ones `uri`, `host`, `port`, `dbname`). */
+  readonly appSecretName: string;
+}
+
+/**
+ * What an engine may render besides the cluster. Every member is optional: without one,
+ * the construct that needs it fails synthesis with an error naming the engine (or, for
+ * `networkProfile`, renders no NetworkPolicy and warns).
+ *
+ * @internal
+ */
+export interface EngineFeatures {
   /**
    * WalArchive `walMaxParallel` when the prop is not given (an engine that archives one
    * segment per call says 1). Optional: 2 without it.
@@ -73,27 +108,15 @@ export interface IClusterEngine {
    * Ports and labels the engine's pods use, for the NetworkPolicies of HaPostgres and
    * PgBouncerPool. Optional: without it no NetworkPolicy is rendered (synth warning).
    */
-  networkProfile?(): EngineNetworkProfile;
+  networkProfile?(): IEngineNetworkProfile;
 }
 
-/** Where applications reach a connection pool. */
-export interface PoolerEndpoint {
-  /** Service in front of the pool's pods. */
-  readonly serviceName: string;
-  /** Port of that Service. */
-  readonly port: number;
-}
-
-/** Where applications and other constructs reach a cluster. */
-export interface ClusterEndpoints {
-  /** Service that always points at the primary. */
-  readonly readWriteServiceName: string;
-  /** Service over the hot standbys only. */
-  readonly readOnlyServiceName: string;
-  /** Service over every instance (primary and standbys). */
-  readonly anyInstanceServiceName: string;
-  /** PostgreSQL port of those Services. */
-  readonly port: number;
-  /** Secret with the application owner's credentials (`username`, `password`, and for generated ones `uri`, `host`, `port`, `dbname`). */
-  readonly appSecretName: string;
+/**
+ * The features of `engine` (the built-in engines implement `EngineFeatures`; an engine
+ * implemented elsewhere has none of them).
+ *
+ * @internal
+ */
+export function engineFeatures(engine: IClusterEngine): IClusterEngine & EngineFeatures {
+  return engine as IClusterEngine & EngineFeatures;
 }

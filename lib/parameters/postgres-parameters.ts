@@ -78,6 +78,11 @@ export function checkParameters(
       errors.add(prop, value, 'not a finite number', 'give a number, or a string with a unit such as "64MB"');
     } else if (typeof value === 'string' && value.trim() === '') {
       errors.add(prop, value, 'an empty value', `remove ${rawName} to keep PostgreSQL's default, or give a value`);
+    } else if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+      // TypeScript refuses it; JavaScript and the jsii languages (which see the values as any object) do not.
+      const kind = value === null ? 'a null' : `${/^[aeiou]/.test(typeof value) ? 'an' : 'a'} ${typeof value}`;
+      errors.add(prop, value, `${kind} value, where PostgreSQL takes a string, a number or a boolean`,
+        'give the value as postgresql.conf has it, e.g. "64MB", 200 or true');
     }
   }
 }

@@ -1,5 +1,5 @@
 import { Duration, Size } from 'cdk8s';
-import { Cpu } from 'cdk8s-plus-28';
+import type { CpuAmount } from '../cluster/resources';
 import type { HaPostgres } from '../cluster/ha-postgres';
 import { PoolMode, PoolType } from './pool-mode';
 
@@ -10,9 +10,9 @@ import { PoolMode, PoolType } from './pool-mode';
  */
 export interface PoolerResources {
   /** @default Cpu.millis(500) */
-  readonly cpuRequest?: Cpu;
+  readonly cpuRequest?: CpuAmount;
   /** @default - same as cpuRequest */
-  readonly cpuLimit?: Cpu;
+  readonly cpuLimit?: CpuAmount;
   /** @default Size.mebibytes(256) */
   readonly memoryRequest?: Size;
   /** @default - same as memoryRequest */

@@ -1,5 +1,5 @@
 import { Chart, Duration, Size } from 'cdk8s';
-import { Container, Cpu, EnvValue, ISecret, Secret } from 'cdk8s-plus-28';
+import { Cpu, EnvValue, ISecret, Secret } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { cpuMillis, mebibytes } from '../cluster/cluster-intent';
 import { HaPostgres } from '../cluster/ha-postgres';
@@ -14,6 +14,9 @@ import { PgBouncerPoolProps } from './pgbouncer-pool-props';
 import { PoolMode, PoolType } from './pool-mode';
 import { CONNECTION_HEADROOM, checkPoolSizing } from './pool-sizing';
 import { PoolConnections } from '../security/pool-connections';
+import type { EnvValueLike, IContainerLike } from '../core/workload-shapes';
+import type { CpuAmount } from '../cluster/resources';
+import { engineFeatures } from '../engines/cluster-engine';
 
 /**
  * The pool's intent with every default applied: what every engine renders.
@@ -30,8 +33,8 @@ export interface PoolIntent {
   readonly zones?: string[];
   readonly zoneTopologyKey: string;
   readonly nodeTopologyKey: string;
-  readonly cpuRequest: Cpu;
-  readonly cpuLimit: Cpu;
+  readonly cpuRequest: CpuAmount;
+  readonly cpuLimit: CpuAmount;
   readonly memoryRequest: Size;
   readonly memoryLimit: Size;
   readonly defaultPoolSize: number;
@@ -200,7 +203,7 @@ export class PgBouncerPool extends Construct {
     this.node.addValidation({ validate: () => [...this.errors.messages, ...AppIndex.of(this).memo(this, 'tree-errors', () => this.treeErrors())] });
     if (errors.isEmpty) for (const w of warnings) SynthWarnings.add(this, w);
 
-    const engine = cluster.engine;
+    const engine = engineFeatures(cluster.engine);
     let endpoint: PoolerEndpoint | undefined;
     if (engine.renderPooler) {
       endpoint = engine.renderPooler(this);
@@ -236,7 +239,7 @@ export class PgBouncerPool extends Construct {
    * TLS), and PGUSER and PGPASSWORD by reference to the cluster's application Secret
    * (keys `username` and `password`); no credential is ever copied into a manifest.
    */
-  public connectionEnv(): { [name: string]: EnvValue } {
+  public connectionEnv(): { [name: string]: EnvValueLike } {
     this.appSecret ??= Secret.fromSecretName(this, 'AppSecret', this.cluster.appSecretName);
     const secret = this.appSecret;
     return {
@@ -249,8 +252,8 @@ export class PgBouncerPool extends Construct {
     };
   }
 
-  /** Adds `connectionEnv()` to a cdk8s-plus container. */
-  public addConnectionEnv(container: Container): void {
+  /** Adds `connectionEnv()` to a container of any cdk8s-plus-2x/3x (e.g. `deployment.containers[0]`). */
+  public addConnectionEnv(container: IContainerLike): void {
     for (const [name, value] of Object.entries(this.connectionEnv())) container.env.addVariable(name, value);
   }
 

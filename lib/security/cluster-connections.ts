@@ -2,12 +2,13 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import type { HaPostgres } from '../cluster/ha-postgres';
 import { SynthWarnings } from '../core/synth-warnings';
-import type { EngineNetworkProfile } from './engine-network-profile';
+import type { IEngineNetworkProfile } from './engine-network-profile';
 import { ConfigErrors } from '../core/config-error';
 import { poolsCreatedSoFar } from '../pooler/pool-registry';
 import { checkPeers, NetworkPeer } from './network-peer';
 import type { ResolvedNetworkSecurity } from './network-security';
 import { anyAddressEgress, dnsEgress, endpointPort, kubernetesApiEgress, namespacedPeer, objectStoreEgress, samePodsPeer, tcp, userPeer } from './policy-rules';
+import { engineFeatures } from '../engines/cluster-engine';
 
 /**
  * Who may connect to a cluster's instances. Renders one NetworkPolicy (`<cluster>-instances`,
@@ -24,7 +25,7 @@ export class ClusterConnections {
   public constructor(private readonly cluster: HaPostgres, public readonly settings: ResolvedNetworkSecurity) {
     if (!settings.enabled) return;
     cluster.node.addValidation({ validate: () => this.peerErrors() });
-    const profile = cluster.engine.networkProfile?.();
+    const profile = engineFeatures(cluster.engine).networkProfile?.();
     if (!profile) {
       SynthWarnings.add(cluster, `the engine ${cluster.engine.name} does not describe its network needs yet: no NetworkPolicy is rendered, so every pod can reach the instances. Add your own policies.`);
       return;
@@ -64,7 +65,7 @@ export class ClusterConnections {
     return errors.messages;
   }
 
-  private policySpec(profile: EngineNetworkProfile): k8s.NetworkPolicySpec {
+  private policySpec(profile: IEngineNetworkProfile): k8s.NetworkPolicySpec {
     const c = this.cluster;
     const s = this.settings;
     const instances = c.engine.instanceLabels(c.clusterName);

@@ -2,7 +2,7 @@
  * What an engine's pods need on the network, so that NetworkPolicies can be rendered
  * for it. Engines without a profile get no NetworkPolicies (and a synth warning).
  */
-export interface EngineNetworkProfile {
+export interface IEngineNetworkProfile {
   /** PostgreSQL port of the instance pods. */
   readonly postgresPort: number;
   /** Other ports instances of one cluster use between each other (e.g. an instance manager's status port). */

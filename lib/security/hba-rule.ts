@@ -59,8 +59,12 @@ export class HbaRule {
     return `hostssl ${this.database} ${this.user} ${this.address} ${this.method}`;
   }
 
-  /** Reports fields pg_hba would reject or misread. */
-  public check(errors: ConfigErrors, property: string): void {
+  /**
+   * Reports fields pg_hba would reject or misread.
+   *
+   * @internal
+   */
+  public _check(errors: ConfigErrors, property: string): void {
     if (!TOKEN.test(this.database)) {
       errors.add(`${property}.database`, this.database, 'is not a pg_hba database field (all, a lower-case name, or names separated by commas)', 'give e.g. "app" or "all"');
     }

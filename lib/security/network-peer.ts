@@ -1,9 +1,9 @@
 import { Chart } from 'cdk8s';
-import type { IPodSelector } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import type { HaPostgres } from '../cluster/ha-postgres';
 import { ConfigErrors } from '../core/config-error';
 import { isDnsLabel } from '../core/dns';
+import type { IPodSelectorLike, LabelSelectorExpression } from '../core/workload-shapes';
 
 /** Label key Kubernetes puts on every namespace (v1.22+): the namespace's own name. */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -16,13 +16,11 @@ export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 export class NetworkPeer {
   /**
    * The pods of a cdk8s-plus workload or pod (Deployment, StatefulSet, Job, Pod…), in its
-   * chart's namespace.
+   * chart's namespace. Any cdk8s-plus-2x/3x: the workload is taken by its shape.
    */
-  public static fromWorkload(workload: IPodSelector): NetworkPeer {
+  public static fromWorkload(workload: IPodSelectorLike): NetworkPeer {
     return new NetworkPeer(`workload ${workload.node.path}`, () => {
-      const config = workload.toPodSelectorConfig();
-      // LabelSelector's kube form is marked internal in cdk8s-plus, but it is the only accessor.
-      const selector = (config.labelSelector as any)._toKube() as { matchLabels?: { [k: string]: string }; matchExpressions?: any[] };
+      const selector = workload.toPodSelectorConfig().labelSelector._toKube();
       return { podLabels: selector.matchLabels ?? {}, matchExpressions: selector.matchExpressions, namespace: chartNamespace(workload) };
     });
   }
@@ -78,7 +76,7 @@ export interface ResolvedPeer {
    *
    * @default - none
    */
-  readonly matchExpressions?: any[];
+  readonly matchExpressions?: LabelSelectorExpression[];
   /**
    * Namespace of the pods.
    *

@@ -5,6 +5,7 @@ import type { HaPostgres } from '../cluster/ha-postgres';
 import { ConfigErrors } from '../core/config-error';
 import { checkPeers, NetworkPeer } from './network-peer';
 import { dnsEgress, kubernetesApiEgress, namespacedPeer, samePodsPeer, tcp, userPeer } from './policy-rules';
+import { engineFeatures } from '../engines/cluster-engine';
 
 /**
  * Who may connect to a pool. Renders one NetworkPolicy (named like the pool, child id
@@ -18,7 +19,7 @@ export class PoolConnections {
 
   public constructor(pool: Construct, poolName: string, port: number, cluster: HaPostgres) {
     const settings = cluster.connections.settings;
-    const profile = cluster.engine.networkProfile?.();
+    const profile = engineFeatures(cluster.engine).networkProfile?.();
     if (!settings.enabled || !profile) return;
     pool.node.addValidation({
       validate: () => {

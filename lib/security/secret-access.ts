@@ -1,6 +1,7 @@
 import { Chart } from 'cdk8s';
-import { k8s, IServiceAccount } from 'cdk8s-plus-28';
+import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import type { IServiceAccountLike } from '../core/workload-shapes';
 
 /**
  * Read access to exactly one Secret: a namespaced Role (child id `Role`) with `get` on that
@@ -19,7 +20,7 @@ export class SecretReader extends Construct {
   }
 
   /** Binds the Role to `serviceAccount` (once per account). */
-  public grant(serviceAccount: IServiceAccount): void {
+  public grant(serviceAccount: IServiceAccountLike): void {
     // A ServiceAccount subject needs its namespace; the account may live in another one.
     const namespace = Chart.of(serviceAccount).namespace ?? Chart.of(this).namespace;
     const key = `${namespace}/${serviceAccount.name}`;

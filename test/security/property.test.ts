@@ -10,6 +10,7 @@ import {
 } from '../../lib';
 import { RandomStack, stacks } from './random-props';
 import { badErrorLines, reachabilityFindings, stackFindings } from './stack-checks';
+import { engineFeatures } from '../../lib/engines/cluster-engine';
 
 // `npm run test:unit` samples fewer stacks for a fast loop; `npm test` (CI) runs 1,000 per engine.
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 1000);
@@ -69,7 +70,7 @@ describe.each(ENGINES)('random props (%s)', (engineName, engineProps) => {
       counts.valid++;
       const db = outcome.db!;
       expect(stackFindings(outcome.manifests!)).toEqual([]);
-      const profile = db.engine.networkProfile?.();
+      const profile = engineFeatures(db.engine).networkProfile?.();
       if (profile) {
         expect(reachabilityFindings(outcome.manifests!, {
           namespace: 'shop',

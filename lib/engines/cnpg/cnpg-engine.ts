@@ -18,8 +18,9 @@ import { renderRestoreDrill } from './cnpg-restore-drill';
 import { renderCnpgPooler } from './cnpg-pooler';
 import type { PgBouncerPool } from '../../pooler/pgbouncer-pool';
 import type { PoolerEndpoint } from '../cluster-engine';
-import type { EngineNetworkProfile } from '../../security/engine-network-profile';
+import type { IEngineNetworkProfile } from '../../security/engine-network-profile';
 import { poolerPodLabels } from './cnpg-pooler';
+import type { EngineFeatures } from '../cluster-engine';
 
 /** Options of the CloudNativePG engine. */
 export interface CloudNativePgEngineProps {
@@ -78,7 +79,7 @@ export interface IsolationCheckProps {
 
 
 /** Renders an HaPostgres as a CloudNativePG v1.30 `Cluster` plus its disruption budget. */
-export class CloudNativePgEngine implements IClusterEngine {
+export class CloudNativePgEngine implements IClusterEngine, EngineFeatures {
   public readonly name = 'CloudNativePG 1.30';
   private readonly imageRepository: string;
   private readonly props: CloudNativePgEngineProps;
@@ -145,7 +146,7 @@ export class CloudNativePgEngine implements IClusterEngine {
    * 5432 and call each other's status port 8000; the instance manager updates the Cluster
    * status through the Kubernetes API; metrics on 9187 (instances) and 9127 (poolers).
    */
-  public networkProfile(): EngineNetworkProfile {
+  public networkProfile(): IEngineNetworkProfile {
     return {
       postgresPort: 5432,
       peerPorts: [8000],
@@ -198,7 +199,7 @@ export class CloudNativePgEngine implements IClusterEngine {
       kind: cnpg.Cluster.GVK.kind,
       metadata: { name: intent.name, labels },
       spec: Lazy.any({
-        produce: () => cluster.applyOverrides({ spec: cnpg.toJson_ClusterSpec(renderClusterSpec(cluster, this, liveness)) }).spec,
+        produce: () => cluster._applyOverrides({ spec: cnpg.toJson_ClusterSpec(renderClusterSpec(cluster, this, liveness)) }).spec,
       }),
     });
 

@@ -4,7 +4,7 @@ import type { PostgresVersion } from '../../cluster/postgres-version';
 import { DataDurability, PrimaryUpdateMethod } from '../../cluster/replication';
 import { ConfigErrors } from '../../core/config-error';
 import { checkDnsSubdomain, checkImageReference, isPinnedImage } from '../../core/dns';
-import type { EngineNetworkProfile } from '../../security/engine-network-profile';
+import type { IEngineNetworkProfile } from '../../security/engine-network-profile';
 import type { PgBouncerPool } from '../../pooler/pgbouncer-pool';
 import { RestoreDrill } from '../../backup/restore-drill';
 import type { ScheduledBackup } from '../../backup/scheduled-backup';
@@ -23,6 +23,7 @@ import { resolveTiming } from './patroni-timing';
 import { PatroniTimingProps } from './patroni-timing-props';
 import { PatroniVersion } from './patroni-version';
 import { renderPatroniWorkload } from './patroni-workload';
+import type { EngineFeatures } from '../cluster-engine';
 
 /** Options of the Patroni engine. */
 export interface PatroniEngineProps {
@@ -150,7 +151,7 @@ export interface PatroniEngineProps {
  * Renders an HaPostgres as a Patroni cluster without any operator: a StatefulSet,
  * its Patroni configuration, RBAC, Services and disruption budget.
  */
-export class PatroniEngine implements IClusterEngine {
+export class PatroniEngine implements IClusterEngine, EngineFeatures {
   public readonly name: string;
   public readonly version: PatroniVersion;
   public readonly dcs: PatroniDcs;
@@ -339,7 +340,7 @@ export class PatroniEngine implements IClusterEngine {
    * 8008, which also serves the metrics; the members use the Kubernetes API (DCS, role
    * labels); with etcd, egress to the etcd endpoints' ports; pgbouncer metrics on 9127.
    */
-  public networkProfile(): EngineNetworkProfile {
+  public networkProfile(): IEngineNetworkProfile {
     return {
       postgresPort: L.postgresPort,
       // Members call each other's REST API in the leader race and before a switchover.

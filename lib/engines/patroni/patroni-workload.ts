@@ -107,7 +107,7 @@ export function renderPatroniWorkload(cluster: HaPostgres, input: PatroniWorkloa
       produce: () => {
         const checksum = createHash('sha256').update(JSON.stringify(configData())).digest('hex');
         const spec = k8s.toJson_StatefulSetSpec(statefulSetSpec(cluster, input, names, checksum));
-        return cluster.applyOverrides({ spec }).spec;
+        return cluster._applyOverrides({ spec }).spec;
       },
     }),
   });
