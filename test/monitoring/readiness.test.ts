@@ -100,7 +100,7 @@ describe('checklist verdicts on the library\'s own manifests', () => {
       spec: { instances: 3, topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: selector }] } });
     const item = (selector: any) => evaluateReadiness([cluster(selector)])[0].items.find((i) => i.id === 'instances-zones')!;
     expect(item({ matchLabels: { 'cnpg.io/cluster': 'pg' } }).passed).toBe(true);
-    expect(item({ matchLabels: { app: 'pg' } })).toMatchObject({ passed: false, reason: expect.stringMatching(/labelSelector matching the instances/) });
+    expect(item({ matchLabels: { app: 'pg' } })).toMatchObject({ passed: false, reason: expect.stringMatching(/labelSelector that misses the instances \(pg-1, pg-2, pg-3\)/) });
     expect(item(undefined).passed).toBe(false);
   });
 
@@ -131,7 +131,7 @@ describe('checklist verdicts on the library\'s own manifests', () => {
     expect(ReadinessChecklist.items()).toEqual(CHECKLIST.map(({ id, title, required }) => ({ id, title, required })));
     expect(CHECKLIST.map((i) => `${i.id}${i.required ? '' : '?'}`)).toEqual([
       'instances-zones', 'sync-standby', 'slots-bounded', 'slots-monitored?', 'pooler-transaction?', 'wal-archiving',
-      'daily-backup', 'restore-test?', 'lag-alerts?', 'pdb', 'switchover-updates',
+      'daily-backup', 'restore-test?', 'lag-alerts?', 'pdb', 'switchover-updates', 'operator-accepts',
     ]);
   });
 });
