@@ -55,6 +55,7 @@ export function runCheck(paths: string[], options: CheckOptions, write: (text: s
   }
   const failed = reports.flatMap((r) => r.items.filter((i) => i.required && !i.passed).map((i) => `${r.namespace}/${r.cluster}: ${i.title}`));
   if (failed.length > 0) {
-    throw new CliError(`${failed.length} required readiness item(s) failed: ${failed.join('; ')}`, 1);
+    const shown = failed.slice(0, 10).join('; ');
+    throw new CliError(`${failed.length} required readiness item(s) failed: ${shown}${failed.length > 10 ? `; and ${failed.length - 10} more (listed above)` : ''}`, 1);
   }
 }

@@ -81,13 +81,14 @@ export interface ReadOptions {
   readonly namespace?: string;
 }
 
+let kubectlTags: any[] | undefined;
 const YAML_OPTIONS = {
   version: '1.1' as const,
   merge: true,
   // kubectl's YAML library keeps timestamps (and sexagesimal numbers, which it does not
   // know) as strings, and has none of YAML 1.1's !!binary, !!omap, !!pairs and !!set.
-  customTags: (tags: any[]) => tags.filter((t) => !(t.tag?.endsWith(':timestamp') || t.format === 'TIME'
-    || /:(binary|omap|pairs|set)$/.test(t.tag ?? ''))),
+  customTags: (tags: any[]) => (kubectlTags ??= tags.filter((t) => !(t.tag?.endsWith(':timestamp') || t.format === 'TIME'
+    || /:(binary|omap|pairs|set)$/.test(t.tag ?? '')))),
 };
 
 /** A label for an object in messages: `Cluster shop/pg-main`. */
@@ -113,7 +114,7 @@ interface Located { readonly value: unknown; readonly line?: number; readonly lo
 export function readManifests(files: string[], options: ReadOptions = {}): ManifestSet {
   const defaultNamespace = options.namespace ?? 'default';
   const problems: InputProblem[] = [];
-  const byKey = new Map<string, { object: any; source: ManifestSource; text: string }>();
+  const byKey = new Map<string, { object: any; source: ManifestSource }>();
   const sources = new WeakMap<object, ManifestSource>();
   let duplicates = 0;
 
@@ -160,17 +161,16 @@ export function readManifests(files: string[], options: ReadOptions = {}): Manif
         const object = namespace && meta.namespace === undefined ? { ...value, metadata: { ...meta, namespace } } : value;
         const key = `${groupOf(apiVersion)}|${kind}|${namespace}|${meta.name}`;
         const source: ManifestSource = { file, line };
-        const text = canonical(object);
         const earlier = byKey.get(key);
         if (earlier) {
-          if (earlier.text === text) { duplicates++; continue; }
+          if (canonical(earlier.object) === canonical(object)) { duplicates++; continue; }
           problems.push({
             file, line, object: objectLabel(object),
             message: `is defined twice with different content (also in ${earlier.source.file}${earlier.source.line ? `:${earlier.source.line}` : ''}); this later definition is used, as kubectl apply -f would leave it`,
           });
           byKey.delete(key);
         }
-        byKey.set(key, { object, source, text });
+        byKey.set(key, { object, source });
         sources.set(object, source);
       }
     }
@@ -201,7 +201,7 @@ function parseFile(file: string, text: string, problems: InputProblem[]): Locate
     return [];
   }
   const start = /\S/.exec(text);
-  if (start && text[start.index] === '{') {
+  if (start && text[start.index] === '{' && text[start.index + 1] !== '{') {
     try {
       return [{ value: JSON.parse(text) }];
     } catch (e) {

@@ -66,6 +66,8 @@ interface Ctx {
   readonly index: NamespaceIndex;
   /** The alerting rules of all namespaces, parsed once. */
   readonly alerts: () => ParsedAlert[];
+  /** The PodMonitors of all namespaces. */
+  readonly podMonitors: () => any[];
   readonly zoneKeys: ReadonlySet<string>;
 }
 
@@ -115,6 +117,7 @@ class Session {
   private readonly namespaces = new Map<string, NamespaceIndex>();
   private readonly byNamespace = new Map<string, any[]>();
   private parsedAlerts?: ParsedAlert[];
+  private monitors?: any[];
   private readonly zoneKeys: ReadonlySet<string>;
 
   public constructor(private readonly manifests: any[], private readonly options: EvaluationOptions) {
@@ -149,6 +152,7 @@ class Session {
     const ctx: Ctx = {
       all: this.manifests, ns: index.objects, namespace, name, cluster, spec: map(cluster.spec),
       index, alerts: () => this.alerts(), zoneKeys: this.zoneKeys,
+      podMonitors: () => (this.monitors ??= this.manifests.filter((m) => m?.kind === 'PodMonitor' && m.spec?.selector)),
     };
     const sourceOf = this.options.sourceOf;
     const clusterSource = sourceOf?.(cluster);
@@ -177,6 +181,7 @@ class NamespaceIndex {
   private readonly poolersByCluster = new Map<string, any[]>();
   private readonly backupsByCluster = new Map<string, any[]>();
   private readonly objectStores = new Map<string, any>();
+  private readonly pdbsByName = new Map<string, any>();
   private drills?: Map<string, any[]>;
   private podIndex?: PodIndex;
   private pdbs?: ModelPdb[];
@@ -192,6 +197,8 @@ class NamespaceIndex {
         else if (m.kind === 'ScheduledBackup' && typeof ref === 'string') push(this.backupsByCluster, ref, m);
       } else if (m.kind === 'ObjectStore' && typeof m.metadata?.name === 'string') {
         this.objectStores.set(m.metadata.name, m);
+      } else if (m.kind === 'PodDisruptionBudget' && typeof m.metadata?.name === 'string') {
+        this.pdbsByName.set(m.metadata.name, m);
       }
     }
   }
@@ -200,6 +207,8 @@ class NamespaceIndex {
   public poolers(cluster: string): any[] { return this.poolersByCluster.get(cluster) ?? []; }
   public scheduledBackups(cluster: string): any[] { return this.backupsByCluster.get(cluster) ?? []; }
   public objectStore(name: string): any { return this.objectStores.get(name); }
+  /** The manifest PodDisruptionBudget of this name, if any. */
+  public pdbNamed(name: string): any { return this.pdbsByName.get(name); }
 
   /** CronJobs named *restore* that mention the cluster (by name, or a service/secret of it) in a value. */
   public restoreDrills(cluster: string): any[] {
@@ -406,8 +415,7 @@ function seriesLabels(c: Ctx): Map<string, string[]> {
     ['pod', instances.map((p) => p.name)],
   ]);
   let clusterFromMonitor = false;
-  for (const pm of c.all) {
-    if (pm?.kind !== 'PodMonitor' || !pm.spec?.selector) continue;
+  for (const pm of c.podMonitors()) {
     const nsSel = map(pm.spec.namespaceSelector);
     const inNs = nsSel.any === true || arr(nsSel.matchNames).includes(c.namespace) || (arr(nsSel.matchNames).length === 0 && nsOf(pm) === c.namespace);
     if (!inNs || !instances.every((p) => selects(pm.spec.selector, p.labels))) continue;
@@ -473,8 +481,15 @@ function walArchiving(c: Ctx): Verdict {
   return [false, 'no WAL archive (neither a WAL-archiver plugin nor spec.backup.barmanObjectStore): no point-in-time recovery, and a lost cluster is lost'];
 }
 
-/** Why a schedule does not give a daily backup as CloudNativePG reads it, or undefined. */
+const SCHEDULE_PROBLEMS = new Map<string, string | undefined>();
+
+/** Why a schedule does not give a daily backup as CloudNativePG reads it, or undefined (per expression: fleets repeat a few). */
 function scheduleProblem(schedule: string): string | undefined {
+  if (!SCHEDULE_PROBLEMS.has(schedule)) SCHEDULE_PROBLEMS.set(schedule, computeScheduleProblem(schedule));
+  return SCHEDULE_PROBLEMS.get(schedule);
+}
+
+function computeScheduleProblem(schedule: string): string | undefined {
   const parsed = parseRobfigCron(schedule);
   if (!parsed.ok) return `schedule "${schedule}" is rejected by CloudNativePG (robfig/cron): ${parsed.error}`;
   const s = parsed.schedule;
@@ -561,7 +576,7 @@ function disruptionBudget(c: Ctx): Verdict {
     over.forEach((p) => { if (!used.includes(p)) used.push(p); });
   }
   const evidence = used.filter((p) => p.object).map((p) => p.object);
-  const replaced = c.ns.filter((m) => m.kind === 'PodDisruptionBudget' && (m.metadata?.name === c.name || m.metadata?.name === `${c.name}-primary`));
+  const replaced = [c.index.pdbNamed(c.name), c.index.pdbNamed(`${c.name}-primary`)].filter((m) => m !== undefined);
   const replacedNote = replaced.length > 0 ? `; PDB ${replaced.map((m) => m.metadata.name).join(', ')} has the name of an operator PDB, so the operator ${c.spec.enablePDB === false ? 'deletes' : 'overwrites or deletes'} it` : '';
   if (overlaps.length > 0) return [false, `pods under several PDBs, so evictions fail (HTTP 500) and drains hang: ${overlaps.join('; ')}${replacedNote}`, evidence];
   if (uncovered.length > 0) {
