@@ -12,6 +12,8 @@
  * Not evaluated: CEL rules (`x-kubernetes-validations`) and `format`.
  */
 
+import { nearestNames } from '../../../core/nearest-names';
+
 /** A structural schema node (the subset of OpenAPI v3 that CRDs use). */
 export interface StructuralSchema {
   readonly 'type'?: 'object' | 'array' | 'string' | 'integer' | 'number' | 'boolean';
@@ -188,24 +190,10 @@ export function validateStructural(value: unknown, schema: StructuralSchema, pat
 }
 
 function unknownFieldMessage(schema: StructuralSchema, key: string): string {
-  const known = Object.keys(schema.properties ?? {});
-  const near = known.find((k) => k.toLowerCase() === key.toLowerCase()) ?? known.find((k) => editDistanceAtMost2(k, key));
-  return `unknown field (kubectl rejects it)${near ? `; did you mean ${near}?` : ''}`;
-}
-
-function editDistanceAtMost2(a: string, b: string): boolean {
-  if (Math.abs(a.length - b.length) > 2) return false;
-  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const up = prev[j];
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = up;
-    }
-  }
-  return prev[b.length] <= 2;
+  const known = new Map(Object.keys(schema.properties ?? {}).map((k) => [k.toLowerCase(), k]));
+  // Short names are too close to everything to suggest anything.
+  const near = key.length < 4 ? [] : nearestNames(key.toLowerCase(), known.keys(), { max: 1 });
+  return `unknown field (kubectl rejects it)${near.length > 0 ? `; did you mean ${known.get(near[0])}?` : ''}`;
 }
 
 function listTypeProblems(value: unknown[], schema: StructuralSchema, path: string, problems: SchemaProblem[]): void {
