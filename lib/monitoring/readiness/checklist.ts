@@ -345,7 +345,7 @@ function instancesAndZones(c: Ctx): Verdict {
     if (instances.every((p) => selects(term.labelSelector, p.labels))) return [true, `${n} instances, spread over ${key} by required anti-affinity (additionalPodAntiAffinity)${within}`];
   }
   return [false, `${n} instances but nothing forces them into different zones (no topologySpreadConstraint on a zone key with DoNotSchedule, maxSkew 1 and a labelSelector matching exactly the instances, nor required anti-affinity on zones)`
-    + `${notes.length > 0 ? `: ${notes.join('; ')}` : ''}; zone keys: ${keys.join(', ')}`];
+    + `${notes.length > 0 ? `: ${notes.join('; ')}; zone keys: ${keys.join(', ')}` : ''}`];
 }
 
 function describePods(pods: ModelPod[]): string {
@@ -603,6 +603,7 @@ function disruptionBudget(c: Ctx): Verdict {
   }
   const kept = n - down;
   if (used.every((p) => p.origin === 'operator')) {
+    if (n === 1) return [false, `the single instance is under the operator's primary PDB (minAvailable 1), which never allows its eviction: a drain of its node waits (the operator drops the PDB only during a nodeMaintenanceWindow with reusePVC)${replacedNote}`];
     const replica = used.find((p) => p.name === c.name);
     const text = `operator PDBs (primary minAvailable 1${replica ? ` + replicas minAvailable ${replica.minAvailable}` : ''}) keep ${kept} of ${n} instances available`;
     return [kept >= 2 && down >= 1, `${text}${replacedNote}`];
