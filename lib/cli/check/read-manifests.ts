@@ -15,8 +15,9 @@
  */
 import { readdirSync, readFileSync, realpathSync, statSync } from 'fs';
 import { extname, join } from 'path';
-import { Document, isMap, LineCounter, parseAllDocuments, visit } from 'yaml';
+import { Document, isMap, LineCounter, parseAllDocuments, parseDocument, visit } from 'yaml';
 import { CliError } from '../cli-error';
+import { parseBlockYaml, ScalarTag, splitDocuments } from './fast-yaml';
 import { groupOf, isClusterScoped, objectProblems } from './schemas';
 import { pathSegments } from './schemas/structural-schema';
 
@@ -82,7 +83,8 @@ export interface ReadOptions {
 }
 
 let kubectlTags: any[] | undefined;
-const YAML_OPTIONS = {
+/** @internal The yaml package options that read YAML as kubectl does. */
+export const YAML_OPTIONS = {
   version: '1.1' as const,
   merge: true,
   // kubectl's YAML library keeps timestamps (and sexagesimal numbers, which it does not
@@ -135,7 +137,8 @@ export function readManifests(files: string[], options: ReadOptions = {}): Manif
           ? top.items.map((value: unknown, i: number) => ({ value, at: ['items', i] }))
           : [{ value: top, at: [] }];
       for (const { value, at } of items) {
-        const line = doc.locate?.(at) ?? doc.line;
+        // the document's line; an item of a List is located (by the yaml package) only when asked
+        const line = at.length === 0 ? doc.line : doc.locate?.(at) ?? doc.line;
         if (!isObject(value)) {
           problems.push({ file, line, message: `${at.length ? `items[${at[1]}] is` : 'a document is'} ${describe(value)}, not a Kubernetes object` });
           continue;
@@ -209,57 +212,75 @@ function parseFile(file: string, text: string, problems: InputProblem[]): Locate
       return [];
     }
   }
-  const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { ...YAML_OPTIONS, lineCounter });
-  const list: Document[] = Array.isArray(docs) ? docs : [];
-  const lineOf = (offset: number | undefined) => (offset === undefined ? undefined : lineCounter.linePos(offset).line);
   const hasTemplate = text.includes('{{');
+  const templateProblem = (line: number | undefined): Located[] => {
+    problems.push({ file, line, message: 'is an unrendered template ({{ … }}): render it first (helm template, or your templating tool) and check the output' });
+    return [];
+  };
+  // Plain block documents take the fast path; the others, and files with directives, the yaml package.
+  const parts = splitDocuments(text);
   const out: Located[] = [];
-  for (const doc of list) {
-    const templated = hasTemplate && (doc.errors.length > 0 || looksLikeTemplate(doc));
-    if (templated) {
-      const at = firstTemplateLine(text);
-      problems.push({ file, line: at, message: 'is an unrendered template ({{ … }}): render it first (helm template, or your templating tool) and check the output' });
-      return [];
+  for (const part of parts ?? [{ text, firstLine: 1 }]) {
+    const fast = parts ? parseBlockYaml(part.text, schemaTags(), SCALAR_OPTIONS) : undefined;
+    if (fast) {
+      if (fast.value !== null && fast.value !== undefined) {
+        out.push({ value: fast.value, line: part.firstLine + (fast.line ?? 1) - 1, locate: (path) => locateIn(parseAllDocuments(part.text, YAML_OPTIONS) as Document[], part.text, part.firstLine, path) });
+      }
+      continue;
     }
-    if (doc.errors.length > 0) {
-      const e = doc.errors[0];
-      problems.push({ file, line: lineOf(e.pos[0]), message: `is not valid YAML: ${e.message.split('\n')[0]}` });
-      return [];
+    const lineCounter = new LineCounter();
+    const docs = parseAllDocuments(part.text, { ...YAML_OPTIONS, lineCounter });
+    const list: Document[] = Array.isArray(docs) ? docs : [];
+    const lineOf = (offset: number | undefined) => (offset === undefined ? undefined : lineCounter.linePos(offset).line + part.firstLine - 1);
+    for (const doc of list) {
+      if (hasTemplate && doc.errors.length > 0) return templateProblem(lineOf(doc.errors[0].pos[0]));
+      const templated = hasTemplate ? templateAt(doc) : undefined;
+      if (templated !== undefined) return templateProblem(lineOf(templated));
+      if (doc.errors.length > 0) {
+        const e = doc.errors[0];
+        problems.push({ file, line: lineOf(e.pos[0]), message: `is not valid YAML: ${e.message.split('\n')[0]}` });
+        return [];
+      }
+      const value = doc.toJS({ maxAliasCount: 1000 });
+      if (value === null || value === undefined) continue;
+      out.push({ value, line: lineOf(doc.contents?.range?.[0]), locate: (path) => locateIn([doc], part.text, part.firstLine, path, lineCounter) });
     }
-    const value = doc.toJS({ maxAliasCount: 1000 });
-    out.push({
-      value,
-      line: lineOf(doc.contents?.range?.[0]),
-      locate: (path) => {
-        // the deepest node on the path that exists
-        for (let n = path.length; n >= 0; n--) {
-          const node: any = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
-          if (node?.range) return lineOf(node.range[0]);
-        }
-        return undefined;
-      },
-    });
   }
   return out;
 }
 
-/** `{{ .Values.x }}` in a value position parses as a flow map whose key is a flow map. */
-function looksLikeTemplate(doc: Document): boolean {
-  let found = false;
+/** The line of the deepest node on `path` that exists in the (single) document. */
+function locateIn(docs: Document[], text: string, firstLine: number, path: Array<string | number>, counter?: LineCounter): number | undefined {
+  const doc = docs.find((d) => d.contents !== null);
+  if (!doc) return undefined;
+  const lineOf = (offset: number) => (counter ? counter.linePos(offset).line : text.slice(0, offset).split('\n').length) + firstLine - 1;
+  for (let n = path.length; n >= 0; n--) {
+    const node: any = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
+    if (node?.range) return lineOf(node.range[0]);
+  }
+  return undefined;
+}
+
+let tagsMemo: ScalarTag[] | undefined;
+/** @internal The scalar tags of the schema the yaml package parses manifests with (for the fast path). */
+export function schemaTags(): ScalarTag[] {
+  tagsMemo ??= (parseDocument('', YAML_OPTIONS).schema.tags as unknown as ScalarTag[]);
+  return tagsMemo;
+}
+/** @internal */
+export const SCALAR_OPTIONS = { intAsBigInt: false };
+
+/** Where `{{ .Values.x }}` sits in a value position: it parses as a flow map whose key is a flow map. */
+function templateAt(doc: Document): number | undefined {
+  let found: number | undefined;
   visit(doc, {
     Map(_, node) {
       if (node.flow && node.items.some((p: any) => isMap(p.key) && p.key.flow)) {
-        found = true;
+        found = node.range?.[0] ?? 0;
         return visit.BREAK;
       }
       return undefined;
     },
   });
   return found;
-}
-
-function firstTemplateLine(text: string): number | undefined {
-  const i = text.indexOf('{{');
-  return i < 0 ? undefined : text.slice(0, i).split('\n').length;
 }

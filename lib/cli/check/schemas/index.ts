@@ -124,7 +124,7 @@ export function objectProblems(obj: { [key: string]: unknown }): SchemaProblem[]
   return problems;
 }
 
-const ROOT_METADATA = new Set(['metadata']);
+const ROOT_METADATA: ReadonlySet<string> = new Set(['metadata']);
 
 function servedVersions(group: string, kind: string): string[] {
   return Object.keys(crds()).filter((k) => k.startsWith(`${group}/`) && k.endsWith(`/${kind}`)).map((k) => `${group}/${k.split('/')[1]}`);

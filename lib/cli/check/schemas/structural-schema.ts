@@ -107,84 +107,92 @@ function typeMismatch(path: string, expected: string, value: unknown): SchemaPro
   return { path, message: `must be ${expected}, got ${describeValue(value)}${hint}` };
 }
 
+/** A path in the object, turned into text only when a problem needs it. */
+interface PathRef { readonly parent?: PathRef; readonly key?: string | number; text?: string }
+const str = (at: PathRef): string => (at.text ??= childPath(str(at.parent!), at.key!));
+
 /**
- * Problems of `value` against `schema` at `path`; `skip` lists paths left to another
- * validator (`metadata` of a custom resource is the API server's ObjectMeta).
+ * Problems of `value` against `schema` at `path`; `skip` lists keys of the root object left
+ * to another validator (`metadata` of a custom resource is the API server's ObjectMeta).
  */
 export function validateStructural(value: unknown, schema: StructuralSchema, path: string, problems: SchemaProblem[], skip?: ReadonlySet<string>): void {
-  if (skip?.has(path)) return;
+  walk(value, schema, { text: path }, problems, skip);
+}
+
+function walk(value: unknown, schema: StructuralSchema, at: PathRef, problems: SchemaProblem[], skipKeys?: ReadonlySet<string>): void {
   if (value === null) {
     // The API server prunes nulls of non-nullable fields; a required one is then missing.
     return;
   }
   if (schema['x-kubernetes-int-or-string']) {
-    if (!(typeof value === 'string' || (typeof value === 'number' && Number.isInteger(value)))) problems.push(typeMismatch(path, 'an integer or a string', value));
+    if (!(typeof value === 'string' || (typeof value === 'number' && Number.isInteger(value)))) problems.push(typeMismatch(str(at), 'an integer or a string', value));
     return;
   }
   if (schema.type === undefined && schema['x-kubernetes-preserve-unknown-fields']) return;
   switch (schema.type) {
     case 'object': {
-      if (!isPlainObject(value)) { problems.push(typeMismatch(path, 'a map', value)); return; }
+      if (!isPlainObject(value)) { problems.push(typeMismatch(str(at), 'a map', value)); return; }
       const keys = Object.keys(value);
       for (const r of schema.required ?? []) {
         const v = value[r];
-        if (v === undefined || (v === null && !schema.properties?.[r]?.nullable)) problems.push({ path: childPath(path, r), message: 'is required' });
+        if (v === undefined || (v === null && !schema.properties?.[r]?.nullable)) problems.push({ path: str({ parent: at, key: r }), message: 'is required' });
       }
-      if (schema.minProperties !== undefined && keys.length < schema.minProperties) problems.push({ path, message: `must have at least ${schema.minProperties} entries` });
-      if (schema.maxProperties !== undefined && keys.length > schema.maxProperties) problems.push({ path, message: `must have at most ${schema.maxProperties} entries` });
+      if (schema.minProperties !== undefined && keys.length < schema.minProperties) problems.push({ path: str(at), message: `must have at least ${schema.minProperties} entries` });
+      if (schema.maxProperties !== undefined && keys.length > schema.maxProperties) problems.push({ path: str(at), message: `must have at most ${schema.maxProperties} entries` });
       const embedded = schema['x-kubernetes-embedded-resource'] === true;
       for (const k of keys) {
         const sub = schema.properties?.[k];
-        const p = childPath(path, k);
-        if (sub) validateStructural(value[k], sub, p, problems, skip);
-        else if (typeof schema.additionalProperties === 'object') validateStructural(value[k], schema.additionalProperties, p, problems, skip);
+        if (skipKeys?.has(k)) continue;
+        const p: PathRef = { parent: at, key: k };
+        if (sub) walk(value[k], sub, p, problems);
+        else if (typeof schema.additionalProperties === 'object') walk(value[k], schema.additionalProperties, p, problems);
         else if (embedded && (k === 'apiVersion' || k === 'kind' || k === 'metadata')) continue;
         else if (schema['x-kubernetes-preserve-unknown-fields'] || schema.additionalProperties === true) continue;
-        else problems.push({ path: p, message: unknownFieldMessage(schema, k) });
+        else problems.push({ path: str(p), message: unknownFieldMessage(schema, k) });
       }
       return;
     }
     case 'array': {
-      if (!Array.isArray(value)) { problems.push(typeMismatch(path, 'a list', value)); return; }
-      if (schema.minItems !== undefined && value.length < schema.minItems) problems.push({ path, message: `must have at least ${schema.minItems} item(s), has ${value.length}` });
-      if (schema.maxItems !== undefined && value.length > schema.maxItems) problems.push({ path, message: `must have at most ${schema.maxItems} item(s), has ${value.length}` });
-      if (schema.items) value.forEach((v, i) => validateStructural(v, schema.items!, childPath(path, i), problems, skip));
-      listTypeProblems(value, schema, path, problems);
+      if (!Array.isArray(value)) { problems.push(typeMismatch(str(at), 'a list', value)); return; }
+      if (schema.minItems !== undefined && value.length < schema.minItems) problems.push({ path: str(at), message: `must have at least ${schema.minItems} item(s), has ${value.length}` });
+      if (schema.maxItems !== undefined && value.length > schema.maxItems) problems.push({ path: str(at), message: `must have at most ${schema.maxItems} item(s), has ${value.length}` });
+      if (schema.items) value.forEach((v, i) => walk(v, schema.items!, { parent: at, key: i }, problems));
+      if (schema['x-kubernetes-list-type'] === 'set' || schema['x-kubernetes-list-type'] === 'map') listTypeProblems(value, schema, str(at), problems);
       return;
     }
     case 'string':
-      if (typeof value !== 'string') { problems.push(typeMismatch(path, 'a string', value)); return; }
+      if (typeof value !== 'string') { problems.push(typeMismatch(str(at), 'a string', value)); return; }
       break;
     case 'integer':
-      if (typeof value !== 'number' || !Number.isInteger(value)) { problems.push(typeMismatch(path, 'an integer', value)); return; }
+      if (typeof value !== 'number' || !Number.isInteger(value)) { problems.push(typeMismatch(str(at), 'an integer', value)); return; }
       break;
     case 'number':
-      if (typeof value !== 'number') { problems.push(typeMismatch(path, 'a number', value)); return; }
+      if (typeof value !== 'number') { problems.push(typeMismatch(str(at), 'a number', value)); return; }
       break;
     case 'boolean':
-      if (typeof value !== 'boolean') { problems.push(typeMismatch(path, 'true or false', value)); return; }
+      if (typeof value !== 'boolean') { problems.push(typeMismatch(str(at), 'true or false', value)); return; }
       break;
     default:
       break;
   }
   if (schema.enum && !schema.enum.includes(value)) {
-    problems.push({ path, message: `must be one of ${schema.enum.map((e) => JSON.stringify(e)).join(', ')}, got ${describeValue(value)}` });
+    problems.push({ path: str(at), message: `must be one of ${schema.enum.map((e) => JSON.stringify(e)).join(', ')}, got ${describeValue(value)}` });
   }
   if (typeof value === 'string') {
     const length = [...value].length;
-    if (schema.minLength !== undefined && length < schema.minLength) problems.push({ path, message: `must be at least ${schema.minLength} character(s) long` });
-    if (schema.maxLength !== undefined && length > schema.maxLength) problems.push({ path, message: `must be at most ${schema.maxLength} characters long, is ${length}` });
+    if (schema.minLength !== undefined && length < schema.minLength) problems.push({ path: str(at), message: `must be at least ${schema.minLength} character(s) long` });
+    if (schema.maxLength !== undefined && length > schema.maxLength) problems.push({ path: str(at), message: `must be at most ${schema.maxLength} characters long, is ${length}` });
     if (schema.pattern !== undefined) {
       const re = compiledPattern(schema.pattern);
-      if (re && !re.test(value)) problems.push({ path, message: `${describeValue(value)} does not match ${schema.pattern}` });
+      if (re && !re.test(value)) problems.push({ path: str(at), message: `${describeValue(value)} does not match ${schema.pattern}` });
     }
   }
   if (typeof value === 'number') {
     if (schema.minimum !== undefined && (schema.exclusiveMinimum ? value <= schema.minimum : value < schema.minimum)) {
-      problems.push({ path, message: `must be ${schema.exclusiveMinimum ? 'greater than' : 'at least'} ${schema.minimum}, got ${value}` });
+      problems.push({ path: str(at), message: `must be ${schema.exclusiveMinimum ? 'greater than' : 'at least'} ${schema.minimum}, got ${value}` });
     }
     if (schema.maximum !== undefined && (schema.exclusiveMaximum ? value >= schema.maximum : value > schema.maximum)) {
-      problems.push({ path, message: `must be ${schema.exclusiveMaximum ? 'less than' : 'at most'} ${schema.maximum}, got ${value}` });
+      problems.push({ path: str(at), message: `must be ${schema.exclusiveMaximum ? 'less than' : 'at most'} ${schema.maximum}, got ${value}` });
     }
   }
 }
