@@ -168,8 +168,16 @@ class Session {
           verdict = [false, `could not be evaluated (${(e as Error).message}): is the Cluster valid against its CRD?`];
         }
         const [passed, reason, evidence] = verdict;
-        const sources = sourceOf ? [...new Set([cluster, ...(evidence ?? [])].map((o) => (o && typeof o === 'object' ? sourceOf(o) : undefined)).filter((s): s is string => !!s))] : [];
-        return { id: d.id, title: d.title, required: d.required, passed, reason, ...(sources.length > 0 ? { sources } : {}) };
+        const item: { -readonly [K in keyof ReadinessItem]: ReadinessItem[K] } = { id: d.id, title: d.title, required: d.required, passed, reason };
+        if (clusterSource || evidence) {
+          const sources = clusterSource ? [clusterSource] : [];
+          for (const o of evidence ?? []) {
+            const f = o && typeof o === 'object' ? sourceOf?.(o) : undefined;
+            if (f && !sources.includes(f)) sources.push(f);
+          }
+          if (sources.length > 0) item.sources = sources;
+        }
+        return item;
       }),
     };
   }

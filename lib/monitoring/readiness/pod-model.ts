@@ -196,12 +196,19 @@ export function pdbSelects(pdb: ModelPdb, labels: { [key: string]: string }): bo
  */
 export class PodIndex {
   private readonly byNamespace = new Map<string, ModelPod[]>();
-  private readonly byLabel = new Map<string, ModelPod[]>();
+  /** namespace → label key → value → pods */
+  private readonly byLabel = new Map<string, Map<string, Map<string, ModelPod[]>>>();
 
   public constructor(pods: ModelPod[]) {
     for (const p of pods) {
       push(this.byNamespace, p.namespace, p);
-      for (const [k, v] of Object.entries(p.labels)) push(this.byLabel, `${p.namespace}\u0000${k}\u0000${v}`, p);
+      let keys = this.byLabel.get(p.namespace);
+      if (!keys) this.byLabel.set(p.namespace, keys = new Map());
+      for (const k in p.labels) {
+        let values = keys.get(k);
+        if (!values) keys.set(k, values = new Map());
+        push(values, p.labels[k], p);
+      }
     }
   }
 
@@ -213,8 +220,10 @@ export class PodIndex {
   /** The pods of `namespace` that `selector` matches (a missing selector matches all of them). */
   public select(namespace: string, selector: any): ModelPod[] {
     let candidates = this.inNamespace(namespace);
+    const keys = this.byLabel.get(namespace);
     const narrow = (key: string, values: unknown[]) => {
-      const lists = values.filter((v): v is string => typeof v === 'string').map((v) => this.byLabel.get(`${namespace}\u0000${key}\u0000${v}`) ?? []);
+      const byValue = keys?.get(key);
+      const lists = values.filter((v): v is string => typeof v === 'string').map((v) => byValue?.get(v) ?? []);
       const n = lists.reduce((s, l) => s + l.length, 0);
       if (n < candidates.length) candidates = lists.length === 1 ? lists[0] : [...new Set(lists.flat())];
     };
