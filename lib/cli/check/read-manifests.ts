@@ -137,8 +137,8 @@ export function readManifests(files: string[], options: ReadOptions = {}): Manif
           ? top.items.map((value: unknown, i: number) => ({ value, at: ['items', i] }))
           : [{ value: top, at: [] }];
       for (const { value, at } of items) {
-        // the document's line; an item of a List is located (by the yaml package) only when asked
-        const line = at.length === 0 ? doc.line : doc.locate?.(at) ?? doc.line;
+        // the document's line (for an item of a List too: it is located only for a problem)
+        const line = doc.line;
         if (!isObject(value)) {
           problems.push({ file, line, message: `${at.length ? `items[${at[1]}] is` : 'a document is'} ${describe(value)}, not a Kubernetes object` });
           continue;
@@ -224,7 +224,9 @@ function parseFile(file: string, text: string, problems: InputProblem[]): Locate
     const fast = parts ? parseBlockYaml(part.text, schemaTags(), SCALAR_OPTIONS) : undefined;
     if (fast) {
       if (fast.value !== null && fast.value !== undefined) {
-        out.push({ value: fast.value, line: part.firstLine + (fast.line ?? 1) - 1, locate: (path) => locateIn(parseAllDocuments(part.text, YAML_OPTIONS) as Document[], part.text, part.firstLine, path) });
+        let parsed: Document[] | undefined; // by the yaml package, once, only to locate a problem
+        out.push({ value: fast.value, line: part.firstLine + (fast.line ?? 1) - 1,
+          locate: (path) => locateIn(parsed ??= parseAllDocuments(part.text, YAML_OPTIONS) as Document[], part.text, part.firstLine, path) });
       }
       continue;
     }

@@ -191,6 +191,13 @@ describe('what kubectl rejects: a clear message naming the file and object, exit
     expect(out).toMatch(/^PASS \[shop\/pg\] 3 instances across 3 zones: .*\(in .*good\.yaml\)$/m);
   });
 
+  test('an item of a List (kubectl get -o yaml) is located by its own line', () => {
+    const list = 'apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: ConfigMap\n    metadata:\n      name: a\n  - apiVersion: postgresql.cnpg.io/v1\n    kind: Cluster\n    metadata:\n      name: pg\n      namespace: shop\n    spec:\n      instances: 3\n      storage:\n        size: 1Gi\n      plugins:\n        name: x\n';
+    const r = checkFiles({ 'list.yaml': list });
+    expect(r.read.problems).toEqual([expect.objectContaining({ line: 18, object: 'Cluster shop/pg', message: 'spec.plugins: must be a list, got a map' })]);
+    expect(r.read.objects.map((o) => o.kind)).toEqual(['ConfigMap']);
+  });
+
   test('braces in strings and block scalars (alert annotations) are not templates', () => {
     const rule = 'apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata: {name: r, namespace: shop}\nspec:\n  groups:\n    - name: g\n      rules:\n        - alert: Lag\n          expr: cnpg_pg_replication_lag > 1\n          annotations:\n            summary: Pod {{ $labels.pod }} lags\n            description: |\n              {{ $labels.pod }} is behind\n            quoted: "{{ $value }}"\n';
     expect(checkFiles({ 'r.yaml': rule, 'c.yaml': clusterYaml() }).read.problems).toEqual([]);
