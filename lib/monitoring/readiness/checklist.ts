@@ -320,15 +320,15 @@ function instancesAndZones(c: Ctx): Verdict {
   const keys = [...c.zoneKeys];
   const affinity = map(c.spec.affinity);
   const pinned = allowedZones(affinity, c.zoneKeys);
+  if (pinned && pinned.zones.length === 0) return [false, `${n} instances, but ${pinned.by} leave no zone a node may be in: no instance can be scheduled`];
   if (pinned && pinned.zones.length === 1) return [false, `${n} instances, but ${pinned.by} pins all of them to zone ${pinned.zones[0]}: losing that zone loses the cluster`];
   if (pinned && pinned.zones.length < 3) return [false, `${n} instances, but ${pinned.by} allows only ${pinned.zones.length} zone(s): ${pinned.zones.join(', ')}`];
   const within = pinned ? ` in ${pinned.zones.join(', ')}` : '';
 
   const notes: string[] = [];
-  const evidence: any[] = [];
   for (const t of arr(c.spec.topologySpreadConstraints)) {
     const key = String(t?.topologyKey ?? '');
-    if (!c.zoneKeys.has(key)) { if (/zone/i.test(key) || key.includes('hostname')) notes.push(`the spread on ${key} is not on a zone key`); continue; }
+    if (!c.zoneKeys.has(key)) { notes.push(`the spread on ${key || '(no topologyKey)'} is not on a zone key`); continue; }
     if (t.whenUnsatisfiable !== 'DoNotSchedule' || (t.maxSkew ?? 1) > 1) { notes.push(`the spread on ${key} is ${t.whenUnsatisfiable ?? 'DoNotSchedule'} with maxSkew ${t.maxSkew ?? 1} (needs DoNotSchedule, maxSkew 1)`); continue; }
     if (t.labelSelector === undefined || t.labelSelector === null) { notes.push(`the spread on ${key} has no labelSelector, so it counts no pods`); continue; }
     const matched = c.index.pods().select(c.namespace, t.labelSelector);
@@ -339,7 +339,7 @@ function instancesAndZones(c: Ctx): Verdict {
       notes.push(`the spread on ${key} has a labelSelector that also matches ${describePods(others)}: the skew counts them, so two instances can share a zone`);
       continue;
     }
-    return [true, `${n} instances, spread over ${key} by a DoNotSchedule topology spread (maxSkew 1)${within}`, evidence];
+    return [true, `${n} instances, spread over ${key} by a DoNotSchedule topology spread (maxSkew 1)${within}`];
   }
   const antiKey = affinity.topologyKey ?? 'kubernetes.io/hostname';
   if (affinity.enablePodAntiAffinity !== false && affinity.podAntiAffinityType === 'required') {
