@@ -5,11 +5,15 @@
  *   per cluster, peak RSS, and the floor (the same objects serialized and written with the
  *   same YAML library, without constructs).
  * - A cold `cdk8s synth` of the production example against a cold synth of an empty chart.
+ * - `ha-postgres check` of 500, 1,000 and 2,000 hand-written clusters in one namespace
+ *   (the built CLI, end to end), to show it is linear and under 2 s at 2,000.
  * - The unit test suite's wall time.
  * Results go to docs/benchmarks.md (with the machine described) and stdout.
+ * `npm run bench -- --only=check` runs only the check benchmark and prints it (docs/benchmarks.md
+ * is left as it is).
  */
 import { execFileSync, spawnSync } from 'child_process';
-import { cpus, totalmem } from 'os';
+import { cpus, loadavg, totalmem } from 'os';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
@@ -17,6 +21,7 @@ import { join } from 'path';
 const root = join(__dirname, '..');
 const bin = (name: string) => join(root, 'node_modules/.bin', name);
 const quick = process.argv.includes('--quick');
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 
 interface WorkerResult { clusters: number; repeats: number; synthMs: number; floorMs: number; objects: number; bytes: number; maxRssMiB: number }
 
@@ -71,12 +76,80 @@ function userStyleExample(): string {
   return join(dir, 'main.ts');
 }
 
+interface CheckRun { clusters: number; files: number; objects: number; commandMs: number[]; readMs: number; checkMs: number; cpuMs: number; failedRequired: number; problems: number; load: number[] }
+
+/**
+ * `ha-postgres check` of N hand-written clusters in one namespace (bench/check-fleet.ts), on
+ * the built CLI: the whole command in a fresh process (median of `runs`), and one in-process
+ * run split into reading (YAML 1.1, schemas, keys) and the checklist.
+ */
+function checkBench(sizes: number[], runs: number): CheckRun[] {
+  execFileSync(bin('tsc'), ['-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { writeCheckFleet } = require('./check-fleet');
+  const out: CheckRun[] = [];
+  for (const n of sizes) {
+    process.stderr.write(`ha-postgres check of ${n} clusters…\n`);
+    const dir = mkdtempSync(join(tmpdir(), 'bench-check-'));
+    writeCheckFleet(dir, n);
+    const loadBefore = loadavg()[0];
+    const cli = join(root, 'build/lib/cli/main.js');
+    const commandMs: number[] = [];
+    for (let i = 0; i < runs + 1; i++) {
+      const start = process.hrtime.bigint();
+      const r = spawnSync(process.execPath, [cli, 'check', dir], { cwd: root, stdio: 'ignore' });
+      if (r.status !== 0) throw new Error(`ha-postgres check of ${n} clusters exited ${r.status} (the fleet should pass)`);
+      // the first run warms the disk cache and is not counted
+      if (i > 0) commandMs.push(Number(process.hrtime.bigint() - start) / 1e6);
+    }
+    const split = JSON.parse(execFileSync(bin('ts-node'), ['--swc', join(__dirname, 'check-worker.ts'), dir], { cwd: root, encoding: 'utf8' }).trim().split('\n').pop() as string);
+    rmSync(dir, { recursive: true, force: true });
+    out.push({ clusters: n, files: split.files, objects: split.objects, commandMs, readMs: split.readMs, checkMs: split.checkMs, cpuMs: split.cpuMs,
+      failedRequired: split.failedRequired, problems: split.problems, load: [loadBefore, loadavg()[0]] });
+  }
+  return out;
+}
+
+function checkReport(runs: CheckRun[]): string {
+  const rows = runs.map((r) => `| ${r.clusters} | ${r.files} | ${r.objects} | ${median(r.commandMs).toFixed(0)} ms | ${r.commandMs.map((t) => t.toFixed(0)).join(', ')} | ${r.cpuMs.toFixed(0)} ms | ${r.readMs.toFixed(0)} ms | ${r.checkMs.toFixed(0)} ms | ${r.load.map((l) => l.toFixed(1)).join(' → ')} |`);
+  const at2000 = runs.find((r) => r.clusters === 2000);
+  const first = runs[0];
+  const last = runs[runs.length - 1];
+  // CPU time per cluster at the largest size against the smallest (1 = linear, 4 = quadratic from 500 to 2,000)
+  const growth = runs.length > 1 ? (last.cpuMs / last.clusters) / (first.cpuMs / first.clusters) : NaN;
+  return `## \`ha-postgres check\` at scale
+
+N hand-written production clusters in one namespace, one file each (\`bench/check-fleet.ts\`: Cluster,
+ObjectStore, ScheduledBackup, Pooler and PodDisruptionBudget per cluster, one PrometheusRule), every
+required item passing. "command" is \`node build/lib/cli/main.js check <dir>\` end to end in a fresh
+process (median of the runs after one warm-up run). "CPU" (user + system), "read" (YAML 1.1, schemas,
+object keys) and "checklist" (wall) are one in-process run of the same code. The machine is shared: the
+1-minute load average before and after each size is shown, and wall times above the CPU time are time
+spent waiting for a core.
+
+| clusters | files | objects | command | runs | CPU | read | checklist | load |
+| ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | --- |
+${rows.join('\n')}
+
+| target | measured | |
+| --- | --- | --- |
+| 2,000 clusters in one namespace checked in under 2 s | ${at2000 ? `${(median(at2000.commandMs) / 1000).toFixed(2)} s` : 'not run'} | ${at2000 ? (median(at2000.commandMs) < 2000 ? 'met' : '**missed**') : ''} |
+| linear: CPU per cluster at ${last.clusters} against ${first.clusters} clusters (1 = linear, ${(last.clusters / first.clusters).toFixed(0)} = quadratic) | ${growth.toFixed(2)} | ${growth < 1.3 ? 'met' : '**missed**'} |
+`;
+}
+
 function machine(): string {
   const model = cpus()[0]?.model ?? 'unknown CPU';
   return `${cpus().length} × ${model}, ${(totalmem() / 1024 ** 3).toFixed(1)} GiB RAM, Node ${process.version}, ${process.platform}/${process.arch}`;
 }
 
 function main(): void {
+  if (only === 'check') {
+    const report = `# \`ha-postgres check\` benchmark\n\nGenerated by \`npm run bench -- --only=check\` on ${new Date().toISOString().slice(0, 10)}.\nMachine: ${machine()}.\n\n${checkReport(checkBench([500, 1000, 2000], 5))}`;
+    process.stdout.write(report);
+    return;
+  }
+  if (only !== undefined) throw new Error(`--only=${only}: only "check" can run alone`);
   const sizes: Array<[number, number]> = quick ? [[1, 3], [10, 3], [100, 1]] : [[1, 5], [10, 5], [100, 3], [1000, 1]];
   const fleet = sizes.map(([n, r]) => { process.stderr.write(`synthesizing ${n} cluster(s)…\n`); return worker(n, r); });
 
@@ -91,6 +164,8 @@ function main(): void {
     [cdk8s[0], [...cdk8s.slice(1), '--app', 'ts-node --swc bench/empty-app.ts']],
   ], runs);
   rmSync(join(root, 'bench/.cold-app'), { recursive: true, force: true });
+
+  const checks = checkBench(quick ? [500, 1000] : [500, 1000, 2000], quick ? 1 : 5);
 
   process.stderr.write('unit test suite…\n');
   // The shared 2-core VM is noisy (±1.5 s between identical runs): the median of three.
@@ -139,7 +214,8 @@ round.
 | cold synth of the example (as a platform repo runs it) ≤ 1.3× the empty chart | ${coldRatio.toFixed(2)}× | ${verdict(coldRatio <= 1.3)} |
 | 1,000 clusters well under 1 GiB | ${at1000 ? `${at1000.maxRssMiB.toFixed(0)} MiB` : 'not run (--quick)'} | ${at1000 ? verdict(at1000.maxRssMiB < 768) : ''} |
 | unit test suite ≤ 15 s | ${(unit / 1000).toFixed(1)} s | ${verdict(unit <= 15000)} |
-`;
+
+${checkReport(checks)}`;
   const file = join(root, 'docs/benchmarks.md');
   const previous = (() => { try { return readFileSync(file, 'utf8'); } catch { return ''; } })();
   const history = previous.includes('## Earlier runs') ? previous.slice(previous.indexOf('## Earlier runs')) : '';

@@ -76,7 +76,7 @@ export { AlertSeverity } from './monitoring/alerts/alert-rules';
 export type { AlertRule } from './monitoring/alerts/alert-rules';
 export { ReadinessChecklist } from './monitoring/readiness/readiness-checklist';
 export type { ReadinessItemInfo } from './monitoring/readiness/readiness-checklist';
-export type { ReadinessItem, ReadinessReport } from './monitoring/readiness/checklist';
+export type { ReadinessItem, ReadinessOptions, ReadinessReport } from './monitoring/readiness/checklist';
 export { TopologyDiagram } from './monitoring/topology/topology-diagram';
 export type { TopologyDiagramProps } from './monitoring/topology/topology-diagram';
 

@@ -1,7 +1,9 @@
 /**
- * Kubernetes resource quantities (`500m`, `2`, `1.5Gi`, `512Mi`, `1e3`), parsed exactly
- * as fractions so that `2` equals `2000m` and `4Gi` equals `4096Mi`, as the API server
- * compares them (k8s.io/apimachinery `resource.Quantity`).
+ * Sizes and amounts written in manifests:
+ * - Kubernetes resource quantities (`500m`, `2`, `1.5Gi`, `512Mi`, `1e3`), parsed exactly
+ *   as fractions so that `2` equals `2000m` and `4Gi` equals `4096Mi`, as the API server
+ *   compares them (k8s.io/apimachinery `resource.Quantity`), or as a number;
+ * - PostgreSQL memory-unit settings (`8GB`, `512MB`, a bare number in the setting's unit).
  */
 
 /** An exact non-negative rational number: numerator / denominator (both BigInt, denominator > 0). */
@@ -18,7 +20,7 @@ const QUANTITY = /^([+-]?)(\d+(?:\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[e
 
 /** Parses a quantity (string or number); undefined when it is not one. */
 export function parseQuantity(value: unknown): ExactQuantity | undefined {
-  const text = typeof value === 'number' ? (Number.isFinite(value) ? String(value) : '') : typeof value === 'string' ? value.trim() : '';
+  const text = typeof value === 'number' ? (Number.isFinite(value) ? String(value) : '') : typeof value === 'string' ? value : '';
   const m = QUANTITY.exec(text);
   if (!m) return undefined;
   const [, sign, digits, suffix = ''] = m;
@@ -58,4 +60,43 @@ function reduce(q: ExactQuantity): ExactQuantity {
   let b = q.den;
   while (b !== 0n) [a, b] = [b, a % b];
   return a === 0n || a === 1n ? (a === 0n ? { num: 0n, den: 1n } : q) : { num: q.num / a, den: q.den / a };
+}
+
+/**
+ * A Kubernetes resource quantity as a number (bytes for storage), or undefined when the
+ * value is not a quantity.
+ */
+export function parseKubernetesQuantity(value: unknown): number | undefined {
+  const q = parseQuantity(value);
+  return q === undefined ? undefined : Number(q.num) / Number(q.den);
+}
+
+const PG_UNITS: { [unit: string]: number } = { B: 1, kB: 1024, MB: 1024 ** 2, GB: 1024 ** 3, TB: 1024 ** 4 };
+
+/**
+ * A PostgreSQL memory-unit setting in bytes (`8GB`, `512 MB`, `1.5GB`; units are
+ * case-sensitive, 1024-based), a bare number being in `defaultUnit`; undefined when
+ * PostgreSQL would reject the value. Negative values (`-1`: unlimited) are returned as is.
+ */
+export function parsePostgresSize(value: unknown, defaultUnit: 'B' | 'kB' | 'MB' | 'GB' | 'TB'): number | undefined {
+  const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : undefined;
+  if (text === undefined) return undefined;
+  const m = /^([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)\s*([A-Za-z]*)$/.exec(text);
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  if (n < 0) return n;
+  const unit = m[2] === '' ? defaultUnit : m[2];
+  return Object.prototype.hasOwnProperty.call(PG_UNITS, unit) ? n * PG_UNITS[unit] : undefined;
+}
+
+/** Bytes as the largest whole binary unit (`30Gi`), or with one decimal (`1.5Gi`). */
+export function formatBytes(bytes: number): string {
+  for (const [suffix, power] of Object.entries(BINARY).reverse()) {
+    const size = 1024 ** power;
+    if (bytes >= size) {
+      const v = bytes / size;
+      return `${Number.isInteger(v) ? v : v.toFixed(1)}${suffix}`;
+    }
+  }
+  return `${bytes}B`;
 }

@@ -5,4 +5,4 @@ export { AlertSeverity } from './alerts/alert-rules';
 export type { AlertRule } from './alerts/alert-rules';
 export * from './topology/topology-diagram';
 export * from './readiness/readiness-checklist';
-export type { ReadinessItem, ReadinessReport } from './readiness/checklist';
+export type { ReadinessItem, ReadinessOptions, ReadinessReport } from './readiness/checklist';

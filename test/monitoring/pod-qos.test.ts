@@ -115,7 +115,7 @@ describe('production example: failover quorum and Guaranteed pods', () => {
     const dir = mkdtempSync(join(tmpdir(), 'quorum-check-'));
     const write = (name: string, objects: any[]) => {
       const file = join(dir, name);
-      writeFileSync(file, objects.map((o) => stringify(o)).join('---\n'));
+      writeFileSync(file, objects.map((o) => stringify(o, { version: '1.1' })).join('---\n'));
       return file;
     };
     const out: string[] = [];
@@ -178,7 +178,7 @@ describe('Patroni: the same checks on the pods the engine renders itself', () =>
 
   test('ha-postgres check reports the Patroni cluster (exit 0)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'quorum-check-patroni-'));
-    writeFileSync(join(dir, 'patroni.yaml'), manifests.map((o) => stringify(o)).join('---\n'));
+    writeFileSync(join(dir, 'patroni.yaml'), manifests.map((o) => stringify(o, { version: '1.1' })).join('---\n'));
     const out: string[] = [];
     runCheck([dir], {}, (t) => out.push(t));
     expect(out.join('').trim().split('\n')).toEqual([

@@ -96,12 +96,22 @@ describe('checklist verdicts on the library\'s own manifests', () => {
     expect(verdicts({ disruptionBudget: DisruptionBudget.operatorManaged() })['pdb']).toBe(true);
   });
 
+  test('a custom zone key of the placement counts at synth time; the checklist alone counts only the standard keys', () => {
+    const chart = new Chart(Testing.app(), 'zones', { namespace: 'db' });
+    const db = new HaPostgres(chart, 'orders', { placement: { zoneTopologyKey: 'example.com/zone-name' } });
+    const manifests = Testing.synth(chart);
+    expect(readinessWarnings(db).join('\n')).not.toMatch(/3 instances across 3 zones/);
+    const zones = (options?: any) => ReadinessChecklist.evaluate(manifests, options)[0].items.find((i) => i.id === 'instances-zones')!;
+    expect(zones()).toMatchObject({ passed: false, reason: expect.stringMatching(/the spread on example\.com\/zone-name is not on a zone key/) });
+    expect(zones({ zoneTopologyKeys: ['example.com/zone-name'] })).toMatchObject({ passed: true, reason: expect.stringMatching(/spread over example\.com\/zone-name/) });
+  });
+
   test('a zone spread whose selector misses the instances does not count', () => {
     const cluster = (selector: any) => ({ apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: { name: 'pg', namespace: 'n' },
       spec: { instances: 3, topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: selector }] } });
     const item = (selector: any) => evaluateReadiness([cluster(selector)])[0].items.find((i) => i.id === 'instances-zones')!;
     expect(item({ matchLabels: { 'cnpg.io/cluster': 'pg' } }).passed).toBe(true);
-    expect(item({ matchLabels: { app: 'pg' } })).toMatchObject({ passed: false, reason: expect.stringMatching(/labelSelector matching the instances/) });
+    expect(item({ matchLabels: { app: 'pg' } })).toMatchObject({ passed: false, reason: expect.stringMatching(/labelSelector that misses the instances \(pg-1, pg-2, pg-3\)/) });
     expect(item(undefined).passed).toBe(false);
   });
 
@@ -132,7 +142,7 @@ describe('checklist verdicts on the library\'s own manifests', () => {
     expect(ReadinessChecklist.items()).toEqual(CHECKLIST.map(({ id, title, required }) => ({ id, title, required })));
     expect(CHECKLIST.map((i) => `${i.id}${i.required ? '' : '?'}`)).toEqual([
       'instances-zones', 'sync-standby', 'slots-bounded', 'slots-monitored?', 'pooler-transaction?', 'wal-archiving',
-      'daily-backup', 'restore-test?', 'lag-alerts?', 'pdb', 'switchover-updates', 'instance-qos', 'pooler-qos',
+      'daily-backup', 'restore-test?', 'lag-alerts?', 'pdb', 'switchover-updates', 'instance-qos', 'pooler-qos', 'operator-accepts',
     ]);
   });
 });

@@ -1,4 +1,4 @@
-import { CHECKLIST, evaluateCluster, evaluateReadiness, PATRONI_CHECKLIST, ReadinessReport } from './checklist';
+import { CHECKLIST, evaluateCluster, evaluateReadiness, PATRONI_CHECKLIST, ReadinessOptions, ReadinessReport } from './checklist';
 import { READINESS_WARNING_PREFIX } from './readiness-warnings';
 
 /** One item of the production checklist, as listed by `ReadinessChecklist.items()`. */
@@ -30,13 +30,13 @@ export class ReadinessChecklist {
   }
 
   /** The checklist of every CloudNativePG Cluster and Patroni cluster among `manifests`. */
-  public static evaluate(manifests: any[]): ReadinessReport[] {
-    return evaluateReadiness(manifests);
+  public static evaluate(manifests: any[], options?: ReadinessOptions): ReadinessReport[] {
+    return evaluateReadiness(manifests, { zoneTopologyKeys: options?.zoneTopologyKeys });
   }
 
   /** The checklist of one Cluster (throws when it is not among `manifests`). */
-  public static evaluateCluster(manifests: any[], namespace: string, clusterName: string): ReadinessReport {
-    return evaluateCluster(manifests, namespace, clusterName);
+  public static evaluateCluster(manifests: any[], namespace: string, clusterName: string, options?: ReadinessOptions): ReadinessReport {
+    return evaluateCluster(manifests, namespace, clusterName, { zoneTopologyKeys: options?.zoneTopologyKeys });
   }
 
   private constructor() {}

@@ -26,7 +26,8 @@ export function addReadinessWarnings(cluster: HaPostgres): void {
       const report = index.memo(cluster, 'readiness', () => {
         const namespace = Chart.of(cluster).namespace ?? 'default';
         try {
-          return evaluateCluster(index.manifestsIn(namespace), namespace, cluster.clusterName);
+          // Zones are what the cluster's placement names them by (a custom zoneTopologyKey counts).
+          return evaluateCluster(index.manifestsIn(namespace), namespace, cluster.clusterName, { zoneTopologyKeys: [cluster.intent.zoneTopologyKey] });
         } catch {
           // an invalid app reports its own errors, and a cluster without a CloudNativePG
           // Cluster manifest (another engine) has nothing to check: no warnings

@@ -32,7 +32,7 @@ describe('check on hand-written CloudNativePG YAML', () => {
     expect(err).toBe('');
     expect(code).toBe(0);
     const lines = out.trim().split('\n');
-    expect(lines).toHaveLength(13);
+    expect(lines).toHaveLength(14);
     for (const l of lines) expect(l).toMatch(/^PASS \[shop\/pg-main\] /);
     expect(line(out, '3 instances across 3 zones')).toMatch(/3 instances, spread over topology\.kubernetes\.io\/zone by a DoNotSchedule topology spread/);
     expect(line(out, 'continuous WAL archiving')).toMatch(/in-tree to s3:\/\/acme-pg-backups\/shop .*deprecated and removed in CloudNativePG 1\.31/);
@@ -53,7 +53,7 @@ describe('check on hand-written CloudNativePG YAML', () => {
     expect(line(out, 'a synchronous standby with RPO 0')).toMatch(/^FAIL .*no synchronous replication/);
     expect(line(out, 'replication slots bounded')).toMatch(/^FAIL .*max_slot_wal_keep_size is unset/);
     expect(line(out, 'continuous WAL archiving')).toMatch(/^FAIL .*no WAL archive/);
-    expect(line(out, 'a daily base backup')).toMatch(/^FAIL .*"0 3 \* \* \*" has 5 fields; CloudNativePG reads 6/);
+    expect(line(out, 'a daily base backup')).toMatch(/^FAIL .*"0 3 \* \* \*" has 5 fields; CloudNativePG \(robfig\/cron\) reads them as second, minute, hour, day of month and month.*second 0, minute 3, every hour.*at least every 1 h .*e\.g\. "0 0 3 \* \* \*"/);
     expect(line(out, 'PDB minAvailable 2 with no overlap')).toMatch(/^FAIL .*legacy-1 \(legacy-primary \[operator\], legacy-all\)/);
     expect(line(out, 'switchover on updates')).toMatch(/^FAIL .*primaryUpdateMethod is restart \(the operator default\)/);
     expect(line(out, 'PgBouncer in transaction mode')).toMatch(/^FAIL .*\(advisory\): no Pooler/);
@@ -81,13 +81,13 @@ describe('check on hand-written CloudNativePG YAML', () => {
     expect(reports.find((r: any) => r.cluster === 'pg-main').items.every((i: any) => i.passed)).toBe(true);
   });
 
-  test('no cluster, a missing path or invalid YAML: a one-line error and a non-zero exit', async () => {
+  test('no cluster, a missing path or invalid YAML: a one-line error and a non-zero exit (1, 2, 3)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'check-'));
     writeFileSync(join(dir, 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n');
     expect(await cli('check', dir)).toMatchObject({ code: 1, err: expect.stringMatching(/no CloudNativePG Cluster .* nor Patroni StatefulSet in 1 file\(s\)/) });
     expect(await cli('check', join(dir, 'nope'))).toMatchObject({ code: 2, err: expect.stringMatching(/nope: no such file or directory/) });
     writeFileSync(join(dir, 'bad.yaml'), 'kind: [unclosed\n');
-    expect(await cli('check', join(dir, 'bad.yaml'))).toMatchObject({ code: 2, err: expect.stringMatching(/bad\.yaml: not valid YAML/) });
+    expect(await cli('check', join(dir, 'bad.yaml'))).toMatchObject({ code: 3, err: expect.stringMatching(/bad\.yaml:\d+: is not valid YAML: /) });
   });
 });
 
