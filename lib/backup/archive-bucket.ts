@@ -9,6 +9,7 @@ import { ArchiveBucketPolicy, archiveBucketPolicy } from './bucket-policy';
 import { RetentionWindow } from './retention-window';
 import { checkAwsRegion, checkS3BucketName } from './s3-names';
 import { AppIndex } from '../core/app-index';
+import { checkUniqueObjects } from '../core/unique-objects';
 
 /** Which controller turns the bucket manifest into an AWS bucket. */
 export enum BucketController {
@@ -137,6 +138,7 @@ export class ArchiveBucket extends Construct implements IArchiveBucket {
     this.objectLock = props.objectLock;
     this.policy = archiveBucketPolicy(this.retention, this.encryption);
     this.node.addValidation({ validate: () => this.errors.messages });
+    checkUniqueObjects(this, { property: 'bucketName', value: this.bucketName, fix: 'declare each bucket once (one ArchiveBucket per bucket name), and share it' });
 
     checkS3BucketName(this, this.errors, 'bucketName', this.bucketName);
     checkAwsRegion(this.errors, 'region', this.region);

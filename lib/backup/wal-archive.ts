@@ -3,12 +3,14 @@ import { Construct } from 'constructs';
 import type { HaPostgres } from '../cluster/ha-postgres';
 import { ConfigErrors } from '../core/config-error';
 import { checkDnsLabel } from '../core/dns';
+import { exactMilliseconds, wholeSeconds } from '../core/quantities';
 import { ArchiveCredentials, ArchiveCredentialsKind } from './archive-credentials';
 import { ArchiveDestination } from './archive-destination';
 import { ArchiveEncryption, BackupCompression, WalCompression } from './archive-options';
 import { RetentionWindow } from './retention-window';
 import { checkCredentials, checkDestination } from './archive-checks';
 import { AppIndex } from '../core/app-index';
+import { checkUniqueObjects } from '../core/unique-objects';
 
 /** A continuous WAL archive plus base backups of one cluster, in an object store. */
 export interface WalArchiveProps {
@@ -135,6 +137,7 @@ export class WalArchive extends Construct {
     this.retention = props.retention ?? RetentionWindow.days(30);
     this.archiveTimeout = props.archiveTimeout ?? Duration.minutes(5);
     this.node.addValidation({ validate: () => [...this.errors.messages, ...this.sameArchiveAsRecoverySource()] });
+    checkUniqueObjects(this, { property: props.name !== undefined ? 'name' : 'name (from the cluster name)', value: this.name });
 
     checkDnsLabel(this.errors, props.name !== undefined ? 'name' : 'name (from the cluster name)', this.name, 63);
     checkDnsLabel(this.errors, 'serverName', this.serverName, 63);
@@ -143,9 +146,12 @@ export class WalArchive extends Construct {
     checkCount(this.errors, 'walMaxParallel', this.walMaxParallel, 1, 32);
     checkCount(this.errors, 'backupJobs', this.backupJobs, 1, 32);
     this.retention.check(this.errors, 'retention');
-    const timeoutMs = this.archiveTimeout.toMilliseconds();
+    // archive_timeout is in whole seconds (PostgreSQL, and Patroni's archive settings).
+    const timeoutMs = exactMilliseconds(this.archiveTimeout);
     if (timeoutMs < 30_000 || timeoutMs > 3_600_000) {
       errors30(this.errors, this.archiveTimeout);
+    } else {
+      wholeSeconds(this.errors, 'archiveTimeout', this.archiveTimeout);
     }
     if (this.encryption.kmsKeyId !== undefined && this.encryption.kmsKeyId.trim() === '') {
       this.errors.add('encryption', this.encryption.toHumanString(), 'the KMS key id is empty', 'give the key id, alias (alias/…) or ARN');
