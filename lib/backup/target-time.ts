@@ -1,6 +1,6 @@
 /**
  * Recovery target times as CloudNativePG's webhook parses them (`validateRecoveryTarget` →
- * machinery `types.ParseTargetTime`): first lib/pq's `ParseTimestamp` (v1.10.9, PostgreSQL's
+ * machinery `types.ParseTargetTime`): first lib/pq's `ParseTimestamp` (machinery pins v1.10.9; PostgreSQL's
  * own output format `YYYY-MM-DD HH:MM:SS[.frac][±HH[:MM[:SS]]][ BC]`), then Go's layouts
  * `2006-01-02T15:04:05.000000Z07:00`, `time.RFC3339` and `2006-01-02T15:04:05`.
  *
@@ -54,7 +54,11 @@ interface Fields {
   readonly hasOffset: boolean;
 }
 
-/** lib/pq v1.10.9 `ParseTimestamp`, without its location handling (which does not change whether it parses). */
+/**
+ * lib/pq's `ParseTimestamp` (with its ` BC` suffix handling), without the location handling
+ * (which does not change whether it parses). Older lib/pq releases looked for ` BC` only after
+ * the offset; for text without ` BC` both read the same, and the library refuses BC anyway.
+ */
 function pqParse(str: string): Fields | undefined {
   let failed = false;
   const num = (begin: number, end: number): number => {
@@ -77,10 +81,12 @@ function pqParse(str: string): Fields | undefined {
   const timeSep = daySep + 3;
   const day = num(daySep + 1, timeSep);
 
+  const isBC = str.endsWith(' BC');
+  const minLen = monSep + '01-01'.length + 1 + (isBC ? 3 : 0);
   let hour = 0;
   let minute = 0;
   let second = 0;
-  if (str.length > monSep + '01-01'.length + 1) {
+  if (str.length > minLen) {
     expect(' ', timeSep);
     const minSep = timeSep + 3;
     expect(':', minSep);
@@ -121,7 +127,7 @@ function pqParse(str: string): Fields | undefined {
     hasOffset = true;
   }
   let isoYear = year;
-  if (remainderIdx + 3 <= str.length && str.slice(remainderIdx, remainderIdx + 3) === ' BC') {
+  if (isBC) {
     isoYear = 1 - year;
     remainderIdx += 3;
   }

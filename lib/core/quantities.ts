@@ -12,10 +12,10 @@ export function exactMilliseconds(d: Duration): number {
   return d.toMilliseconds({ integral: false });
 }
 
-/** A duration for messages: `1.5 seconds`, `2500 ms`. */
+/** A duration for messages: `2.5 seconds`, `0.5 ms`. */
 function human(ms: number): string {
   if (!Number.isFinite(ms)) return String(ms);
-  return ms % 1000 === 0 ? `${ms / 1000} seconds` : `${ms} ms`;
+  return Number.isInteger(ms) ? `${ms / 1000} seconds` : `${ms} ms`;
 }
 
 /**

@@ -86,19 +86,44 @@ function entry(apiVersion: string, kind: string, namespace: string | undefined, 
 
 /**
  * Objects an operator creates for an object of the app, which a rendered object of the same
- * kind and name would fight over: CloudNativePG's Services `<cluster>-rw`, `-ro` and `-r`, and
- * a Pooler's Service and Deployment.
+ * kind and name would fight over. CloudNativePG, for a Cluster: the Services `<cluster>-rw`,
+ * `-ro` and `-r`, the ServiceAccount, Role and RoleBinding `<cluster>`, the Secrets
+ * `<cluster>-ca`, `-server` and `-replication`, and unless `enablePDB` is false the
+ * PodDisruptionBudgets `<cluster>-primary` and (3 instances or more) `<cluster>`; for a
+ * Pooler: its Service, Deployment, ServiceAccount, Role and RoleBinding.
  */
 function implied(o: ApiObject, namespace: string | undefined, path: string, owner: IConstruct | undefined): Entry[] {
   if (apiGroup(o.apiVersion) !== 'postgresql.cnpg.io') return [];
+  const by = (what: string) => `created by CloudNativePG for ${what} "${o.name}"`;
+  const make = (apiVersion: string, kind: string, name: string, what: string) => entry(apiVersion, kind, namespace, name, path, owner, by(what));
+  const rbac = (what: string) => [make('v1', 'ServiceAccount', o.name, what),
+    make('rbac.authorization.k8s.io/v1', 'Role', o.name, what), make('rbac.authorization.k8s.io/v1', 'RoleBinding', o.name, what)];
   if (o.kind === 'Cluster') {
-    return ['rw', 'ro', 'r'].map((suffix) => entry('v1', 'Service', namespace, `${o.name}-${suffix}`, path, owner, `created by CloudNativePG for Cluster "${o.name}"`));
+    const spec = renderedSpec(o);
+    const found = [
+      ...['rw', 'ro', 'r'].map((suffix) => make('v1', 'Service', `${o.name}-${suffix}`, 'Cluster')),
+      ...['ca', 'server', 'replication'].map((suffix) => make('v1', 'Secret', `${o.name}-${suffix}`, 'Cluster')),
+      ...rbac('Cluster'),
+    ];
+    if (spec?.enablePDB !== false) {
+      found.push(make('policy/v1', 'PodDisruptionBudget', `${o.name}-primary`, 'Cluster'));
+      if ((spec?.instances ?? 1) >= 3) found.push(make('policy/v1', 'PodDisruptionBudget', o.name, 'Cluster'));
+    }
+    return found;
   }
   if (o.kind === 'Pooler') {
-    return [entry('v1', 'Service', namespace, o.name, path, owner, `created by CloudNativePG for Pooler "${o.name}"`),
-      entry('apps/v1', 'Deployment', namespace, o.name, path, owner, `created by CloudNativePG for Pooler "${o.name}"`)];
+    return [make('v1', 'Service', o.name, 'Pooler'), make('apps/v1', 'Deployment', o.name, 'Pooler'), ...rbac('Pooler')];
   }
   return [];
+}
+
+/** The rendered spec of an object (memoized by the synth session), or undefined when it cannot render yet. */
+function renderedSpec(o: ApiObject): any {
+  try {
+    return o.toJson()?.spec;
+  } catch {
+    return undefined; // an invalid configuration reports its own errors
+  }
 }
 
 function findCollisions(constructs: IConstruct[]): Map<IConstruct, string[]> {
