@@ -136,7 +136,9 @@ export class WalArchive extends Construct {
     this.backupJobs = props.backupJobs ?? 2;
     this.retention = props.retention ?? RetentionWindow.days(30);
     this.archiveTimeout = props.archiveTimeout ?? Duration.minutes(5);
-    this.node.addValidation({ validate: () => [...this.errors.messages, ...this.sameArchiveAsRecoverySource()] });
+    this.node.addValidation({
+      validate: () => [...this.errors.messages, ...this.sameArchiveAsRecoverySource(), ...AppIndex.of(this).memo(this, 'shared-archive', () => this.sharedArchive())],
+    });
     checkUniqueObjects(this, { property: props.name !== undefined ? 'name' : 'name (from the cluster name)', value: this.name });
 
     checkDnsLabel(this.errors, props.name !== undefined ? 'name' : 'name (from the cluster name)', this.name, 63);
@@ -165,6 +167,22 @@ export class WalArchive extends Construct {
       this.errors.add('cluster', this.cluster.clusterName, `the engine ${engine.name} cannot render a WalArchive yet`,
         'use ClusterEngine.cloudNativePg() or ClusterEngine.patroni(...), which render it, or remove the WalArchive until the engine supports it');
     }
+  }
+
+  /**
+   * Two archives of the app that write the same folder (`<destination>/<serverName>`) mix
+   * their WAL and backups, and each one's retention deletes the other's: reported on the later.
+   */
+  private sharedArchive(): string[] {
+    const index = AppIndex.of(this);
+    const archives = index.memo(index, 'wal-archives', () => index.constructs().filter((c): c is WalArchive => c instanceof WalArchive));
+    const earlier = archives.slice(0, archives.indexOf(this)).find((a) => a.destination.sameStoreAs(this.destination) && a.serverName === this.serverName);
+    if (!earlier) return [];
+    const e = new ConfigErrors();
+    e.add('destination', this.destination.serverLocation(this.serverName),
+      `is also where ${earlier.node.path} (cluster "${earlier.cluster.clusterName}") archives: the two clusters' WAL and backups would mix, and each one's retention would delete the other's`,
+      'give one of them another path prefix (destination path) or another serverName, e.g. the namespace: ArchiveDestination.s3({ ..., path: \'<namespace>\' })');
+    return e.messages;
   }
 
   /** A restored cluster must not archive where its source archives (CloudNativePG refuses a non-empty archive; on Patroni both timelines would mix). */

@@ -125,6 +125,17 @@ describe('names derived from ids are unique where constructs meet', () => {
     expect(ms.filter((m) => m.kind === 'Role').map((m) => m.metadata.name).sort()).toEqual(['orders-restore-drill-db', 'orders-restore-drill-weekly-db']);
   });
 
+  test('same-named clusters in two namespaces must not archive into one folder', () => {
+    const twoTeams = (path: (ns: string) => string | undefined) => (app: App) => {
+      for (const ns of ['team-a', 'team-b']) {
+        const chart = new Chart(app, ns, { namespace: ns });
+        new WalArchive(chart, 'archive', { cluster: new HaPostgres(chart, 'orders', {}), destination: ArchiveDestination.s3({ bucket: 'acme-pg-archive', region: 'eu-west-1', path: path(ns) }), credentials: ROLE });
+      }
+    };
+    expect(appErrors(twoTeams(() => undefined))).toMatch(/\[team-b\/archive\] destination = "s3:\/\/acme-pg-archive\/orders\/": is also where team-a\/archive \(cluster "orders"\) archives.*Fix: /);
+    expect(appErrors(twoTeams((ns) => ns))).toBe('');
+  });
+
   test('same-named clusters in two namespaces are fine', () => {
     expect(appErrors((app) => {
       for (const ns of ['team-a', 'team-b']) new HaPostgres(new Chart(app, ns, { namespace: ns }), 'orders', {});

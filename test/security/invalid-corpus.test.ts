@@ -128,6 +128,8 @@ const CASES: Array<[string, Build, string, string]> = [
   ['pool named like the cluster\'s disruption budget', (s) => pool(s, { name: 'db-pdb' }), 'name', '"db-pdb"'],
   ['pool named like a Service the operator creates', (s) => pool(s, { name: 'db-rw' }), 'name', '"db-rw"'],
   ['standalone cluster with an empty zone list', (s) => db(s, { mode: ClusterMode.standalone(), placement: { zones: [] } }), 'placement.zones', '[]'],
+  ['two archives writing one folder', (s) => { const a = archive(s); new WalArchive(s, 'archive2', { cluster: new HaPostgres(s, 'db2'), destination: a.destination, credentials: a.credentials, serverName: 'db' }); },
+    'destination', '"s3://acme-pg-archive/db/"'],
   ['storage size that is not a number', (s) => db(s, { storage: { size: Size.gibibytes(Number.NaN) } }), 'storage.size', 'NaNGi'],
 ];
 
