@@ -68,14 +68,15 @@ describe('collisions are errors that name both constructs', () => {
     })).toMatch(/\[test\/b\] name = "nightly": test\/a and test\/b both apply ConfigMap "db\/nightly", ServiceAccount "db\/nightly", Role "db\/nightly" and 4 more/);
   });
 
-  test('cluster-scoped kinds collide across namespaces (Crossplane buckets), namespaced ones do not (ACK)', () => {
+  test('cluster-scoped kinds collide across namespaces (Crossplane buckets); S3 bucket names are global for either controller', () => {
     const buckets = (controller: BucketController) => (app: App) => {
       for (const ns of ['team-a', 'team-b']) {
         new ArchiveBucket(new Chart(app, ns, { namespace: ns }), 'bucket', { bucketName: 'acme-pg-archive', region: 'eu-west-1', controller });
       }
     };
     expect(appErrors(buckets(BucketController.CROSSPLANE))).toMatch(/bucketName = "acme-pg-archive": team-a\/bucket and team-b\/bucket both apply Bucket "acme-pg-archive"/);
-    expect(appErrors(buckets(BucketController.ACK))).toBe('');
+    expect(appErrors(buckets(BucketController.ACK))).toMatch(/\[team-b\/bucket\] bucketName = "acme-pg-archive": is also the bucket of team-a\/bucket: S3 bucket names are global/);
+    expect(appErrors(buckets(BucketController.ACK)).match(/both apply/)).toBeNull(); // ACK Buckets are namespaced objects
   });
 
   test('objects of users only are not the library\'s business', () => {
