@@ -160,7 +160,9 @@ describe('Cluster webhook (cluster_webhook.go)', () => {
   });
 
   test('validateBootstrapRecoverySource and validateExternalClusters: the source exists, is read through the plugin, names are unique and safe', () => {
-    for (const c of clusters.filter((x) => x.spec.bootstrap.recovery)) {
+    const restored = clusters.filter((x) => x.spec.bootstrap.recovery);
+    expect(restored.length).toBe(3); // copy, lsn and the drill's template
+    for (const c of restored) {
       const names = c.spec.externalClusters.map((e: any) => e.name);
       expect(new Set(names).size).toBe(names.length);
       const source = c.spec.externalClusters.find((e: any) => e.name === c.spec.bootstrap.recovery.source);
@@ -183,6 +185,7 @@ describe('Cluster webhook (cluster_webhook.go)', () => {
       new WalArchive(c, 'a', { cluster: db, destination: dest('a'), credentials: ROLE });
       new WalArchive(c, 'b', { cluster: db, destination: dest('b'), credentials: ROLE });
     })).toMatch(/WalArchive = "test\/b": cluster "x" already archives through test\/a/);
+    expect(of('Cluster').find((c) => c.metadata.name === 'orders').spec.plugins.filter((p: any) => p.isWALArchiver)).toHaveLength(1);
     for (const c of clusters) {
       expect((c.spec.plugins ?? []).filter((p: any) => p.isWALArchiver).length).toBeLessThanOrEqual(1);
       expect(c.spec.backup).toBeUndefined();
@@ -200,7 +203,9 @@ describe('Cluster webhook (cluster_webhook.go)', () => {
 
   test('validatePodSelectorRefs (pg_hba lines): only hostssl lines of checked tokens, no ${podselector:…} reference', () => {
     expect(refused((c) => new HaPostgres(c, 'x', {}).addHbaRule(HbaRule.hostssl({ address: '10.0.0.0/8', user: '${podselector:x}' })))).toMatch(/is not a pg_hba user field/);
-    for (const c of of('Cluster')) for (const line of c.spec.postgresql.pgHba ?? []) expect(line).toMatch(/^host(no)?ssl [a-z0-9_,+$-]+ [a-z0-9_,+$-]+ [0-9a-f.:/]+ [a-z0-9-]+$/);
+    const lines = of('Cluster').flatMap((c) => c.spec.postgresql.pg_hba ?? []);
+    expect(lines).toContain('hostssl app app 10.20.0.0/16 scram-sha-256');
+    for (const line of lines) expect(line).toMatch(/^(hostnossl all all all reject|hostssl [a-z0-9_,+$-]+ [a-z0-9_,+$-]+ [0-9a-f.:/]+ [a-z0-9-]+)$/);
   });
 
   test('fields the library never renders (certificates, superuser secret, pull policy, tolerations, env, LDAP, managed roles and services, tablespaces, extensions, replica cluster, primary lease, min/maxSyncReplicas, in-tree backup)', () => {
@@ -228,6 +233,7 @@ describe('Pooler webhook (pooler_webhook.go)', () => {
   });
 
   test('validatePgBouncer and validateMonitoring: pgbouncer always set, no auth query, no metrics TLS or operator PodMonitor', () => {
+    expect(of('Pooler')).toHaveLength(2);
     for (const p of of('Pooler')) {
       expect(p.spec.pgbouncer).toBeDefined();
       expect(p.spec.pgbouncer.authQuery).toBeUndefined();
@@ -241,7 +247,7 @@ describe('ScheduledBackup and Backup webhooks (scheduledbackup_webhook.go, backu
   test('validate: the schedule parses with robfig/cron (six fields, day-of-week 0-6)', () => {
     expect(refused((c) => new ScheduledBackup(c, 'b', { archive: new WalArchive(c, 'a', { cluster: new HaPostgres(c, 'orders', {}), destination: dest('a'), credentials: ROLE }), schedule: BackupSchedule.cron('0 3 * * 7') })))
       .toMatch(/schedule = "0 3 \* \* 7": day-of-week "7" is outside 0-6.*Fix: write Sunday as 0: "0 3 \* \* 0"/);
-    for (const b of of('ScheduledBackup')) expect(b.spec.schedule.split(' ')).toHaveLength(6);
+    expect(of('ScheduledBackup').map((b) => b.spec.schedule).sort()).toEqual(['0 0 2 * * *', '0 0 3 * * 0']);
   });
 
   test('validate: method plugin with its configuration (the Backups it creates carry it), never online settings', () => {
