@@ -10,6 +10,7 @@ import {
   PgBouncerPool, RecoveryTarget, RestoreDrill, ScheduledBackup, WalArchive,
 } from '../lib';
 import { patroniProps } from './patroni/patroni-fixtures';
+import { admissionFindings } from './support/admission';
 import { expectValidManifests } from './support/schema-validator';
 import { synth, synthError } from './support/synth';
 
@@ -245,5 +246,53 @@ describe('12. a standalone cluster with placement.zones = []', () => {
   test('is refused instead of rendering node affinity In without values', () => {
     expect(synthError((c) => new HaPostgres(c, 'orders', { mode: ClusterMode.standalone(), placement: { zones: [] } })))
       .toMatch(/placement\.zones = \[\]: .*Fix: /);
+  });
+});
+
+describe('the fixes lead to configurations that pass', () => {
+  /** The first quoted suggestion after "Fix:" in the error of `build`. */
+  const suggestion = (message: string, pattern: RegExp): string => {
+    const fix = message.split('Fix: ')[1] ?? '';
+    const m = pattern.exec(fix);
+    if (!m) throw new Error(`no suggestion in: ${message}`);
+    return m[1];
+  };
+  const passes = (build: (c: Construct) => void) => expect(admissionErrorsOrNone(build)).toEqual([]);
+  function admissionErrorsOrNone(build: (c: Construct) => void): string[] {
+    return admissionFindings(synth(build));
+  }
+
+  test('a cluster name', () => {
+    const fixed = suggestion(synthError((c) => new HaPostgres(c, 'orders', { name: '2024-orders' })), /"([^"]+)"/);
+    passes((c) => new HaPostgres(c, 'orders', { name: fixed }));
+  });
+
+  test.each(['0 3 * * 7', '0 3 * * 1-7', '0 3 * * 5-7'])('a schedule: %s', (expression) => {
+    const build = (schedule: string) => (c: Construct) => {
+      const db = new HaPostgres(c, 'orders', {});
+      const archive = new WalArchive(c, 'archive', { cluster: db, destination: DEST, credentials: ROLE });
+      new ScheduledBackup(c, 'backup', { archive, schedule: BackupSchedule.cron(schedule) });
+    };
+    passes(build(suggestion(synthError(build(expression)), /"([^"]+)"/)));
+  });
+
+  test.each(['2026-06-01T04:00:00+0200', '2026-06-01 04:00:00Z', '2026-06-01 04:00:00'])('a recovery time: %s', (time) => {
+    const build = (t: string) => (c: Construct) => {
+      const db = new HaPostgres(c, 'orders', {});
+      const archive = new WalArchive(c, 'archive', { cluster: db, destination: DEST, credentials: ROLE });
+      const copy = new HaPostgres(c, 'copy', { bootstrap: ClusterBootstrap.pointInTime(ArchiveSource.fromWalArchive(archive), RecoveryTarget.time(t)) });
+      new WalArchive(c, 'copy-archive', { cluster: copy, destination: ArchiveDestination.s3({ bucket: 'acme-pg-archive', path: 'copy', region: 'eu-west-1' }), credentials: ROLE });
+    };
+    passes(build(suggestion(synthError(build(time)), /RecoveryTarget\.time\("([^"]+)"\)/)));
+  });
+
+  test.each<[string, { [k: string]: string }, HaPostgresProps, (fixed: string) => { [k: string]: string }]>([
+    ['shared_buffers', { shared_buffers: '16GB' }, {}, (fixed) => ({ shared_buffers: fixed })],
+    ['min_wal_size (a larger max_wal_size is suggested)', { min_wal_size: '2GB' }, {}, (fixed) => ({ min_wal_size: '2GB', max_wal_size: fixed })],
+    ['min_wal_size with a small WAL volume (a smaller min_wal_size is suggested)', { min_wal_size: '2GB' }, { walStorage: { size: Size.gibibytes(3) } }, (fixed) => ({ min_wal_size: fixed })],
+    ['max_wal_size', { max_wal_size: '30GB' }, {}, (fixed) => ({ max_wal_size: fixed })],
+  ])('a parameter: %s', (_name, parameters, props, apply) => {
+    const fixed = suggestion(synthError((c) => new HaPostgres(c, 'orders', { ...props, parameters })), /"(\d+[kMGT]?B)"/);
+    passes((c) => new HaPostgres(c, 'orders', { ...props, parameters: apply(fixed) }));
   });
 });

@@ -298,7 +298,7 @@ export class HaPostgres extends Construct implements IHaPostgres {
         errors.add(sharedBuffers.property, sharedBuffers.value,
           `is above the memory request (resources.memoryRequest = ${i.memoryRequest.asString()})${bare}: memory above the request is not guaranteed to the instance, ` +
           'and CloudNativePG refuses the Cluster ("Memory request is lower than PostgreSQL shared_buffers value")',
-          `lower shared_buffers to at most ${postgresSize(requestBytes)} (25 % of the request, ${postgresSize(Math.floor(requestBytes / 4))}, is the default when it is not set), ` +
+          `lower shared_buffers to at most "${postgresSize(requestBytes)}" (25 % of the request, "${postgresSize(Math.floor(requestBytes / 4))}", is the default when it is not set), ` +
           `or raise resources.memoryRequest (and memoryLimit, when set) to at least ${Size.mebibytes(Math.ceil(bytes / 2 ** 20)).asString()}`);
       }
     }
@@ -317,20 +317,22 @@ export class HaPostgres extends Construct implements IHaPostgres {
     };
     const minBytes = parsed(minWal, DEFAULT_MIN_WAL_SIZE);
     const maxBytes = parsed(maxWal, DEFAULT_MAX_WAL_SIZE);
+    const walVolume = i.walStorage ?? i.storage;
+    const walVolumeProp = i.walStorage ? 'walStorage.size' : 'storage.size';
+    const volumeBytes = mebibytes(walVolume.size) * 2 ** 20;
     if (minBytes !== undefined && maxBytes !== undefined && minBytes > 0 && maxBytes > 0 && minBytes >= maxBytes) {
       const maxShown = maxWal ? JSON.stringify(maxWal.value) : `${DEFAULT_MAX_WAL_SIZE} (the default)`;
+      // A larger max_wal_size only helps while it stays below the WAL volume.
+      const roomAbove = minBytes * 2 < volumeBytes;
       if (minWal) {
         errors.add(minWal.property, minWal.value, `must be below max_wal_size (${maxShown}); CloudNativePG refuses the Cluster otherwise`,
-          maxWal ? `lower min_wal_size below ${maxWal.value}, or raise max_wal_size above ${minWal.value}`
-            : `set max_wal_size above it too (e.g. "${postgresSize(minBytes * 2)}"), or lower min_wal_size below ${DEFAULT_MAX_WAL_SIZE}`);
+          roomAbove ? `set max_wal_size above it (e.g. "${postgresSize(minBytes * 2)}"), or lower min_wal_size below ${maxWal ? maxWal.value : DEFAULT_MAX_WAL_SIZE}`
+            : `lower min_wal_size below ${maxWal ? maxWal.value : DEFAULT_MAX_WAL_SIZE} (e.g. "${DEFAULT_MIN_WAL_SIZE}", the default)`);
       } else if (maxWal) {
         errors.add(maxWal.property, maxWal.value, `must be above min_wal_size (${DEFAULT_MIN_WAL_SIZE}, the default); CloudNativePG refuses the Cluster otherwise`,
           `give at least "${postgresSize(minBytes * 2)}"`);
       }
     }
-    const walVolume = i.walStorage ?? i.storage;
-    const walVolumeProp = i.walStorage ? 'walStorage.size' : 'storage.size';
-    const volumeBytes = mebibytes(walVolume.size) * 2 ** 20;
     for (const [p, bytes] of [[minWal, minBytes], [maxWal, maxBytes]] as Array<[typeof minWal, number | undefined]>) {
       if (!p || bytes === undefined || !(bytes > 0) || !Number.isFinite(volumeBytes) || bytes < volumeBytes) continue;
       errors.add(p.property, p.value,
