@@ -35,15 +35,6 @@ function synthApp(build: (app: App) => void): any[] {
   return app.charts.flatMap((c) => Testing.synth(c));
 }
 
-export function appError(build: (app: App) => void): string {
-  try {
-    synthApp(build);
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('expected synthesis to fail, but it succeeded');
-}
-
 const chartIn = (app: App, namespace: string) => new Chart(app, namespace, { namespace, disableResourceNameHashes: true });
 
 describe('1. restore drills of same-named clusters in two namespaces, one scratch namespace', () => {
