@@ -74,7 +74,7 @@ describe('Barman Cloud sidecar resources (WalArchive.sidecarResources)', () => {
     expectValidManifests(ms);
     const expected = { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } };
     expect(ofKind(ms, 'ObjectStore').map((s) => [s.metadata.name, s.spec.instanceSidecarConfiguration.resources]))
-      .toEqual([['orders-db-archive', expected], ['orders-db-restore-drill-source', expected]]);
+      .toEqual([['orders-db-archive', expected], ['orders-db-restore-drill-db-source', expected]]);
   });
 
   test('bad sizes are errors with a fix', () => {

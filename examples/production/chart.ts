@@ -77,7 +77,8 @@ export class ProductionChart extends Chart {
       defaultPoolSize: 20,
     });
 
-    const bucket = new ArchiveBucket(this, 'archive-bucket', { bucketName: 'acme-payments-pg-archive', region: 'eu-west-1', retention: RETENTION });
+    // One bucket per namespace (acme-payments-pg-archive here): copies of this chart for other teams never share an archive.
+    const bucket = new ArchiveBucket(this, 'archive-bucket', { bucketName: `acme-${this.namespace}-pg-archive`, region: 'eu-west-1', retention: RETENTION });
     this.archive = new WalArchive(this, 'archive', {
       cluster: this.database,
       destination: bucket.destination({ path: 'prod' }),

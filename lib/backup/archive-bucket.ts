@@ -9,6 +9,7 @@ import { ArchiveBucketPolicy, archiveBucketPolicy } from './bucket-policy';
 import { RetentionWindow } from './retention-window';
 import { checkAwsRegion, checkS3BucketName } from './s3-names';
 import { AppIndex } from '../core/app-index';
+import { checkUniqueObjects } from '../core/unique-objects';
 
 /** Which controller turns the bucket manifest into an AWS bucket. */
 export enum BucketController {
@@ -140,7 +141,8 @@ export class ArchiveBucket extends Construct implements IArchiveBucket {
     this.encryption = props.encryption ?? ArchiveEncryption.AES256;
     this.objectLock = props.objectLock;
     this.policy = archiveBucketPolicy(this.retention, this.encryption);
-    this.node.addValidation({ validate: () => this.errors.messages });
+    this.node.addValidation({ validate: () => [...this.errors.messages, ...AppIndex.of(this).memo(this, 'same-bucket', () => this.sameBucket())] });
+    checkUniqueObjects(this, { property: 'bucketName', value: this.bucketName, fix: 'declare each bucket once (one ArchiveBucket per bucket name), and share it' });
 
     checkS3BucketName(this, this.errors, 'bucketName', this.bucketName);
     checkAwsRegion(this.errors, 'region', props.region);
@@ -163,6 +165,21 @@ export class ArchiveBucket extends Construct implements IArchiveBucket {
 
   public destination(options: BucketDestinationOptions = {}): ArchiveDestination {
     return ArchiveDestination.s3({ bucket: this.bucketName, region: this.region, path: options.path, endpoint: options.endpoint });
+  }
+
+  /**
+   * S3 bucket names are global: two ArchiveBuckets of one name, in any namespace, are two
+   * controllers applying their own settings to one bucket. Reported on the later one.
+   */
+  private sameBucket(): string[] {
+    const index = AppIndex.of(this);
+    const buckets = index.memo(index, 'archive-buckets', () => index.constructs().filter((c): c is ArchiveBucket => c instanceof ArchiveBucket));
+    const earlier = buckets.slice(0, buckets.indexOf(this)).find((b) => b.bucketName === this.bucketName);
+    if (!earlier) return [];
+    const e = new ConfigErrors();
+    e.add('bucketName', this.bucketName, `is also the bucket of ${earlier.node.path}: S3 bucket names are global, so both would manage one bucket and overwrite each other's settings`,
+      `declare the bucket once and share it (bucket.destination({ path: '<namespace>' }) per cluster), or give this one another name`);
+    return e.messages;
   }
 }
 

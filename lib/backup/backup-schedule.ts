@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { ConfigErrors } from '../core/config-error';
-import { cronParser, longestCronGapSeconds } from '../core/cron';
+import { cronParser, dayOfWeekWithoutSeven, longestCronGapSeconds, robfigProblem } from '../core/cron';
 
 /** Day of the week, as cron numbers it. */
 export enum WeekDay {
@@ -49,8 +49,16 @@ export interface MonthlyOptions extends TimeOfDay {
   readonly dayOfMonth?: number;
 }
 
+/** What is wrong with an expression, and how to fix it. */
+interface ScheduleProblem {
+  readonly problem: string;
+  readonly fix: string;
+}
+
+const GENERIC_FIX = 'use BackupSchedule.daily({ hour: 2 }), .weekly(), .monthly() or a 5-field expression such as "0 2 * * *"';
+
 /** What is wrong with an expression (a pure function of the string; fleets repeat the same few schedules). */
-const PROBLEMS = new Map<string, string | undefined>();
+const PROBLEMS = new Map<string, ScheduleProblem | undefined>();
 
 /**
  * When something runs, in UTC: typed daily, weekly and monthly schedules or a standard
@@ -102,20 +110,43 @@ export class BackupSchedule {
 
   /** What is wrong with the expression, or undefined. */
   public problem(): string | undefined {
+    return this.problemAndFix()?.problem;
+  }
+
+  private problemAndFix(): ScheduleProblem | undefined {
     if (!PROBLEMS.has(this.expression)) PROBLEMS.set(this.expression, this.findProblem());
     return PROBLEMS.get(this.expression);
   }
 
-  private findProblem(): string | undefined {
+  private findProblem(): ScheduleProblem | undefined {
     const fields = this.expression.trim().split(/\s+/).filter((f) => f !== '');
-    if (fields.length !== 5) return `has ${fields.length} field(s); a standard cron expression has 5 (minute hour day-of-month month day-of-week)`;
+    if (fields.length !== 5) {
+      return { problem: `has ${fields.length} field(s); a standard cron expression has 5 (minute hour day-of-month month day-of-week)`, fix: GENERIC_FIX };
+    }
     if (/[LW#@?]/i.test(this.expression.replace(/\b(JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC|SUN|MON|TUE|WED|THU|FRI|SAT)\b/gi, ''))) {
-      return 'uses L, W, #, ? or @ which the Kubernetes and CloudNativePG cron parsers do not both accept';
+      return { problem: 'uses L, W, #, ? or @ which the Kubernetes and CloudNativePG cron parsers do not both accept', fix: GENERIC_FIX };
+    }
+    // The parsers that run the schedule: robfig/cron in CloudNativePG (ScheduledBackup webhook)
+    // and in the Kubernetes API server (CronJob validation).
+    const refused = robfigProblem(this.toCron());
+    if (refused) {
+      const sunday = refused.field === 'day-of-week' ? dayOfWeekWithoutSeven(fields[4]) : undefined;
+      if (sunday !== undefined) {
+        return {
+          problem: `day-of-week ${JSON.stringify(fields[4])} is outside 0-6: robfig/cron, which CloudNativePG and Kubernetes CronJobs parse schedules with, numbers Sunday 0, never 7`,
+          fix: `write Sunday as 0: ${JSON.stringify([...fields.slice(0, 4), sunday].join(' '))}`,
+        };
+      }
+      return {
+        problem: `is not a valid cron expression: ${refused.field} ${refused.problem} (robfig/cron, which CloudNativePG and Kubernetes CronJobs parse schedules with, ` +
+          'accepts minute 0-59, hour 0-23, day-of-month 1-31, month 1-12 or JAN-DEC, day-of-week 0-6 or SUN-SAT)',
+        fix: GENERIC_FIX,
+      };
     }
     try {
       cronParser().parse(this.toCron(), { tz: 'UTC', strict: false });
     } catch (e) {
-      return `is not a valid cron expression: ${(e as Error).message}`;
+      return { problem: `is not a valid cron expression: ${(e as Error).message}`, fix: GENERIC_FIX };
     }
     return undefined;
   }
@@ -126,9 +157,9 @@ export class BackupSchedule {
    * @internal
    */
   public _check(errors: ConfigErrors, property: string): boolean {
-    const problem = this.problem();
-    if (problem) {
-      errors.add(property, this.expression, problem, 'use BackupSchedule.daily({ hour: 2 }), .weekly(), .monthly() or a 5-field expression such as "0 2 * * *"');
+    const found = this.problemAndFix();
+    if (found) {
+      errors.add(property, this.expression, found.problem, found.fix);
       return false;
     }
     return true;

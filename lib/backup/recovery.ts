@@ -4,6 +4,7 @@ import { checkDnsLabel } from '../core/dns';
 import { checkCredentials, checkDestination } from './archive-checks';
 import type { ArchiveCredentials } from './archive-credentials';
 import type { ArchiveDestination } from './archive-destination';
+import { parseCnpgTargetTime } from './target-time';
 import type { WalArchive } from './wal-archive';
 
 /** An archive written by another cluster, described without a WalArchive construct. */
@@ -53,8 +54,9 @@ export class RecoveryTarget {
   }
 
   /**
-   * A point in time, as an RFC 3339 timestamp with an explicit offset
-   * (`2026-11-30T04:00:00Z`, `2026-11-30T05:00:00+01:00`).
+   * A point in time with an explicit offset, in a form CloudNativePG's parser accepts:
+   * PostgreSQL's `2026-11-30 05:00:00+01` (also `.123456`, `+01:00`) or RFC 3339
+   * `2026-11-30T04:00:00Z` / `2026-11-30T05:00:00+01:00`.
    */
   public static time(timestamp: string): RecoveryTarget {
     return new RecoveryTarget(RecoveryTargetKind.TIME, timestamp);
@@ -75,12 +77,21 @@ export class RecoveryTarget {
   public _check(errors: ConfigErrors, property: string): void {
     if (this.kind === RecoveryTargetKind.TIME) {
       const v = this.value ?? '';
-      const ok = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}(:?\d{2})?)$/.test(v) && !Number.isNaN(Date.parse(v.replace(' ', 'T')));
-      if (!ok) {
-        errors.add(property, `time(${JSON.stringify(v)})`, 'is not an RFC 3339 timestamp with a time zone offset; without one PostgreSQL would use the server\'s zone',
-          'use e.g. RecoveryTarget.time("2026-11-30T04:00:00Z")');
-      } else if (Date.parse(v.replace(' ', 'T')) > Date.now()) {
-        errors.add(property, `time(${JSON.stringify(v)})`, 'is in the future: recovery would end before reaching it and the cluster would not start',
+      const shown = `time(${JSON.stringify(v)})`;
+      const parsed = parseCnpgTargetTime(v);
+      if (!parsed) {
+        const rewrite = timeRewrite(v);
+        errors.add(property, shown,
+          'is not a timestamp CloudNativePG accepts (PostgreSQL\'s "YYYY-MM-DD HH:MM:SS+HH[:MM]", or RFC 3339 "YYYY-MM-DDTHH:MM:SSZ" / "…T…+HH:MM" with a colon in the offset)',
+          rewrite ? `write RecoveryTarget.time(${JSON.stringify(rewrite)})` : 'use e.g. RecoveryTarget.time("2026-11-30 05:00:00+01") or RecoveryTarget.time("2026-11-30T04:00:00Z")');
+      } else if (!parsed.hasOffset) {
+        errors.add(property, shown, 'has no time zone offset; without one PostgreSQL would read it in the server\'s zone',
+          `add the offset, e.g. RecoveryTarget.time(${JSON.stringify(`${v}${v.includes('T') ? 'Z' : '+00'}`)}) for UTC`);
+      } else if (!parsed.calendarValid) {
+        errors.add(property, shown, 'is not a real date and time (month 1-12, a day of that month, 00:00:00 to 23:59:59, an offset below 16 hours); PostgreSQL would refuse it',
+          'use e.g. RecoveryTarget.time("2026-11-30 05:00:00+01")');
+      } else if (parsed.epochMs > Date.now()) {
+        errors.add(property, shown, 'is in the future: recovery would end before reaching it and the cluster would not start',
           'use a past time, or RecoveryTarget.latest()');
       }
     } else if (this.kind === RecoveryTargetKind.LSN && !/^[0-9A-Fa-f]{1,8}\/[0-9A-Fa-f]{1,8}$/.test(this.value ?? '')) {
@@ -143,4 +154,14 @@ export class ClusterBootstrap {
     checkCredentials(errors, `${property}.source.credentials`, this.source.credentials);
     checkDnsLabel(errors, `${property}.source.serverName`, this.source.serverName, 63);
   }
+}
+
+/** A close spelling of `text` that CloudNativePG accepts, or undefined. */
+function timeRewrite(text: string): string | undefined {
+  const candidates = [
+    text.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'), // RFC 3339 offsets have a colon: +0200 → +02:00
+    text.replace(' ', 'T'), // Z only after the RFC 3339 "T": 2026-06-01 04:00:00Z → 2026-06-01T04:00:00Z
+    text.replace(/Z$/, '+00'),
+  ];
+  return candidates.find((c) => c !== text && parseCnpgTargetTime(c)?.hasOffset);
 }

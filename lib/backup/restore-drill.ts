@@ -3,13 +3,16 @@ import { Construct } from 'constructs';
 import type { HaPostgres } from '../cluster/ha-postgres';
 import { ConfigErrors } from '../core/config-error';
 import { checkDnsLabel, isPinnedImage } from '../core/dns';
+import { exactMilliseconds, wholeSeconds } from '../core/quantities';
 import { SynthWarnings } from '../core/synth-warnings';
 import { ArchiveCredentialsKind } from './archive-credentials';
-import { registerRestoreDrill } from './backup-registry';
+import { registerRestoreDrill, restoreDrillsOf } from './backup-registry';
 import { BackupSchedule } from './backup-schedule';
 import type { WalArchive } from './wal-archive';
 import { AppIndex } from '../core/app-index';
 import { engineFeatures } from '../engines/cluster-engine';
+import { boundedName, labelSlug, shortHash } from '../core/names';
+import { checkUniqueObjects } from '../core/unique-objects';
 
 /** A table the drill counts rows of in the restored database. */
 export interface TableCheck {
@@ -65,9 +68,10 @@ export interface RestoreDrillProps {
   readonly image?: string;
 
   /**
-   * Name of the CronJob, ServiceAccount, Role, RoleBinding and ConfigMap.
+   * Name of the CronJob, ServiceAccount and ConfigMap (in the cluster's namespace). The
+   * objects in the scratch namespace are named `scratchName`.
    *
-   * @default - `<cluster name>-restore-drill`
+   * @default - `<cluster name>-restore-drill` for the cluster's first drill, `<cluster name>-restore-drill-<construct id>` for later ones
    */
   readonly name?: string;
 }
@@ -99,6 +103,18 @@ export class RestoreDrill extends Construct {
   public readonly namespace: string;
   /** Longest time between two scheduled runs: alert when no run succeeded for longer than this plus a margin. */
   public readonly period: Duration;
+  /**
+   * Name of the drill's objects in the scratch namespace (Role, RoleBinding, NetworkPolicy,
+   * the source ObjectStore `<scratchName>-source`) and the value of the label on its temporary
+   * clusters: `<cronJobName>-<namespace>`, so drills of same-named clusters in different
+   * namespaces that share a scratch namespace never touch each other's objects or copies.
+   */
+  public readonly scratchName: string;
+  /**
+   * Prefix of the temporary clusters' names (a timestamp is appended): the cluster's name and a
+   * hash of `scratchName`, unique per drill, within CloudNativePG's 50 characters.
+   */
+  public readonly temporaryClusterPrefix: string;
 
   private readonly errors = new ConfigErrors();
 
@@ -112,14 +128,19 @@ export class RestoreDrill extends Construct {
     this.checks = props.checks ?? [];
     this.readyTimeout = props.readyTimeout ?? Duration.hours(2);
     this.image = props.image ?? DEFAULT_DRILL_IMAGE;
-    this.cronJobName = props.name ?? `${props.cluster.clusterName}-restore-drill`;
+    this.cronJobName = props.name ?? defaultDrillName(this, props.cluster);
     const chartNamespace = Chart.of(this).namespace;
     this.namespace = chartNamespace ?? 'default';
+    // 56 leaves room for the ObjectStore's "-source"; the label value may have 63.
+    this.scratchName = boundedName(`${this.cronJobName}-${this.namespace}`, 56);
+    // `<prefix>-<10-digit epoch>` within 50: at most 39, starting with the cluster name's letter.
+    this.temporaryClusterPrefix = `${props.cluster.clusterName.slice(0, 24).replace(/-+$/, '')}-drill-${shortHash(this.scratchName)}`;
     if (chartNamespace === undefined) {
       this.errors.add('namespace', 'undefined', 'the drill\'s ServiceAccount is bound to a Role in the scratch namespace by namespace, so its own namespace must be known',
         'give the chart a namespace: new Chart(app, id, { namespace: \'...\' })');
     }
     this.node.addValidation({ validate: () => [...this.errors.messages, ...this.archiveErrors()] });
+    checkUniqueObjects(this, { property: props.name !== undefined ? 'name' : 'name (from the cluster name)', value: this.cronJobName });
 
     checkDnsLabel(this.errors, 'scratchNamespace', this.scratchNamespace, 63);
     if (this.scratchNamespace === this.namespace) {
@@ -134,9 +155,12 @@ export class RestoreDrill extends Construct {
       this.errors.add('schedule', this.schedule.expression, 'runs more than once a day; each run downloads a full base backup and replays WAL',
         'use BackupSchedule.monthly() (the default) or BackupSchedule.weekly()');
     }
-    const timeoutMs = this.readyTimeout.toMilliseconds();
-    if (timeoutMs < 300_000 || timeoutMs > 86_400_000) {
+    // Rendered as whole seconds (kubectl wait --timeout, activeDeadlineSeconds).
+    const timeoutMs = exactMilliseconds(this.readyTimeout);
+    if (!(timeoutMs >= 300_000 && timeoutMs <= 86_400_000)) {
       this.errors.add('readyTimeout', this.readyTimeout, 'must be between 5 minutes and 24 hours', 'use e.g. Duration.hours(2), time for a base backup download and WAL replay');
+    } else {
+      wholeSeconds(this.errors, 'readyTimeout', this.readyTimeout);
     }
     this.checks.forEach((c, i) => {
       if (!/^([a-z_][a-z0-9_]{0,62}\.)?[a-z_][a-z0-9_]{0,62}$/.test(c.table)) {
@@ -175,4 +199,19 @@ export class RestoreDrill extends Construct {
     }
     return e.messages;
   }
+}
+
+/**
+ * `<cluster>-restore-drill` for a cluster's first drill, `<cluster>-restore-drill-<construct id>`
+ * for later ones (a hash of the construct path when the id gives nothing usable or an earlier
+ * drill has the name), at most 52 characters (CronJob names).
+ */
+function defaultDrillName(drill: RestoreDrill, cluster: HaPostgres): string {
+  const base = `${cluster.clusterName}-restore-drill`;
+  const earlier = restoreDrillsOf(cluster).filter((d) => d !== drill);
+  if (earlier.length === 0) return boundedName(base, 52);
+  const slug = labelSlug(drill.node.id);
+  let name = boundedName(slug ? `${base}-${slug}` : `${base}-${shortHash(drill.node.path)}`, 52);
+  if (earlier.some((d) => d.cronJobName === name)) name = boundedName(`${base}-${shortHash(drill.node.path)}`, 52);
+  return name;
 }

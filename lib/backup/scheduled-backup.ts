@@ -6,6 +6,9 @@ import { BackupSchedule } from './backup-schedule';
 import type { WalArchive } from './wal-archive';
 import { AppIndex } from '../core/app-index';
 import { engineFeatures } from '../engines/cluster-engine';
+import { boundedName, labelSlug, shortHash } from '../core/names';
+import { checkUniqueObjects } from '../core/unique-objects';
+import { scheduledBackupsOf } from './backup-registry';
 
 /** Which instance takes the base backup. */
 export enum BackupTarget {
@@ -32,7 +35,8 @@ export interface ScheduledBackupProps {
    * its ServiceAccount, Role, RoleBinding, ConfigMap and NetworkPolicy, at most 52
    * characters, and the Job `<name>-immediate`).
    *
-   * @default - `<cluster name>-backup`
+   * @default - `<cluster name>-backup` for the cluster's first ScheduledBackup, `<cluster name>-backup-<construct id>`
+   * for the next ones (a daily and a weekly backup of one archive never share a name)
    */
   readonly name?: string;
 
@@ -85,12 +89,13 @@ export class ScheduledBackup extends Construct {
     AppIndex.invalidate(this); // the app changed: validations must see this construct
     registerScheduledBackup(props.archive.cluster, this); // found by the cluster's monitoring
     this.archive = props.archive;
-    this.name = props.name ?? `${props.archive.cluster.clusterName}-backup`;
+    this.name = props.name ?? defaultBackupName(this, props.archive.cluster.clusterName);
     this.schedule = props.schedule ?? BackupSchedule.daily();
     this.target = props.target ?? BackupTarget.PREFER_STANDBY;
     this.immediate = props.immediate ?? true;
     this.suspend = props.suspend ?? false;
     this.node.addValidation({ validate: () => this.errors.messages });
+    checkUniqueObjects(this, { property: props.name !== undefined ? 'name' : 'name (from the cluster name)', value: this.name });
 
     checkDnsLabel(this.errors, props.name !== undefined ? 'name' : 'name (from the cluster name)', this.name, 63);
     this.schedule._check(this.errors, 'schedule');
@@ -103,4 +108,23 @@ export class ScheduledBackup extends Construct {
         'use ClusterEngine.cloudNativePg() or ClusterEngine.patroni(...), which render it, or remove the ScheduledBackup until the engine supports it');
     }
   }
+}
+
+/** Room the Patroni engine leaves in its CronJob names (Kubernetes appends 11 characters per Job). */
+const MAX_DEFAULT_NAME = 52;
+
+/**
+ * `<cluster>-backup` for a cluster's first ScheduledBackup; `<cluster>-backup-<construct id>`
+ * for later ones (bounded, with a hash of the construct path when the id gives nothing
+ * usable or a name an earlier backup already has), so backups of one archive never share
+ * a name and the engine's objects of one never replace another's.
+ */
+function defaultBackupName(backup: ScheduledBackup, clusterName: string): string {
+  const base = `${clusterName}-backup`;
+  const earlier = scheduledBackupsOf(backup.archive.cluster).filter((b) => b !== backup);
+  if (earlier.length === 0) return boundedName(base, MAX_DEFAULT_NAME);
+  const slug = labelSlug(backup.node.id);
+  let name = boundedName(slug ? `${base}-${slug}` : `${base}-${shortHash(backup.node.path)}`, MAX_DEFAULT_NAME);
+  if (earlier.some((b) => b.name === name)) name = boundedName(`${base}-${shortHash(backup.node.path)}`, MAX_DEFAULT_NAME);
+  return name;
 }

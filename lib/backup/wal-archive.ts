@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import type { HaPostgres } from '../cluster/ha-postgres';
 import { ConfigErrors } from '../core/config-error';
 import { checkDnsLabel } from '../core/dns';
+import { exactMilliseconds, wholeSeconds } from '../core/quantities';
 import { ArchiveCredentials, ArchiveCredentialsKind } from './archive-credentials';
 import { ArchiveDestination } from './archive-destination';
 import { ArchiveEncryption, BackupCompression, WalCompression } from './archive-options';
@@ -12,6 +13,7 @@ import { AppIndex } from '../core/app-index';
 import { SynthWarnings } from '../core/synth-warnings';
 import { ResolvedSidecarResources, resolveSidecarResources, SidecarResources } from './sidecar-resources';
 import { engineFeatures } from '../engines/cluster-engine';
+import { checkUniqueObjects } from '../core/unique-objects';
 
 /** A continuous WAL archive plus base backups of one cluster, in an object store. */
 export interface WalArchiveProps {
@@ -156,7 +158,10 @@ export class WalArchive extends Construct {
     this.sidecarResources = resolveSidecarResources(this.errors, warnings, 'sidecarResources', props.sidecarResources);
     this.sidecarResourcesGiven = props.sidecarResources !== undefined;
     for (const w of warnings) SynthWarnings.add(this, w);
-    this.node.addValidation({ validate: () => [...this.errors.messages, ...this.sameArchiveAsRecoverySource()] });
+    this.node.addValidation({
+      validate: () => [...this.errors.messages, ...this.sameArchiveAsRecoverySource(), ...AppIndex.of(this).memo(this, 'shared-archive', () => this.sharedArchive())],
+    });
+    checkUniqueObjects(this, { property: props.name !== undefined ? 'name' : 'name (from the cluster name)', value: this.name });
 
     checkDnsLabel(this.errors, props.name !== undefined ? 'name' : 'name (from the cluster name)', this.name, 63);
     checkDnsLabel(this.errors, 'serverName', this.serverName, 63);
@@ -165,9 +170,12 @@ export class WalArchive extends Construct {
     checkCount(this.errors, 'walMaxParallel', this.walMaxParallel, 1, 32);
     checkCount(this.errors, 'backupJobs', this.backupJobs, 1, 32);
     this.retention._check(this.errors, 'retention');
-    const timeoutMs = this.archiveTimeout.toMilliseconds();
+    // archive_timeout is in whole seconds (PostgreSQL, and Patroni's archive settings).
+    const timeoutMs = exactMilliseconds(this.archiveTimeout);
     if (timeoutMs < 30_000 || timeoutMs > 3_600_000) {
       errors30(this.errors, this.archiveTimeout);
+    } else {
+      wholeSeconds(this.errors, 'archiveTimeout', this.archiveTimeout);
     }
     if (this.encryption.kmsKeyId !== undefined && this.encryption.kmsKeyId.trim() === '') {
       this.errors.add('encryption', this.encryption.toHumanString(), 'the KMS key id is empty', 'give the key id, alias (alias/…) or ARN');
@@ -181,6 +189,22 @@ export class WalArchive extends Construct {
       this.errors.add('cluster', this.cluster.clusterName, `the engine ${engine.name} cannot render a WalArchive yet`,
         'use ClusterEngine.cloudNativePg() or ClusterEngine.patroni(...), which render it, or remove the WalArchive until the engine supports it');
     }
+  }
+
+  /**
+   * Two archives of the app that write the same folder (`<destination>/<serverName>`) mix
+   * their WAL and backups, and each one's retention deletes the other's: reported on the later.
+   */
+  private sharedArchive(): string[] {
+    const index = AppIndex.of(this);
+    const archives = index.memo(index, 'wal-archives', () => index.constructs().filter((c): c is WalArchive => c instanceof WalArchive));
+    const earlier = archives.slice(0, archives.indexOf(this)).find((a) => a.destination.sameStoreAs(this.destination) && a.serverName === this.serverName);
+    if (!earlier) return [];
+    const e = new ConfigErrors();
+    e.add('destination', this.destination.serverLocation(this.serverName),
+      `is also where ${earlier.node.path} (cluster "${earlier.cluster.clusterName}") archives: the two clusters' WAL and backups would mix, and each one's retention would delete the other's`,
+      'give one of them another path prefix (destination path) or another serverName, e.g. the namespace: ArchiveDestination.s3({ ..., path: \'<namespace>\' })');
+    return e.messages;
   }
 
   /** A restored cluster must not archive where its source archives (CloudNativePG refuses a non-empty archive; on Patroni both timelines would mix). */

@@ -1,8 +1,10 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { ConfigErrors } from '../core/config-error';
-import { checkDnsLabel, checkDnsSubdomain, checkImageReference } from '../core/dns';
+import { checkDns1035Label, checkDnsSubdomain, checkImageReference } from '../core/dns';
+import { imageTagAndDigest, postgresVersionOfTag } from '../core/image-reference';
 import { isLabelKey, isLabelValue } from '../core/labels';
+import { exactMebibytes, positiveMebibytes, wholeMilliseconds } from '../core/quantities';
 import type { IClusterEngine } from '../engines/cluster-engine';
 import { ClusterMode } from './cluster-mode';
 import { AppCredentials } from './credentials';
@@ -78,12 +80,13 @@ export function cpuMillis(cpu: CpuAmount): number {
   return amount.endsWith('m') ? Number(amount.slice(0, -1)) : Number(amount) * 1000;
 }
 
-/** Mebibytes of a Size, for comparisons. */
+/** Mebibytes of a Size, for comparisons (not rounded: `Size.kibibytes(1500)` is 1.46 MiB). */
 export function mebibytes(size: Size): number {
-  return size.toMebibytes();
+  return exactMebibytes(size);
 }
 
-function resolveVolume(errors: ConfigErrors, property: string, props: VolumeProps | undefined, defaultSize: Size): ResolvedVolume {
+function resolveVolume(errors: ConfigErrors, property: string, props: VolumeProps | undefined, defaultSize: Size,
+  minimum?: { readonly mebibytes: number; readonly why: string }): ResolvedVolume {
   const accessMode = props?.accessMode ?? VolumeAccessMode.READ_WRITE_ONCE;
   if (accessMode === VolumeAccessMode.READ_WRITE_MANY) {
     errors.add(`${property}.accessMode`, accessMode,
@@ -91,7 +94,10 @@ function resolveVolume(errors: ConfigErrors, property: string, props: VolumeProp
       'use VolumeAccessMode.READ_WRITE_ONCE (the default); availability comes from the standbys, each with its own volume');
   }
   const size = props?.size ?? defaultSize;
-  if (mebibytes(size) < 1024) {
+  const mib = positiveMebibytes(errors, `${property}.size`, size, `Size.gibibytes(${defaultSize.toGibibytes()})`);
+  if (mib !== undefined && minimum && mib < minimum.mebibytes) {
+    errors.add(`${property}.size`, size, minimum.why, `give ${property}.size at least Size.gibibytes(${minimum.mebibytes / 1024}) (the default is ${defaultSize.asString()})`);
+  } else if (mib !== undefined && mib < 1024) {
     errors.add(`${property}.size`, size, 'is below 1Gi, too small for a PostgreSQL volume', 'give at least Size.gibibytes(1)');
   }
   if (props?.storageClass !== undefined) {
@@ -100,10 +106,13 @@ function resolveVolume(errors: ConfigErrors, property: string, props: VolumeProp
   return { size, storageClass: props?.storageClass, accessMode };
 }
 
+/** Least slot retention: below it a short network blip invalidates a standby's slot. */
+const MIN_SLOT_WAL_KEEP_MIB = 1024;
+
 /** Resolves props into the intent, collecting every configuration error. */
 export function resolveIntent(id: string, props: HaPostgresProps, engine: IClusterEngine, errors: ConfigErrors, warnings: string[]): ClusterIntent {
   const name = props.name ?? id;
-  checkDnsLabel(errors, props.name !== undefined ? 'name' : 'name (from the construct id)', name, MAX_CLUSTER_NAME_LENGTH);
+  checkDns1035Label(errors, props.name !== undefined ? 'name' : 'name (from the construct id)', name, MAX_CLUSTER_NAME_LENGTH);
 
   const mode = props.mode ?? ClusterMode.highAvailability();
   const ha = mode.highlyAvailable;
@@ -160,7 +169,11 @@ export function resolveIntent(id: string, props: HaPostgresProps, engine: IClust
   const zones = placement.zones;
   if (zones !== undefined) {
     const duplicates = zones.filter((z, i) => zones.indexOf(z) !== i);
-    if (duplicates.length > 0) {
+    if (zones.length === 0) {
+      // Node affinity `In` needs at least one value: the API server refuses an empty list.
+      errors.add('placement.zones', zones, 'lists no zone, so no node could run the instances (and the API server refuses node affinity `In` without values)',
+        'remove placement.zones to run in any zone, or list the zones, e.g. ["eu-west-1a", "eu-west-1b", "eu-west-1c"]');
+    } else if (duplicates.length > 0) {
       errors.add('placement.zones', zones, `lists ${JSON.stringify(duplicates[0])} more than once`, 'list each zone once');
     } else if (ha && zones.length < 2) {
       errors.add('placement.zones', zones, 'a highly available cluster needs at least two zones, or one zone outage takes every instance',
@@ -178,33 +191,52 @@ export function resolveIntent(id: string, props: HaPostgresProps, engine: IClust
   const nodeSelector = checkNodeSelector(errors, placement.nodeSelector, zoneTopologyKey, nodeTopologyKey);
   const tolerations = placement.tolerations?.map((t, index) => resolveToleration(errors, `placement.tolerations[${index}]`, t));
 
-  const storage = resolveVolume(errors, 'storage', props.storage, DEFAULT_DATA_SIZE);
   const separateWal = props.separateWalVolume ?? true;
+  // In HA mode the volume that holds WAL also holds what replication slots retain: half of
+  // it by default, and at least 1Gi, so it must be at least 2Gi unless maxSlotWalKeepSize is set.
+  const slotsFromVolume = ha && props.maxSlotWalKeepSize === undefined;
+  const walMinimum = (prop: string) => slotsFromVolume ? {
+    mebibytes: 2 * MIN_SLOT_WAL_KEEP_MIB,
+    why: `is below 2Gi, which a volume holding WAL never passes in high-availability mode: replication slots may keep half of ${prop} ` +
+      '(maxSlotWalKeepSize, by default), and with less than 1Gi kept a short network blip invalidates a standby\'s slot and forces a full re-clone',
+  } : undefined;
+  const storage = resolveVolume(errors, 'storage', props.storage, DEFAULT_DATA_SIZE, separateWal ? undefined : walMinimum('storage.size'));
   if (!separateWal && props.walStorage !== undefined) {
     errors.add('walStorage', 'set', 'is given while separateWalVolume is false', 'remove walStorage, or set separateWalVolume to true');
   }
-  const walStorage = separateWal ? resolveVolume(errors, 'walStorage', props.walStorage, DEFAULT_WAL_SIZE) : undefined;
+  const walStorage = separateWal ? resolveVolume(errors, 'walStorage', props.walStorage, DEFAULT_WAL_SIZE, walMinimum('walStorage.size')) : undefined;
 
   const walVolume = walStorage ?? storage;
   const walVolumeProp = walStorage ? 'walStorage.size' : 'storage.size';
   let maxSlotWalKeepSize: Size | undefined;
   if (ha) {
-    maxSlotWalKeepSize = props.maxSlotWalKeepSize ?? Size.mebibytes(Math.floor(mebibytes(walVolume.size) / 2));
-    if (mebibytes(maxSlotWalKeepSize) >= mebibytes(walVolume.size)) {
-      errors.add('maxSlotWalKeepSize', maxSlotWalKeepSize,
-        `must be below the volume that holds WAL (${walVolumeProp} = ${walVolume.size.asString()}), or a lagging standby's slot fills the volume and stops the primary`,
-        `lower maxSlotWalKeepSize to at most half of ${walVolume.size.asString()}, or enlarge ${walVolumeProp}`);
-    } else if (mebibytes(maxSlotWalKeepSize) < 1024) {
-      errors.add('maxSlotWalKeepSize', maxSlotWalKeepSize, 'below 1Gi a short network blip can invalidate a standby\'s slot and force a full re-clone',
-        'give at least Size.gibibytes(1)');
+    const volumeMib = mebibytes(walVolume.size);
+    if (props.maxSlotWalKeepSize === undefined) {
+      // Half of the volume; a volume below 2Gi is reported above, on the volume's size.
+      maxSlotWalKeepSize = Size.mebibytes(Math.max(MIN_SLOT_WAL_KEEP_MIB, Number.isFinite(volumeMib) ? Math.floor(volumeMib / 2) : MIN_SLOT_WAL_KEEP_MIB));
+    } else {
+      maxSlotWalKeepSize = props.maxSlotWalKeepSize;
+      const keepMib = positiveMebibytes(errors, 'maxSlotWalKeepSize', maxSlotWalKeepSize, 'Size.gibibytes(10)');
+      if (keepMib !== undefined && Number.isFinite(volumeMib) && keepMib >= volumeMib) {
+        errors.add('maxSlotWalKeepSize', maxSlotWalKeepSize,
+          `must be below the volume that holds WAL (${walVolumeProp} = ${walVolume.size.asString()}), or a lagging standby's slot fills the volume and stops the primary`,
+          volumeMib >= 2 * MIN_SLOT_WAL_KEEP_MIB
+            ? `lower maxSlotWalKeepSize to between Size.gibibytes(1) and ${sizeExpression(Math.floor(volumeMib / 2))} (half of ${walVolume.size.asString()}), or enlarge ${walVolumeProp}`
+            : `enlarge ${walVolumeProp} to at least Size.gibibytes(2), or more than maxSlotWalKeepSize`);
+      } else if (keepMib !== undefined && keepMib < MIN_SLOT_WAL_KEEP_MIB) {
+        errors.add('maxSlotWalKeepSize', maxSlotWalKeepSize, 'below 1Gi a short network blip can invalidate a standby\'s slot and force a full re-clone',
+          Number.isFinite(volumeMib) && volumeMib <= MIN_SLOT_WAL_KEEP_MIB
+            ? `give at least Size.gibibytes(1), and enlarge ${walVolumeProp} above it (at least Size.gibibytes(2))`
+            : 'give at least Size.gibibytes(1)');
+      }
     }
   } else if (props.maxSlotWalKeepSize !== undefined) {
     errors.add('maxSlotWalKeepSize', props.maxSlotWalKeepSize, 'a standalone cluster has no replication slots', 'remove maxSlotWalKeepSize');
   }
 
   const maxStandbyStreamingDelay = props.maxStandbyStreamingDelay ?? Duration.seconds(30);
-  const delayMs = maxStandbyStreamingDelay.toMilliseconds();
-  if (delayMs < 0 || delayMs > 3_600_000) {
+  const delayMs = wholeMilliseconds(errors, 'maxStandbyStreamingDelay', maxStandbyStreamingDelay);
+  if (delayMs !== undefined && delayMs > 3_600_000) {
     errors.add('maxStandbyStreamingDelay', maxStandbyStreamingDelay, 'must be between 0 and 1 hour (standbys fall behind by up to this long)', 'use e.g. Duration.seconds(30)');
   }
 
@@ -238,13 +270,15 @@ export function resolveIntent(id: string, props: HaPostgresProps, engine: IClust
   const memoryRequest = res.memoryRequest ?? Size.gibibytes(4);
   const memoryLimit = res.memoryLimit ?? memoryRequest;
   if (!(cpuMillis(cpuRequest) > 0)) errors.add('resources.cpuRequest', cpuRequest.amount, 'must be above zero', 'give e.g. Cpu.units(2)');
-  if (cpuMillis(cpuLimit) < cpuMillis(cpuRequest)) {
+  if (cpuMillis(cpuRequest) > 0 && !(cpuMillis(cpuLimit) >= cpuMillis(cpuRequest))) {
     errors.add('resources.cpuLimit', cpuLimit.amount, `is below cpuRequest (${cpuRequest.amount})`, 'set cpuLimit to at least cpuRequest');
   }
-  if (mebibytes(memoryLimit) < mebibytes(memoryRequest)) {
+  const requestMib = positiveMebibytes(errors, 'resources.memoryRequest', memoryRequest, 'Size.gibibytes(4)');
+  const limitMib = res.memoryLimit === undefined ? requestMib : positiveMebibytes(errors, 'resources.memoryLimit', memoryLimit, 'Size.gibibytes(4)');
+  if (requestMib !== undefined && limitMib !== undefined && limitMib < requestMib) {
     errors.add('resources.memoryLimit', memoryLimit, `is below memoryRequest (${memoryRequest.asString()})`, 'set memoryLimit to at least memoryRequest');
   }
-  if (mebibytes(memoryRequest) < 512) {
+  if (requestMib !== undefined && requestMib < 512) {
     errors.add('resources.memoryRequest', memoryRequest, 'is below 512Mi, too little for a PostgreSQL instance and its instance manager', 'give at least Size.mebibytes(512)');
   }
 
@@ -353,9 +387,16 @@ function checkLabelKey(errors: ConfigErrors, property: string, key: string): voi
 
 function checkImage(errors: ConfigErrors, image: string, version: PostgresVersion): void {
   if (!checkImageReference(errors, 'imageName', image, 'ghcr.io/cloudnative-pg/postgresql:18.4-system-trixie')) return;
-  const tag = /:(\d+)(?:\.\d+)?[^/]*$/.exec(image);
-  if (tag && Number(tag[1]) !== version.major) {
-    errors.add('imageName', image, `its tag says PostgreSQL ${tag[1]} but version is ${version.fullVersion}; the engine would configure the wrong major`,
-      `set version to PostgresVersion.of(${tag[1]}, <minor>) or use an image of PostgreSQL ${version.major}`);
+  // The version at the start of the tag, read as CloudNativePG reads it (a tag without one is
+  // refused by the CloudNativePG engine's own check).
+  const tagVersion = postgresVersionOfTag(imageTagAndDigest(image).tag);
+  if (tagVersion && tagVersion.major !== version.major) {
+    errors.add('imageName', image, `its tag says PostgreSQL ${tagVersion.major} but version is ${version.fullVersion}; the engine would configure the wrong major`,
+      `set version to PostgresVersion.of(${tagVersion.major}, ${tagVersion.minor}) or use an image of PostgreSQL ${version.major}`);
   }
+}
+
+/** A size in the largest whole unit, as a cdk8s expression: 10240 MiB → `Size.gibibytes(10)`. */
+function sizeExpression(mib: number): string {
+  return mib % 1024 === 0 ? `Size.gibibytes(${mib / 1024})` : `Size.mebibytes(${mib})`;
 }

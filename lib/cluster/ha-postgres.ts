@@ -9,6 +9,9 @@ import { SynthWarnings } from '../core/synth-warnings';
 import type { ClusterEndpoints, IClusterEngine } from '../engines/cluster-engine';
 import { ClusterEngine } from '../engines/cluster-engine-factory';
 import { checkParameters, renderParameterValue } from '../parameters/postgres-parameters';
+import {
+  cnpgSizeBytes, DEFAULT_MAX_WAL_SIZE, DEFAULT_MIN_WAL_SIZE, isBareNumber, postgresBoolean, postgresSize, WAL_LEVELS,
+} from '../parameters/parameter-values';
 import { ClusterIntent, mebibytes, resolveIntent } from './cluster-intent';
 import { HaPostgresProps } from './ha-postgres-props';
 import { DataDurability } from './replication';
@@ -20,8 +23,10 @@ import { SecretReader } from '../security/secret-access';
 import { REJECT_PLAIN_TEXT_RULE, ResolvedClusterTls, resolveClusterTls } from '../security/tls';
 import { AppIndex } from '../core/app-index';
 import { exactDuration, POSTGRES_DURATION_UNITS } from '../core/exact-duration';
+import { exactMilliseconds } from '../core/quantities';
 import { SynthSession } from '../core/synth-session';
 import { engineFeatures } from '../engines/cluster-engine';
+import { checkUniqueObjects } from '../core/unique-objects';
 
 /** A PostgreSQL cluster that applications and other constructs can connect to. */
 export interface IHaPostgres {
@@ -119,6 +124,8 @@ export class HaPostgres extends Construct implements IHaPostgres {
 
   private readonly errors = new ConfigErrors();
   private readonly userParameters: { [name: string]: string } = {};
+  /** The property that set each user parameter (`parameters.work_mem`, `addParameters().work_mem`). */
+  private readonly parameterSources: { [name: string]: string } = {};
   private readonly overrides: ManifestOverrides;
 
   public constructor(scope: Construct, id: string, props: HaPostgresProps = {}) {
@@ -128,9 +135,13 @@ export class HaPostgres extends Construct implements IHaPostgres {
     this.engine = props.engine ?? ClusterEngine.cloudNativePg();
     const warnings: string[] = [];
     this.intent = resolveIntent(id, props, this.engine, this.errors, warnings);
-    this.node.addValidation({ validate: () => this.errors.messages });
+    // Parameter values are checked at synth time: addParameters() and a WalArchive may come later.
+    this.node.addValidation({
+      validate: () => [...this.errors.messages, ...AppIndex.of(this).memo(this, 'parameter-values', () => this.parameterValueErrors())],
+    });
 
     this.clusterName = this.intent.name;
+    checkUniqueObjects(this, { property: props.name !== undefined ? 'name' : 'name (from the construct id)', value: this.clusterName });
     const endpoints: ClusterEndpoints = this.engine.endpointsFor(this.clusterName, this.intent.credentials.existingSecretName);
     this.readWriteServiceName = endpoints.readWriteServiceName;
     this.readOnlyServiceName = endpoints.readOnlyServiceName;
@@ -227,7 +238,17 @@ export class HaPostgres extends Construct implements IHaPostgres {
           'remove synchronous_commit (on is the default), or set it per transaction for data you can afford to lose');
       }
       this.userParameters[key] = rendered;
+      this.parameterSources[key] = `${property}.${name}`;
     }
+  }
+
+  /**
+   * Used by engines: the property that set the user parameter `name` (e.g.
+   * `parameters.shared_buffers` or `addParameters().shared_buffers`), or undefined when no
+   * user value is set (the library's default, if any, applies).
+   */
+  public parameterProperty(name: string): string | undefined {
+    return this.parameterSources[name.toLowerCase()];
   }
 
   /**
@@ -238,18 +259,115 @@ export class HaPostgres extends Construct implements IHaPostgres {
     const i = this.intent;
     const defaults: { [name: string]: string } = {
       max_connections: String(DEFAULT_MAX_CONNECTIONS),
-      shared_buffers: pgSize(Math.floor(mebibytes(i.memoryLimit) / 4)),
+      // Of the request, not the limit: memory above the request is not guaranteed, and
+      // CloudNativePG refuses shared_buffers above the memory request.
+      shared_buffers: pgSize(Math.floor(mebibytes(i.memoryRequest) / 4)),
       effective_cache_size: pgSize(Math.floor((mebibytes(i.memoryLimit) * 3) / 4)),
     };
     if (i.highlyAvailable) {
       defaults.max_slot_wal_keep_size = pgSize(mebibytes(i.maxSlotWalKeepSize as Size));
-      const delay = pgDuration(i.maxStandbyStreamingDelay.toMilliseconds());
+      const delay = pgDuration(exactMilliseconds(i.maxStandbyStreamingDelay));
       defaults.max_standby_streaming_delay = delay;
       defaults.max_standby_archive_delay = delay;
     }
-    if (this.attachedArchive) defaults.archive_timeout = pgDuration(this.attachedArchive.archiveTimeout.toMilliseconds());
+    if (this.attachedArchive) defaults.archive_timeout = pgDuration(exactMilliseconds(this.attachedArchive.archiveTimeout));
     const merged = { ...defaults, ...this.userParameters };
     return Object.fromEntries(Object.keys(merged).sort().map((k) => [k, merged[k]]));
+  }
+
+  /**
+   * Values of user parameters that CloudNativePG's webhook or PostgreSQL refuse, or that
+   * break what the cluster promises, whatever the engine: sizes that do not parse,
+   * shared_buffers above the memory request, WAL sizes out of order or beyond the WAL
+   * volume, wal_level too low for standbys or archiving, booleans that are not booleans.
+   */
+  private parameterValueErrors(): string[] {
+    const errors = new ConfigErrors();
+    const managed = this.engine.managedParameters();
+    const user = (name: string): { property: string; value: string } | undefined => {
+      const property = this.parameterSources[name];
+      return property !== undefined && managed[name] === undefined ? { property, value: this.userParameters[name] } : undefined;
+    };
+    const i = this.intent;
+
+    const sharedBuffers = user('shared_buffers');
+    if (sharedBuffers) {
+      const bytes = cnpgSizeBytes(sharedBuffers.value);
+      const requestBytes = mebibytes(i.memoryRequest) * 2 ** 20;
+      if (bytes === undefined) {
+        errors.add(sharedBuffers.property, sharedBuffers.value, 'is not a size that both CloudNativePG and PostgreSQL read (a number with B, kB, MB, GB or TB, case-sensitive)',
+          `write it with a unit, e.g. "${postgresSize(Math.floor(requestBytes / 4))}"`);
+      } else if (Number.isFinite(requestBytes) && bytes > requestBytes) {
+        const bare = isBareNumber(sharedBuffers.value) ? ' (CloudNativePG reads a number without a unit as MB)' : '';
+        errors.add(sharedBuffers.property, sharedBuffers.value,
+          `is above the memory request (resources.memoryRequest = ${i.memoryRequest.asString()})${bare}: memory above the request is not guaranteed to the instance, ` +
+          'and CloudNativePG refuses the Cluster ("Memory request is lower than PostgreSQL shared_buffers value")',
+          `lower shared_buffers to at most "${postgresSize(requestBytes)}" (25 % of the request, "${postgresSize(Math.floor(requestBytes / 4))}", is the default when it is not set), ` +
+          `or raise resources.memoryRequest (and memoryLimit, when set) to at least ${Size.mebibytes(Math.ceil(bytes / 2 ** 20)).asString()}`);
+      }
+    }
+
+    // CloudNativePG's validateWalSizeConfiguration: min_wal_size < max_wal_size < the WAL volume.
+    const minWal = user('min_wal_size');
+    const maxWal = user('max_wal_size');
+    const parsed = (p: { property: string; value: string } | undefined, fallback: string): number | undefined => {
+      if (!p) return cnpgSizeBytes(fallback);
+      const bytes = cnpgSizeBytes(p.value);
+      if (bytes === undefined) {
+        errors.add(p.property, p.value, 'is not a size that both CloudNativePG and PostgreSQL read (a number of MB, or a number with B, kB, MB, GB or TB, case-sensitive)',
+          `write it with a unit, e.g. "${fallback}"`);
+      }
+      return bytes;
+    };
+    const minBytes = parsed(minWal, DEFAULT_MIN_WAL_SIZE);
+    const maxBytes = parsed(maxWal, DEFAULT_MAX_WAL_SIZE);
+    const walVolume = i.walStorage ?? i.storage;
+    const walVolumeProp = i.walStorage ? 'walStorage.size' : 'storage.size';
+    const volumeBytes = mebibytes(walVolume.size) * 2 ** 20;
+    if (minBytes !== undefined && maxBytes !== undefined && minBytes > 0 && maxBytes > 0 && minBytes >= maxBytes) {
+      const maxShown = maxWal ? JSON.stringify(maxWal.value) : `${DEFAULT_MAX_WAL_SIZE} (the default)`;
+      // A larger max_wal_size only helps while it stays below the WAL volume.
+      const roomAbove = minBytes * 2 < volumeBytes;
+      if (minWal) {
+        errors.add(minWal.property, minWal.value, `must be below max_wal_size (${maxShown}); CloudNativePG refuses the Cluster otherwise`,
+          roomAbove ? `set max_wal_size above it (e.g. "${postgresSize(minBytes * 2)}"), or lower min_wal_size below ${maxWal ? maxWal.value : DEFAULT_MAX_WAL_SIZE}`
+            : `lower min_wal_size below ${maxWal ? maxWal.value : DEFAULT_MAX_WAL_SIZE} (e.g. "${DEFAULT_MIN_WAL_SIZE}", the default)`);
+      } else if (maxWal) {
+        errors.add(maxWal.property, maxWal.value, `must be above min_wal_size (${DEFAULT_MIN_WAL_SIZE}, the default); CloudNativePG refuses the Cluster otherwise`,
+          `give at least "${postgresSize(minBytes * 2)}"`);
+      }
+    }
+    for (const [p, bytes] of [[minWal, minBytes], [maxWal, maxBytes]] as Array<[typeof minWal, number | undefined]>) {
+      if (!p || bytes === undefined || !(bytes > 0) || !Number.isFinite(volumeBytes) || bytes < volumeBytes) continue;
+      errors.add(p.property, p.value,
+        `is not below the volume that holds WAL (${walVolumeProp} = ${walVolume.size.asString()}): that much WAL between checkpoints fills the volume and stops the primary, and CloudNativePG refuses the Cluster`,
+        `lower it below ${walVolume.size.asString()} (a quarter, "${postgresSize(Math.floor(volumeBytes / 4))}", leaves room for slots and archiving), or enlarge ${walVolumeProp}`);
+    }
+
+    const walLevel = user('wal_level');
+    if (walLevel) {
+      const level = walLevel.value.toLowerCase();
+      if (!WAL_LEVELS.includes(level)) {
+        errors.add(walLevel.property, walLevel.value, 'is not a wal_level (minimal, replica or logical)', 'remove wal_level (replica or more is the default), or use "logical"');
+      } else if (level === 'minimal' && (i.highlyAvailable || this.attachedArchive)) {
+        errors.add(walLevel.property, walLevel.value,
+          `writes too little WAL for ${i.highlyAvailable ? 'standbys to replay' : 'the attached WalArchive'} (they need replica or logical); CloudNativePG refuses the Cluster`,
+          'remove wal_level, or use "replica" or "logical"');
+      }
+    }
+    for (const name of ['hot_standby_feedback', 'sync_replication_slots', 'wal_log_hints']) {
+      const p = user(name);
+      if (!p) continue;
+      const on = postgresBoolean(p.value);
+      if (on === undefined) {
+        errors.add(p.property, p.value, 'is not a PostgreSQL boolean (on, off, true, false, yes, no, 1, 0)', `use ${name === 'wal_log_hints' ? '"on"' : '"on" or "off"'}`);
+      } else if (name === 'wal_log_hints' && !on && i.instances > 1) {
+        errors.add(p.property, p.value,
+          'must be on with several instances: a former primary is rewound with pg_rewind after a failover, which needs it; CloudNativePG refuses the Cluster',
+          'remove wal_log_hints (the engine turns it on)');
+      }
+    }
+    return errors.messages;
   }
 
   /**

@@ -10,9 +10,12 @@ export interface ZonePlacement {
   readonly zoneTopologyKey: string;
 }
 
-/** Node affinity that keeps pods in the named zones; undefined when no zones are named. */
+/**
+ * Node affinity that keeps pods in the named zones; undefined when no zones are named (the
+ * API server refuses `In` without values: an empty list is refused at synth as placement.zones).
+ */
 export function namedZonesAffinity(i: ZonePlacement) {
-  if (!i.zones) return undefined;
+  if (!i.zones || i.zones.length === 0) return undefined;
   return {
     requiredDuringSchedulingIgnoredDuringExecution: {
       nodeSelectorTerms: [{ matchExpressions: [{ key: i.zoneTopologyKey, operator: 'In', values: [...i.zones] }] }],

@@ -6,6 +6,8 @@ import { AppIndex } from '../core/app-index';
 import { PgBouncerPool } from '../pooler/pgbouncer-pool';
 import { ConfigErrors } from '../core/config-error';
 import { checkDnsLabel } from '../core/dns';
+import { wholeSeconds } from '../core/quantities';
+import { checkUniqueObjects } from '../core/unique-objects';
 import { isLabelKey, isLabelValue } from '../core/labels';
 import { ALERT_NAMES, AlertRule, AlertTarget, buildAlertRules } from './alerts/alert-rules';
 import { poolsCreatedSoFar } from '../pooler/pool-registry';
@@ -127,6 +129,7 @@ export class ClusterMonitoring extends Construct {
     // Once per synthesis: cdk8s re-validates the whole app for every chart it writes.
     this.node.addValidation({ validate: () => AppIndex.of(this).memo(this, 'validation', () => [...this.errors.messages, ...this.resolve().errors.messages, ...this.poolerErrors()]) });
 
+    checkUniqueObjects(this, { property: 'cluster', value: name, fix: 'create one ClusterMonitoring per cluster (a second one renders the same PrometheusRule and PodMonitors)' });
     const ns = Chart.of(this).namespace;
     if (ns === undefined) {
       this.errors.add('namespace (of the chart)', ns, 'alerts must select the cluster\'s namespace, and the chart sets none',
@@ -190,10 +193,13 @@ export class ClusterMonitoring extends Construct {
     const attached = attachedConstructs(this.cluster);
     const drill = this.props.restoreDrill ?? {};
     const errors = new ConfigErrors();
+    // Periods given as props are compared in whole seconds.
+    const period = (property: string, given: Duration | undefined, otherwise: Duration): Duration =>
+      given !== undefined && wholeSeconds(errors, property, given, { min: 60 }) !== undefined ? given : otherwise;
     const thresholds = resolveThresholds(errors, 'thresholds', this.props.thresholds ?? {}, {
       maxSlotWalKeepSize: i.maxSlotWalKeepSize,
-      backupPeriod: this.props.backupPeriod ?? attached.backupPeriod ?? Duration.days(1),
-      restoreDrillPeriod: drill.period ?? attached.drill?.period ?? Duration.days(31),
+      backupPeriod: period('backupPeriod', this.props.backupPeriod, attached.backupPeriod ?? Duration.days(1)),
+      restoreDrillPeriod: period('restoreDrill.period', drill.period, attached.drill?.period ?? Duration.days(31)),
     });
     const target: AlertTarget = {
       namespace: this.namespace,

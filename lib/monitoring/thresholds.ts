@@ -1,5 +1,6 @@
 import { Duration, Size } from 'cdk8s';
 import { ConfigErrors } from '../core/config-error';
+import { exactMebibytes, exactMilliseconds, wholeMilliseconds, wholeSeconds } from '../core/quantities';
 
 /** Alert thresholds of a ClusterMonitoring. Every field is optional. */
 export interface MonitoringThresholds {
@@ -99,37 +100,41 @@ export interface ThresholdContext {
 /** Applies defaults and checks `t`, collecting errors under `property`. */
 export function resolveThresholds(errors: ConfigErrors, property: string, t: MonitoringThresholds, ctx: ThresholdContext): ResolvedThresholds {
   const p = (name: string) => `${property}.${name}`;
-  const lagWarning = t.replicationLagWarning ?? Duration.seconds(30);
-  const lagCritical = t.replicationLagCritical ?? Duration.minutes(5);
-  positiveDuration(errors, p('replicationLagWarning'), lagWarning);
-  positiveDuration(errors, p('replicationLagCritical'), lagCritical);
-  if (lagCritical.toSeconds() <= lagWarning.toSeconds()) {
-    errors.add(p('replicationLagCritical'), lagCritical, `must be above replicationLagWarning (${lagWarning.toHumanString()}), or the warning never comes first`,
+  // Lags and ages are compared with metrics in seconds: whole seconds, or an error naming the prop.
+  const lagWarningSeconds = wholeSeconds(errors, p('replicationLagWarning'), t.replicationLagWarning ?? Duration.seconds(30), { min: 1 }) ?? 30;
+  const lagCriticalSeconds = wholeSeconds(errors, p('replicationLagCritical'), t.replicationLagCritical ?? Duration.minutes(5), { min: 1 }) ?? 300;
+  if (lagCriticalSeconds <= lagWarningSeconds) {
+    errors.add(p('replicationLagCritical'), t.replicationLagCritical ?? Duration.minutes(5),
+      `must be above replicationLagWarning (${(t.replicationLagWarning ?? Duration.seconds(30)).toHumanString()}), or the warning never comes first`,
       'raise replicationLagCritical or lower replicationLagWarning');
   }
-  const slotInactiveFor = t.slotInactiveFor ?? Duration.minutes(10);
-  positiveDuration(errors, p('slotInactiveFor'), slotInactiveFor);
+  const slotInactiveFor = positiveDuration(errors, p('slotInactiveFor'), t.slotInactiveFor, Duration.minutes(10));
 
   let slotBytes = 10 * GIB;
-  if (ctx.maxSlotWalKeepSize) slotBytes = Math.min(slotBytes, Math.floor(ctx.maxSlotWalKeepSize.toMebibytes() * 1024 * 1024 * 0.8));
+  const keepMib = ctx.maxSlotWalKeepSize ? exactMebibytes(ctx.maxSlotWalKeepSize) : undefined;
+  if (keepMib !== undefined && Number.isFinite(keepMib)) slotBytes = Math.min(slotBytes, Math.floor(keepMib * 1024 * 1024 * 0.8));
   if (t.slotWalRetained !== undefined) {
-    slotBytes = t.slotWalRetained.toMebibytes() * 1024 * 1024;
-    if (!(slotBytes > 0)) errors.add(p('slotWalRetained'), t.slotWalRetained, 'must be above zero', 'give e.g. Size.gibibytes(10)');
-    else if (ctx.maxSlotWalKeepSize && slotBytes >= ctx.maxSlotWalKeepSize.toMebibytes() * 1024 * 1024) {
+    slotBytes = exactMebibytes(t.slotWalRetained) * 1024 * 1024;
+    if (!(slotBytes > 0) || !Number.isFinite(slotBytes)) errors.add(p('slotWalRetained'), t.slotWalRetained, 'must be a finite size above zero', 'give e.g. Size.gibibytes(10)');
+    else if (ctx.maxSlotWalKeepSize && keepMib !== undefined && slotBytes >= keepMib * 1024 * 1024) {
       errors.add(p('slotWalRetained'), t.slotWalRetained,
         `is not below the cluster's maxSlotWalKeepSize (${ctx.maxSlotWalKeepSize.asString()}): PostgreSQL invalidates the slot at that size, so the alert would never fire`,
         `use at most 80 % of ${ctx.maxSlotWalKeepSize.asString()}`);
     }
   }
 
-  const backupMaxAge = t.backupMaxAge ?? Duration.seconds(ctx.backupPeriod.toSeconds() + 2 * 3600);
-  if (backupMaxAge.toSeconds() <= ctx.backupPeriod.toSeconds()) {
-    errors.add(p('backupMaxAge'), backupMaxAge, `must be above the backup period (${ctx.backupPeriod.toHumanString()}), or it fires between two good backups`,
+  const backupPeriodSeconds = Math.round(exactMilliseconds(ctx.backupPeriod) / 1000);
+  const drillPeriodSeconds = Math.round(exactMilliseconds(ctx.restoreDrillPeriod) / 1000);
+  const backupMaxAgeSeconds = t.backupMaxAge === undefined ? backupPeriodSeconds + 2 * 3600
+    : wholeSeconds(errors, p('backupMaxAge'), t.backupMaxAge, { min: 1 });
+  if (backupMaxAgeSeconds !== undefined && backupMaxAgeSeconds <= backupPeriodSeconds) {
+    errors.add(p('backupMaxAge'), t.backupMaxAge ?? Duration.seconds(backupMaxAgeSeconds), `must be above the backup period (${ctx.backupPeriod.toHumanString()}), or it fires between two good backups`,
       'leave the default (period + 2 hours)');
   }
-  const drillMaxAge = t.restoreDrillMaxAge ?? Duration.seconds(ctx.restoreDrillPeriod.toSeconds() + 3 * 86_400);
-  if (drillMaxAge.toSeconds() <= ctx.restoreDrillPeriod.toSeconds()) {
-    errors.add(p('restoreDrillMaxAge'), drillMaxAge, `must be above the restore drill period (${ctx.restoreDrillPeriod.toHumanString()})`,
+  const drillMaxAgeSeconds = t.restoreDrillMaxAge === undefined ? drillPeriodSeconds + 3 * 86_400
+    : wholeSeconds(errors, p('restoreDrillMaxAge'), t.restoreDrillMaxAge, { min: 1 });
+  if (drillMaxAgeSeconds !== undefined && drillMaxAgeSeconds <= drillPeriodSeconds) {
+    errors.add(p('restoreDrillMaxAge'), t.restoreDrillMaxAge ?? Duration.seconds(drillMaxAgeSeconds), `must be above the restore drill period (${ctx.restoreDrillPeriod.toHumanString()})`,
       'leave the default (period + 3 days)');
   }
 
@@ -139,16 +144,15 @@ export function resolveThresholds(errors: ConfigErrors, property: string, t: Mon
   const vw = t.volumeWarningPercent ?? 70;
   const vc = t.volumeCriticalPercent ?? 90;
   percentPair(errors, p('volumeWarningPercent'), p('volumeCriticalPercent'), vw, vc);
-  const poolerWait = t.poolerClientsWaitingFor ?? Duration.minutes(2);
-  positiveDuration(errors, p('poolerClientsWaitingFor'), poolerWait);
+  const poolerWait = positiveDuration(errors, p('poolerClientsWaitingFor'), t.poolerClientsWaitingFor, Duration.minutes(2));
 
   return {
-    lagWarningSeconds: lagWarning.toSeconds(),
-    lagCriticalSeconds: lagCritical.toSeconds(),
+    lagWarningSeconds,
+    lagCriticalSeconds,
     slotInactiveFor,
-    slotWalRetainedBytes: Math.round(slotBytes),
-    backupMaxAgeSeconds: backupMaxAge.toSeconds(),
-    restoreDrillMaxAgeSeconds: drillMaxAge.toSeconds(),
+    slotWalRetainedBytes: Number.isFinite(slotBytes) ? Math.round(slotBytes) : 10 * GIB,
+    backupMaxAgeSeconds: backupMaxAgeSeconds ?? backupPeriodSeconds + 2 * 3600,
+    restoreDrillMaxAgeSeconds: drillMaxAgeSeconds ?? drillPeriodSeconds + 3 * 86_400,
     connectionsWarningPercent: cw,
     connectionsCriticalPercent: cc,
     volumeWarningPercent: vw,
@@ -157,8 +161,16 @@ export function resolveThresholds(errors: ConfigErrors, property: string, t: Mon
   };
 }
 
-function positiveDuration(errors: ConfigErrors, property: string, d: Duration): void {
-  if (!(d.toMilliseconds() >= 1000)) errors.add(property, d, 'must be at least one second', 'give e.g. Duration.minutes(5)');
+/** A Prometheus `for:` duration: whole milliseconds (Prometheus' finest unit), at least a second; the fallback when not. */
+function positiveDuration(errors: ConfigErrors, property: string, d: Duration | undefined, fallback: Duration): Duration {
+  if (d === undefined) return fallback;
+  const ms = wholeMilliseconds(errors, property, d);
+  if (ms === undefined) return fallback;
+  if (ms < 1000) {
+    errors.add(property, d, 'must be at least one second', 'give e.g. Duration.minutes(5)');
+    return fallback;
+  }
+  return d;
 }
 
 function percentPair(errors: ConfigErrors, warnProp: string, critProp: string, warn: number, crit: number): void {

@@ -1,12 +1,14 @@
 import { Chart, Duration, Size } from 'cdk8s';
 import { Cpu, EnvValue, ISecret, Secret } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { cpuMillis, mebibytes } from '../cluster/cluster-intent';
+import { cpuMillis } from '../cluster/cluster-intent';
 import { HaPostgres } from '../cluster/ha-postgres';
 import { AppIndex } from '../core/app-index';
 import { registerPool } from './pool-registry';
 import { ConfigErrors } from '../core/config-error';
 import { checkDnsLabel } from '../core/dns';
+import { positiveMebibytes } from '../core/quantities';
+import { checkUniqueObjects } from '../core/unique-objects';
 import { SynthWarnings } from '../core/synth-warnings';
 import type { PoolerEndpoint } from '../engines/cluster-engine';
 import { allowedPgBouncerParameters, checkPgBouncerParameters } from './pgbouncer-parameters';
@@ -171,10 +173,12 @@ export class PgBouncerPool extends Construct {
     const memoryLimit = res.memoryLimit ?? memoryRequest;
     if (!(cpuMillis(cpuRequest) > 0)) errors.add('resources.cpuRequest', cpuRequest.amount, 'must be above zero', 'give e.g. Cpu.millis(500)');
     if (cpuMillis(cpuLimit) < cpuMillis(cpuRequest)) errors.add('resources.cpuLimit', cpuLimit.amount, `is below cpuRequest (${cpuRequest.amount})`, 'set cpuLimit to at least cpuRequest');
-    if (mebibytes(memoryLimit) < mebibytes(memoryRequest)) {
+    const requestMib = positiveMebibytes(errors, 'resources.memoryRequest', memoryRequest, 'Size.mebibytes(256)');
+    const limitMib = res.memoryLimit === undefined ? requestMib : positiveMebibytes(errors, 'resources.memoryLimit', memoryLimit, 'Size.mebibytes(256)');
+    if (requestMib !== undefined && limitMib !== undefined && limitMib < requestMib) {
       errors.add('resources.memoryLimit', memoryLimit, `is below memoryRequest (${memoryRequest.asString()})`, 'set memoryLimit to at least memoryRequest');
     }
-    if (mebibytes(memoryRequest) < 64) errors.add('resources.memoryRequest', memoryRequest, 'is below 64Mi, too little for PgBouncer and its buffers', 'give at least Size.mebibytes(64)');
+    if (requestMib !== undefined && requestMib < 64) errors.add('resources.memoryRequest', memoryRequest, 'is below 64Mi, too little for PgBouncer and its buffers', 'give at least Size.mebibytes(64)');
 
     const ci = cluster.intent;
     this.intent = {
@@ -197,6 +201,7 @@ export class PgBouncerPool extends Construct {
       reservePoolSize,
     };
     this.poolName = name;
+    checkUniqueObjects(this, { property: nameProperty, value: name });
     registerPool(cluster, name);
 
     // The whole-app checks once per synthesis: cdk8s re-validates the app for every chart.
@@ -272,15 +277,9 @@ export class PgBouncerPool extends Construct {
       errors.add('name', this.poolName, `equals the name of cluster ${(clash as HaPostgres).node.path}; CloudNativePG requires Pooler names to differ from every Cluster name in the namespace`,
         'give the pool another name');
     }
-    const policyClash = clusters.find((c) => `${c.clusterName}-instances` === this.poolName && sameNamespace(c));
-    if (policyClash) {
-      errors.add('name', this.poolName, `equals the name of the NetworkPolicy of cluster ${policyClash.node.path}; the pool's NetworkPolicy would replace it`,
-        'give the pool another name (e.g. the default "<cluster>-pooler-rw")');
-    }
-    const twin = pools.find((p) => p !== this && p.poolName === this.poolName && sameNamespace(p));
-    if (twin) {
-      errors.add('name', this.poolName, `is also the name of pool ${twin.node.path} in the same namespace; one would overwrite the other`, 'give each pool its own name');
-    }
+    // Objects of the same kind and name as another construct's (a second pool of that name,
+    // the cluster's NetworkPolicy or budget, an operator-created Service) are found by the
+    // app-wide check (checkUniqueObjects).
     const ofCluster = pools.filter((p) => p.cluster === this.cluster);
     // Reported once per cluster, by its first pool, and only when each pool is valid itself.
     if (ofCluster[0] === this && ofCluster.every((p) => p.errors.isEmpty)) {

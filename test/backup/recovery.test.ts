@@ -95,8 +95,11 @@ describe('bad input fails at synth time with property, value and fix', () => {
   });
 
   test.each([
-    [RecoveryTarget.time('2026-11-29 22:15:00'), /bootstrap\.target = "time\(\\"2026-11-29 22:15:00\\"\)": is not an RFC 3339 timestamp with a time zone offset/],
-    [RecoveryTarget.time('yesterday'), /is not an RFC 3339 timestamp/],
+    [RecoveryTarget.time('2026-11-29 22:15:00'), /bootstrap\.target = "time\(\\"2026-11-29 22:15:00\\"\)": has no time zone offset.*Fix: add the offset, e\.g\. RecoveryTarget\.time\("2026-11-29 22:15:00\+00"\)/],
+    [RecoveryTarget.time('yesterday'), /is not a timestamp CloudNativePG accepts/],
+    [RecoveryTarget.time('2026-06-01T04:00:00+0200'), /is not a timestamp CloudNativePG accepts.*Fix: write RecoveryTarget\.time\("2026-06-01T04:00:00\+02:00"\)/],
+    [RecoveryTarget.time('2026-06-01 04:00:00Z'), /is not a timestamp CloudNativePG accepts.*Fix: write RecoveryTarget\.time\("2026-06-01T04:00:00Z"\)/],
+    [RecoveryTarget.time('2026-02-30 04:00:00+00'), /is not a real date and time/],
     [RecoveryTarget.time('2999-01-01T00:00:00Z'), /is in the future/],
     [RecoveryTarget.lsn('3000060'), /bootstrap\.target = "lsn\(\\"3000060\\"\)": is not a WAL location/],
   ])('recovery target %p', (target, problem) => {

@@ -59,9 +59,10 @@ exit 0
   test('success: cleans leftovers, creates, waits, verifies, deletes the cluster and exits 0', () => {
     const { status, out, calls } = run();
     expect(status).toBe(0);
-    const name = /deleting clusters\.postgresql\.cnpg\.io\/(orders-db-drill-\d+)/.exec(out)![1];
-    expect(name).toMatch(/^orders-db-drill-\d{10}$/);
-    expect(calls[0]).toBe('-n restore-drills delete clusters.postgresql.cnpg.io -l ha-postgres.io/restore-drill=orders-db-restore-drill --ignore-not-found --wait=false');
+    const name = /deleting clusters\.postgresql\.cnpg\.io\/(orders-db-drill-[0-9a-f]{8}-\d+)/.exec(out)![1];
+    // the cluster's name, a hash of the drill's scratch name (unique per drill), the epoch: at most 50 characters
+    expect(name).toMatch(/^orders-db-drill-[0-9a-f]{8}-\d{10}$/);
+    expect(calls[0]).toBe('-n restore-drills delete clusters.postgresql.cnpg.io -l ha-postgres.io/restore-drill=orders-db-restore-drill-db --ignore-not-found --wait=false');
     expect(calls[1]).toBe('-n restore-drills create -f -');
     expect(calls[2]).toBe(`-n restore-drills wait --for=condition=Ready clusters.postgresql.cnpg.io/${name} --timeout=7200s`);
     expect(calls).toContain('-n restore-drills exec orders-db-drill-1 -c postgres -- psql -XAtq -v ON_ERROR_STOP=1 -d app -c SELECT count(*) FROM orders');
@@ -75,26 +76,26 @@ exit 0
     const { status, out, calls } = run({ FAKE_ORDERS: '7' });
     expect(status).toBe(1);
     expect(out).toMatch(/FAILED: orders has 7 rows, expected at least 100/);
-    expect(calls[calls.length - 1]).toMatch(/^-n restore-drills delete clusters\.postgresql\.cnpg\.io orders-db-drill-\d+ /);
+    expect(calls[calls.length - 1]).toMatch(/^-n restore-drills delete clusters\.postgresql\.cnpg\.io orders-db-drill-[0-9a-f]{8}-\d+ /);
     expect(out).toMatch(/result=failure/);
   });
 
   test('a failing query (missing table): deletes the cluster, exits non-zero', () => {
     const { status, calls } = run({ FAKE_INVOICES_FAIL: '1' });
     expect(status).not.toBe(0);
-    expect(calls[calls.length - 1]).toMatch(/delete clusters\.postgresql\.cnpg\.io orders-db-drill-\d+/);
+    expect(calls[calls.length - 1]).toMatch(/delete clusters\.postgresql\.cnpg\.io orders-db-drill-[0-9a-f]{8}-\d+/);
   });
 
   test('the restore never gets ready: no queries run, the cluster is deleted, exits non-zero', () => {
     const { status, calls } = run({ FAKE_WAIT_RC: '1' });
     expect(status).toBe(1);
     expect(calls.some((c) => c.includes(' exec '))).toBe(false);
-    expect(calls[calls.length - 1]).toMatch(/delete clusters\.postgresql\.cnpg\.io orders-db-drill-\d+/);
+    expect(calls[calls.length - 1]).toMatch(/delete clusters\.postgresql\.cnpg\.io orders-db-drill-[0-9a-f]{8}-\d+/);
   });
 
   test('no primary reported: deletes the cluster, exits non-zero', () => {
     const { status, calls } = run({ FAKE_PRIMARY: '' });
     expect(status).toBe(1);
-    expect(calls[calls.length - 1]).toMatch(/delete clusters\.postgresql\.cnpg\.io orders-db-drill-\d+/);
+    expect(calls[calls.length - 1]).toMatch(/delete clusters\.postgresql\.cnpg\.io orders-db-drill-[0-9a-f]{8}-\d+/);
   });
 });

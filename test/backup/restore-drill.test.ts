@@ -60,7 +60,9 @@ describe('RestoreDrill resources', () => {
       { apiGroups: [''], resources: ['pods/exec'], verbs: ['create'] },
     ]);
     expect(only(manifests, 'RoleBinding').subjects).toEqual([{ kind: 'ServiceAccount', name: 'orders-db-restore-drill', namespace: 'db' }]);
-    expect(only(manifests, 'RoleBinding').roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'orders-db-restore-drill' });
+    // In the scratch namespace the names carry the drill's namespace (drills of same-named clusters may share it).
+    expect(only(manifests, 'RoleBinding').roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'orders-db-restore-drill-db' });
+    expect(only(manifests, 'Role').metadata.name).toBe('orders-db-restore-drill-db');
   });
 
   test('the temporary cluster recovers from a read-only ObjectStore in the scratch namespace, serverName = the source', () => {
@@ -73,7 +75,8 @@ describe('RestoreDrill resources', () => {
     expect(template.spec.externalClusters[0].plugin.parameters).toEqual({ barmanObjectName: store.metadata.name, serverName: 'orders-db' });
     expect(template.spec.plugins).toBeUndefined(); // the drill never archives
     expect(template.spec.postgresql.parameters.max_connections).toBe('200'); // replay needs at least the source's value
-    expect(template.metadata.labels['ha-postgres.io/restore-drill']).toBe('orders-db-restore-drill');
+    expect(template.metadata.labels['ha-postgres.io/restore-drill']).toBe('orders-db-restore-drill-db');
+    expect(store.metadata.name).toBe('orders-db-restore-drill-db-source');
     // the template, with a name filled in, is a valid Cluster
     expectValidManifests([{ ...template, metadata: { ...template.metadata, name: 'orders-db-drill-1767225600', namespace: 'restore-drills' } }]);
   });

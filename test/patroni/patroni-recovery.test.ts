@@ -147,6 +147,6 @@ describe('the existing recovery rules hold on Patroni', () => {
 
   test('malformed targets are refused before anything is rendered', () => {
     expect(synthError((c) => { restored(c, ClusterBootstrap.pointInTime(secretSource(), RecoveryTarget.time('2026-01-15 04:00:00'))); }))
-      .toMatch(/\[test\/orders-copy\] bootstrap\.target = "time\(\\"2026-01-15 04:00:00\\"\)": is not an RFC 3339 timestamp with a time zone offset/);
+      .toMatch(/\[test\/orders-copy\] bootstrap\.target = "time\(\\"2026-01-15 04:00:00\\"\)": has no time zone offset/);
   });
 });

@@ -112,7 +112,7 @@ describe('PgBouncerPool bad input: one error per rule, each with the value and a
 
   test('two pools with one name in a namespace', () => {
     const msg = poolError({}, (c, db) => new PgBouncerPool(c, 'again', { cluster: db }));
-    expect(msg).toMatch(/name = "orders-pooler-rw": is also the name of pool test\/again/);
+    expect(msg).toMatch(/name \(default, from cluster "orders"\) = "orders-pooler-rw": test\/pool and test\/again both apply Pooler "db\/orders-pooler-rw".*Fix: give test\/pool or test\/again another name/);
   });
 
   test('names that are not DNS labels, or start with a digit (Service names)', () => {
@@ -196,5 +196,5 @@ test('a pool named like the cluster\'s NetworkPolicy', () => {
     const db = new HaPostgres(c, 'orders-db');
     new PgBouncerPool(c, 'pool', { cluster: db, name: 'orders-db-instances' });
   });
-  expect(message).toMatch(/name = "orders-db-instances": equals the name of the NetworkPolicy of cluster .*Fix: give the pool another name/);
+  expect(message).toMatch(/name = "orders-db-instances": test\/orders-db and test\/pool both apply NetworkPolicy "db\/orders-db-instances".*Fix: give test\/orders-db or test\/pool another name/);
 });

@@ -6,13 +6,14 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Chart, Duration, Size } from 'cdk8s';
+import { App, Chart, Duration, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  AppCredentials, ArchiveCredentials, ArchiveDestination, BackupSchedule, ClusterMode, ClusterMonitoring, DataDurability, DisruptionBudget,
-  ClusterEngine, HaPostgres, HbaMethod, HbaRule, NetworkPeer, PatroniEngineProps, PatroniVersion, PgBouncerPool, PoolMode, PostgresVersion, RestoreDrill, RetentionWindow, ScheduledBackup, TlsVersion, VolumeAccessMode, WalArchive,
+  AppCredentials, ArchiveCredentials, ArchiveDestination, ArchiveSource, BackupSchedule, ClusterBootstrap, ClusterMode, ClusterMonitoring, DataDurability, DisruptionBudget,
+  ClusterEngine, HaPostgres, HbaMethod, HbaRule, NetworkPeer, PatroniEngineProps, PatroniVersion, PgBouncerPool, PoolMode, PostgresVersion, RecoveryTarget, RestoreDrill, RetentionWindow, ScheduledBackup, TlsVersion, VolumeAccessMode, WalArchive,
 } from '../../lib';
+import { admissionFindings } from '../support/admission';
 
 type Build = (scope: Construct) => void;
 const db = (s: Construct, props = {}) => new HaPostgres(s, 'db', props);
@@ -104,6 +105,76 @@ const CASES: Array<[string, Build, string, string]> = [
   ['Patroni with a generated password', (s) => patroniDb(s, {}, { credentials: AppCredentials.generated() }), 'credentials', '"AppCredentials.generated()"'],
   ['Patroni running as root', (s) => patroniDb(s, { userId: 0 }), 'engine.userId', '0'],
   ['Patroni pool without a PgBouncer image', (s) => new PgBouncerPool(s, 'pool', { cluster: patroniDb(s) }), 'PgBouncerPool', '"engine Patroni 3.0"'],
+  // Issue 20: what CloudNativePG's webhook or the API server refuse, and objects that would replace each other
+  ['cluster name starting with a digit', (s) => db(s, { name: '2024-orders' }), 'name', '"2024-orders"'],
+  ['shared_buffers above the memory request', (s) => db(s, { parameters: { shared_buffers: '16GB' } }), 'parameters.shared_buffers', '"16GB"'],
+  ['backup on day-of-week 7', (s) => new ScheduledBackup(s, 'backup', { archive: archive(s), schedule: BackupSchedule.cron('0 3 * * 7') }), 'schedule', '"0 3 * * 7"'],
+  ['Patroni backup on days 1-7', (s) => new ScheduledBackup(s, 'backup', { archive: patroniArchive(s), schedule: BackupSchedule.cron('0 3 * * 1-7') }), 'schedule', '"0 3 * * 1-7"'],
+  ['max_wal_size above the WAL volume', (s) => db(s, { parameters: { max_wal_size: '30GB' } }), 'parameters.max_wal_size', '"30GB"'],
+  ['min_wal_size not below the default max_wal_size', (s) => db(s, { parameters: { min_wal_size: '2GB' } }), 'parameters.min_wal_size', '"2GB"'],
+  ['wal_level minimal with standbys', (s) => db(s, { parameters: { wal_level: 'minimal' } }), 'parameters.wal_level', '"minimal"'],
+  ['wal_level minimal on a standalone CloudNativePG cluster', (s) => db(s, { mode: ClusterMode.standalone(), parameters: { wal_level: 'minimal' } }), 'parameters.wal_level', '"minimal"'],
+  ['wal_log_hints off with standbys', (s) => db(s).addParameters({ wal_log_hints: 'off' }), 'addParameters().wal_log_hints', '"off"'],
+  ['a parameter name with two dots', (s) => db(s, { parameters: { 'pg_stat_statements.track.utility': 'on' } }), 'parameters.pg_stat_statements.track.utility', '"on"'],
+  ['image tagged latest', (s) => db(s, { imageName: 'ghcr.io/cloudnative-pg/postgresql:latest' }), 'imageName', '"ghcr.io/cloudnative-pg/postgresql:latest"'],
+  ['image without a tag', (s) => db(s, { imageName: 'ghcr.io/cloudnative-pg/postgresql' }), 'imageName', '"ghcr.io/cloudnative-pg/postgresql"'],
+  ['image with a digest only', (s) => db(s, { imageName: `ghcr.io/cloudnative-pg/postgresql@sha256:${'a'.repeat(64)}` }), 'imageName', `"ghcr.io/cloudnative-pg/postgresql@sha256:${'a'.repeat(64)}"`],
+  ['recovery time with an RFC 3339 offset without colon', (s) => restoredFrom(s, RecoveryTarget.time('2026-06-01T04:00:00+0200')), 'bootstrap.target', '"time(\\"2026-06-01T04:00:00+0200\\")"'],
+  ['recovery time with Z after a space', (s) => restoredFrom(s, RecoveryTarget.time('2026-06-01 04:00:00Z')), 'bootstrap.target', '"time(\\"2026-06-01 04:00:00Z\\")"'],
+  ['WAL volume below 2Gi in HA mode', (s) => db(s, { walStorage: { size: Size.gibibytes(1) } }), 'walStorage.size', '1Gi'],
+  ['monitoring threshold not in whole seconds', (s) => new ClusterMonitoring(s, 'mon', { cluster: db(s), thresholds: { replicationLagWarning: Duration.millis(2500) } }), 'thresholds.replicationLagWarning', '"2.5 seconds"'],
+  ['Patroni member slots TTL not in whole seconds', (s) => patroniDb(s, { version: PatroniVersion.V4_1, memberSlotsTtl: Duration.seconds(90.5) }, { version: PostgresVersion.of(17, 6) }), 'engine.memberSlotsTtl', '"90.5 seconds"'],
+  ['two clusters of one name in a namespace', (s) => { db(s); new HaPostgres(s, 'db2', { name: 'db' }); }, 'name', '"db"'],
+  ['pool named like the cluster\'s disruption budget', (s) => pool(s, { name: 'db-pdb' }), 'name', '"db-pdb"'],
+  ['pool named like a Service the operator creates', (s) => pool(s, { name: 'db-rw' }), 'name', '"db-rw"'],
+  ['standalone cluster with an empty zone list', (s) => db(s, { mode: ClusterMode.standalone(), placement: { zones: [] } }), 'placement.zones', '[]'],
+  ['two archives writing one folder', (s) => { const a = archive(s); new WalArchive(s, 'archive2', { cluster: new HaPostgres(s, 'db2'), destination: a.destination, credentials: a.credentials, serverName: 'db' }); },
+    'destination', '"s3://acme-pg-archive/db/"'],
+  ['storage size that is not a number', (s) => db(s, { storage: { size: Size.gibibytes(Number.NaN) } }), 'storage.size', 'NaNGi'],
+];
+
+/** A restored cluster (the source and the copy, each with its archive). */
+function restoredFrom(s: Construct, target: RecoveryTarget): void {
+  const source = archive(s);
+  const copy = new HaPostgres(s, 'copy', { bootstrap: ClusterBootstrap.pointInTime(ArchiveSource.fromWalArchive(source), target) });
+  new WalArchive(s, 'copy-archive', { cluster: copy, destination: ArchiveDestination.s3({ bucket: 'acme-pg-archive', path: 'copy', region: 'eu-west-1' }), credentials: source.credentials });
+}
+
+function patroniArchive(s: Construct): WalArchive {
+  return new WalArchive(s, 'archive', { cluster: patroniDb(s), destination: ArchiveDestination.s3({ bucket: 'acme-pg-archive', region: 'eu-west-1' }), credentials: ArchiveCredentials.fromSecret('orders-s3') });
+}
+
+/** Valid inputs of the same shapes: they synthesize, and CloudNativePG and the API server admit every object. */
+const VALID: Array<[string, (app: App) => void]> = [
+  ['restore drills of same-named clusters in two namespaces, one scratch namespace', (app) => {
+    for (const ns of ['team-a', 'team-b']) {
+      const chart = new Chart(app, ns, { namespace: ns });
+      const a = archive(chart, { destination: ArchiveDestination.s3({ bucket: `${ns}-archive`, region: 'eu-west-1' }) });
+      new RestoreDrill(chart, 'drill', { cluster: a.cluster, scratchNamespace: 'drills' });
+    }
+  }],
+  ['a daily and a weekly backup of one archive (CloudNativePG)', (app) => {
+    const chart = new Chart(app, 'test', { namespace: 'db' });
+    const a = archive(chart);
+    new ScheduledBackup(chart, 'daily', { archive: a, schedule: BackupSchedule.daily({ hour: 2 }) });
+    new ScheduledBackup(chart, 'weekly', { archive: a, schedule: BackupSchedule.weekly({ hour: 3 }) });
+  }],
+  ['a daily and a weekly backup of one archive (Patroni)', (app) => {
+    const chart = new Chart(app, 'test', { namespace: 'db' });
+    const a = patroniArchive(chart);
+    new ScheduledBackup(chart, 'daily', { archive: a, schedule: BackupSchedule.daily({ hour: 2 }) });
+    new ScheduledBackup(chart, 'weekly', { archive: a, schedule: BackupSchedule.weekly({ hour: 3 }) });
+  }],
+  ['a recovery time as CloudNativePG\'s docs write it', (app) => restoredFrom(new Chart(app, 'test', { namespace: 'db' }), RecoveryTarget.time('2026-06-01 04:00:00+02'))],
+  ['a memory request below the limit (shared_buffers from the request)', (app) => {
+    db(new Chart(app, 'test', { namespace: 'db' }), { resources: { memoryRequest: Size.gibibytes(1), memoryLimit: Size.gibibytes(8) } });
+  }],
+  ['Sunday written 0 and a 2Gi WAL volume', (app) => {
+    const chart = new Chart(app, 'test', { namespace: 'db' });
+    const cluster = new HaPostgres(chart, 'db', { walStorage: { size: Size.gibibytes(2) } });
+    const a = new WalArchive(chart, 'archive', { cluster, destination: ArchiveDestination.s3({ bucket: 'acme-pg-archive', region: 'eu-west-1' }), credentials: ArchiveCredentials.fromIamRole('arn:aws:iam::123456789012:role/archive') });
+    new ScheduledBackup(chart, 'backup', { archive: a, schedule: BackupSchedule.cron('0 3 * * 0') });
+  }],
 ];
 
 describe('invalid configurations', () => {
@@ -121,6 +192,13 @@ describe('invalid configurations', () => {
     } finally {
       fs.rmSync(outdir, { recursive: true, force: true });
     }
+  });
+
+  test.each(VALID)('valid: %s', (_what, build) => {
+    const app = Testing.app();
+    build(app);
+    const manifests = app.charts.flatMap((c) => Testing.synth(c));
+    expect(admissionFindings(manifests)).toEqual([]);
   });
 
   test.each(CASES)('%s', (_what, build, property, value) => {

@@ -6,7 +6,8 @@
 import { Chart, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import {
-  AppCredentials, ClusterEngine, HaPostgres, HaPostgresProps, IClusterEngine, NetworkPeer, PatroniVersion, PgBouncerPool, PostgresVersion,
+  AppCredentials, ArchiveCredentials, ArchiveDestination, ClusterEngine, HaPostgres, HaPostgresProps, IClusterEngine, NetworkPeer, PatroniVersion,
+  PgBouncerPool, PostgresVersion, RestoreDrill, ScheduledBackup, WalArchive,
 } from '../../lib';
 import { RandomStack, stacks } from './random-props';
 import { badErrorLines, reachabilityFindings, stackFindings } from './stack-checks';
@@ -20,7 +21,8 @@ interface Outcome { readonly manifests?: any[]; readonly error?: string; readonl
 function build(stack: RandomStack, engineProps: (props: HaPostgresProps) => HaPostgresProps): Outcome {
   process.env.HA_POSTGRES_SILENCE_WARNINGS = '1';
   try {
-    const chart = new Chart(Testing.app(), 'test', { namespace: 'shop', disableResourceNameHashes: true });
+    const app = Testing.app();
+    const chart = new Chart(app, 'test', { namespace: 'shop', disableResourceNameHashes: true });
     const db = new HaPostgres(chart, 'db', engineProps(stack.props));
     if (stack.peerLabels) db.connections.allowFrom(NetworkPeer.podsWithLabels(stack.peerLabels));
     const pools = stack.pools.map((p, i) => {
@@ -28,7 +30,28 @@ function build(stack: RandomStack, engineProps: (props: HaPostgresProps) => HaPo
       if (p.allowApp) pool.connections.allowFrom(NetworkPeer.podsWithLabels({ app: 'web' }));
       return pool;
     });
-    return { manifests: Testing.synth(chart), db, pools };
+    // Shapes of issue 20: several backups per archive, same names in another namespace, drills sharing a scratch namespace.
+    const charts = [chart];
+    const archived = (c: Chart, cluster: HaPostgres) => new WalArchive(c, 'archive', {
+      cluster,
+      destination: ArchiveDestination.s3({ bucket: 'acme-pg-archive', path: c.namespace, region: 'eu-west-1' }),
+      credentials: ArchiveCredentials.fromIamRole('arn:aws:iam::123456789012:role/shop-archive'),
+    });
+    if (stack.backups || stack.twin) {
+      const archive = archived(chart, db);
+      (stack.backups ?? []).forEach((schedule, i) => new ScheduledBackup(chart, `backup${i}`, { archive, schedule }));
+    }
+    if (stack.twin) {
+      const other = new Chart(app, 'other', { namespace: 'shop-b', disableResourceNameHashes: true });
+      const twin = new HaPostgres(other, 'db', engineProps(stack.props));
+      archived(other, twin);
+      charts.push(other);
+      if (engineFeatures(db.engine).renderRestoreDrill) {
+        new RestoreDrill(chart, 'drill', { cluster: db, scratchNamespace: 'drills' });
+        new RestoreDrill(other, 'drill', { cluster: twin, scratchNamespace: 'drills' });
+      }
+    }
+    return { manifests: charts.flatMap((c) => Testing.synth(c)), db, pools };
   } catch (e) {
     if (!(e instanceof Error) || e.name === 'TypeError' || e.name === 'RangeError' || e.name === 'ReferenceError') throw e;
     return { error: e.message };

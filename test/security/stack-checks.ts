@@ -1,6 +1,7 @@
 /** Every check a synthesized stack must pass, as lists of findings (empty = pass). */
 import { ManifestChecks, NetworkPolicyModel } from '../../lib';
 import { modelPods, podsUnderSeveralPdbs, selects } from '../support/pod-model';
+import { admissionFindings } from '../support/admission';
 import { validateManifest } from '../support/schema-validator';
 
 /** References between objects that must resolve: Poolers → Clusters, plugins → ObjectStores, selectors → pods. */
@@ -18,7 +19,9 @@ export function unresolvedReferences(manifests: any[]): string[] {
         if (store && !names('ObjectStore', ns).includes(store)) found.push(`${id}: ObjectStore ${store} is not in the output`);
       }
     }
-    if (m.kind === 'PodDisruptionBudget' || m.kind === 'NetworkPolicy') {
+    // A restore drill's policy guards the temporary clusters its script creates at run time.
+    const runtimePods = m.metadata?.labels?.['app.kubernetes.io/component'] === 'restore-drill';
+    if ((m.kind === 'PodDisruptionBudget' || m.kind === 'NetworkPolicy') && !runtimePods) {
       const selector = m.kind === 'PodDisruptionBudget' ? m.spec.selector : m.spec.podSelector;
       if (!pods.some((p) => p.namespace === ns && selects(selector, p.labels))) found.push(`${id}: selects no pod`);
     }
@@ -57,6 +60,8 @@ export function stackFindings(manifests: any[]): string[] {
     ...ManifestChecks.literalCredentials(manifests),
     ...ManifestChecks.rbacLeastPrivilege(manifests),
     ...unresolvedReferences(manifests),
+    // What CloudNativePG's webhooks or the API server would refuse, and objects applied twice.
+    ...admissionFindings(manifests),
   ];
 }
 

@@ -6,6 +6,8 @@ import * as cnpg from '../../../imports/postgresql.cnpg.io';
 import type { HaPostgres } from '../../cluster/ha-postgres';
 import type { PostgresVersion } from '../../cluster/postgres-version';
 import type { ClusterEndpoints, IClusterEngine } from '../cluster-engine';
+import { AppIndex } from '../../core/app-index';
+import { cnpgClusterAdmissionErrors } from './cnpg-admission';
 import { renderClusterSpec } from './cnpg-cluster-spec';
 import { resolveLiveness } from './cnpg-liveness';
 import { CNPG_FIXED_PARAMETERS } from './cnpg-fixed-parameters';
@@ -190,6 +192,9 @@ export class CloudNativePgEngine implements IClusterEngine, EngineFeatures {
     const warnings: string[] = [];
     const liveness = resolveLiveness(this.props, errors, warnings);
     if (errors.isEmpty) for (const w of warnings) SynthWarnings.add(cluster, w);
+    // The rules of CloudNativePG's webhook only this engine has, at synth time (parameters and
+    // the archive may be added after construction); once per synthesis.
+    cluster.node.addValidation({ validate: () => AppIndex.of(cluster).memo(cluster, 'cnpg-admission', () => cnpgClusterAdmissionErrors(cluster, this)) });
     const labels = { 'app.kubernetes.io/name': 'postgresql', 'app.kubernetes.io/instance': intent.name };
 
     // A raw ApiObject rather than the generated L1: the L1's toJson() drops fields it

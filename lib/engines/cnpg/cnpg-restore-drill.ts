@@ -27,9 +27,12 @@ export function renderRestoreDrill(drill: RestoreDrill): void {
   const name = drill.cronJobName;
   const source = drill.cluster;
   const labels = { ...labelsOf(source.clusterName), 'app.kubernetes.io/component': 'restore-drill' };
-  const storeName = `${name}-source`.slice(0, 63).replace(/-+$/, '');
-  const readySeconds = Math.round(drill.readyTimeout.toMilliseconds() / 1000);
-  const namePrefix = `${source.clusterName.slice(0, 30).replace(/-+$/, '')}-drill`;
+  // In the scratch namespace, which drills of other namespaces may share: names and the
+  // cleanup label carry the drill's own namespace (RestoreDrill.scratchName).
+  const scratchName = drill.scratchName;
+  const storeName = `${scratchName}-source`;
+  const readySeconds = Math.round(drill.readyTimeout.toMilliseconds({ integral: false }) / 1000);
+  const namePrefix = drill.temporaryClusterPrefix;
 
   objectStore(drill, 'ObjectStore', storeName, labels, () => {
     const archive = drill.archive;
@@ -63,7 +66,7 @@ export function renderRestoreDrill(drill: RestoreDrill): void {
     return JSON.stringify({
       apiVersion: cnpg.Cluster.GVK.apiVersion,
       kind: cnpg.Cluster.GVK.kind,
-      metadata: { name: '__DRILL_CLUSTER__', labels: { ...labels, [DRILL_LABEL]: name } },
+      metadata: { name: '__DRILL_CLUSTER__', labels: { ...labels, [DRILL_LABEL]: scratchName } },
       spec: cnpg.toJson_ClusterSpec(spec),
     }, undefined, 2);
   };
@@ -76,7 +79,7 @@ export function renderRestoreDrill(drill: RestoreDrill): void {
           namespace: ns,
           namePrefix,
           clusterResource: 'clusters.postgresql.cnpg.io',
-          drillLabel: `${DRILL_LABEL}=${name}`,
+          drillLabel: `${DRILL_LABEL}=${scratchName}`,
           templatePath: `${TEMPLATE_DIR}/cluster.json`,
           readyTimeoutSeconds: readySeconds,
           database: source.databaseName,
@@ -89,11 +92,11 @@ export function renderRestoreDrill(drill: RestoreDrill): void {
     },
   });
 
-  renderScratchNetworkPolicy(drill, name, labels);
+  renderScratchNetworkPolicy(drill, scratchName, labels);
 
   new k8s.KubeServiceAccount(drill, 'ServiceAccount', { metadata: { name, labels } });
   new k8s.KubeRole(drill, 'Role', {
-    metadata: { name, namespace: ns, labels },
+    metadata: { name: scratchName, namespace: ns, labels },
     rules: [
       { apiGroups: ['postgresql.cnpg.io'], resources: ['clusters'], verbs: ['create', 'get', 'list', 'watch', 'delete'] },
       // kubectl exec reads the pod, then opens the exec stream (create on pods/exec).
@@ -102,8 +105,8 @@ export function renderRestoreDrill(drill: RestoreDrill): void {
     ],
   });
   new k8s.KubeRoleBinding(drill, 'RoleBinding', {
-    metadata: { name, namespace: ns, labels },
-    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
+    metadata: { name: scratchName, namespace: ns, labels },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: scratchName },
     subjects: [{ kind: 'ServiceAccount', name, namespace: drill.namespace }],
   });
 

@@ -4,6 +4,7 @@ import type { PostgresVersion } from '../../cluster/postgres-version';
 import { DataDurability, PrimaryUpdateMethod } from '../../cluster/replication';
 import { ConfigErrors } from '../../core/config-error';
 import { checkDnsSubdomain, checkImageReference, isPinnedImage } from '../../core/dns';
+import { positiveMebibytes, wholeSeconds } from '../../core/quantities';
 import type { IEngineNetworkProfile } from '../../security/engine-network-profile';
 import type { PgBouncerPool } from '../../pooler/pgbouncer-pool';
 import { RestoreDrill } from '../../backup/restore-drill';
@@ -228,7 +229,7 @@ export class PatroniEngine implements IClusterEngine, EngineFeatures {
     }
     let memberSlotsTtlSeconds: number | undefined;
     if (this.props.memberSlotsTtl !== undefined) {
-      memberSlotsTtlSeconds = this.props.memberSlotsTtl.toSeconds();
+      memberSlotsTtlSeconds = wholeSeconds(errors, 'engine.memberSlotsTtl', this.props.memberSlotsTtl, { min: 1 });
       if (!this.version.supportsMemberSlotsTtl) {
         errors.add('engine.memberSlotsTtl', this.props.memberSlotsTtl, `${e} has no member_slots_ttl: it drops an absent member's slot when its key expires`,
           'remove memberSlotsTtl, or use PatroniVersion.V4_1');
@@ -276,13 +277,14 @@ export class PatroniEngine implements IClusterEngine, EngineFeatures {
     }
 
     const maximumLag = this.props.maximumLagOnFailover ?? Size.mebibytes(1);
+    const maximumLagMib = positiveMebibytes(errors, 'engine.maximumLagOnFailover', maximumLag, 'Size.mebibytes(1)') ?? 1;
     renderPatroniWorkload(cluster, {
       version: this.version,
       dcs: this.dcs,
       timing,
       synchronousMode,
       failsafeMode: this.props.failsafeMode ?? true,
-      maximumLagOnFailoverBytes: maximumLag.toKibibytes() * 1024,
+      maximumLagOnFailoverBytes: Math.round(maximumLagMib * 1024 * 1024),
       memberSlotsTtlSeconds,
       postgresBinDir: this.props.postgresBinDir ?? `/usr/lib/postgresql/${i.version.major}/bin`,
       instanceLabels: this.instanceLabels(i.name),

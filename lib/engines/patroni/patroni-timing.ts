@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import { ConfigErrors } from '../../core/config-error';
+import { exactMilliseconds } from '../../core/quantities';
 import { PatroniTimingProps } from './patroni-timing-props';
 import { PatroniVersion } from './patroni-version';
 
@@ -19,7 +20,7 @@ export function defaultTiming(version: PatroniVersion): ResolvedPatroniTiming {
 
 function seconds(errors: ConfigErrors, property: string, d: Duration | undefined, fallback: number): number {
   if (d === undefined) return fallback;
-  const ms = d.toMilliseconds();
+  const ms = exactMilliseconds(d);
   if (!Number.isInteger(ms / 1000) || ms <= 0) {
     errors.add(property, d, 'must be a positive whole number of seconds (Patroni reads integers)', `use e.g. Duration.seconds(${fallback})`);
     return fallback;
