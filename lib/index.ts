@@ -20,3 +20,5 @@ export * from './monitoring';
 export * from './engines/patroni';
 export * from './testing';
 export * from './security';
+export * from './databases';
+export * from './replication';

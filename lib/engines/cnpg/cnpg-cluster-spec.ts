@@ -5,6 +5,7 @@ import { namedZonesAffinity, zoneSpread } from '../../cluster/placement-rules';
 import { clusterPlugins, serviceAccountTemplate } from './cnpg-archive';
 import type { CloudNativePgEngine } from './cnpg-engine';
 import { clusterRecoverySpec } from './cnpg-recovery';
+import { logicalExternalClusters, schemaImportSpec, synchronizeLogicalDecoding } from './cnpg-logical';
 
 /** The CloudNativePG `Cluster.spec` for an HaPostgres, typed by the imported CRD. */
 export function renderClusterSpec(cluster: HaPostgres, engine: CloudNativePgEngine): cnpg.ClusterSpec {
@@ -12,6 +13,7 @@ export function renderClusterSpec(cluster: HaPostgres, engine: CloudNativePgEngi
   const selector = engine.instanceLabels(i.name);
   const ha = i.highlyAvailable;
   const recovery = clusterRecoverySpec(cluster);
+  const externalClusters = [...(recovery?.externalClusters ?? []), ...logicalExternalClusters(cluster)];
 
   return {
     instances: i.instances,
@@ -35,7 +37,9 @@ export function renderClusterSpec(cluster: HaPostgres, engine: CloudNativePgEngi
         }
         : undefined,
     },
-    replicationSlots: ha ? { highAvailability: { enabled: true }, updateInterval: 30 } : undefined,
+    replicationSlots: ha
+      ? { highAvailability: { enabled: true, synchronizeLogicalDecoding: synchronizeLogicalDecoding(cluster) || undefined }, updateInterval: 30 }
+      : undefined,
     storage: volume(i.storage),
     walStorage: i.walStorage ? volume(i.walStorage) : undefined,
     affinity: {
@@ -57,13 +61,14 @@ export function renderClusterSpec(cluster: HaPostgres, engine: CloudNativePgEngi
     },
     plugins: clusterPlugins(cluster),
     serviceAccountTemplate: serviceAccountTemplate(cluster),
-    externalClusters: recovery?.externalClusters,
+    externalClusters: externalClusters.length ? externalClusters : undefined,
     bootstrap: recovery?.bootstrap ?? {
       initdb: {
         database: i.credentials.database,
         owner: i.credentials.owner,
         dataChecksums: true,
         secret: i.credentials.existingSecretName ? { name: i.credentials.existingSecretName } : undefined,
+        import: schemaImportSpec(cluster),
       },
     },
   };

@@ -1,0 +1,4 @@
+export * from './publication';
+export * from './subscription';
+export * from './blue-green-upgrade';
+export * from './in-place-upgrade';
