@@ -1,4 +1,3 @@
-import { Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ClusterBootstrap } from '../backup/recovery';
 import type { WalArchive } from '../backup/wal-archive';
@@ -237,8 +236,8 @@ export class HaPostgres extends Construct implements IHaPostgres {
       shared_buffers: pgSize(Math.floor(mebibytes(i.memoryLimit) / 4)),
       effective_cache_size: pgSize(Math.floor((mebibytes(i.memoryLimit) * 3) / 4)),
     };
+    if (i.maxSlotWalKeepSize) defaults.max_slot_wal_keep_size = pgSize(mebibytes(i.maxSlotWalKeepSize));
     if (i.highlyAvailable) {
-      defaults.max_slot_wal_keep_size = pgSize(mebibytes(i.maxSlotWalKeepSize as Size));
       const delay = pgDuration(i.maxStandbyStreamingDelay.toMilliseconds());
       defaults.max_standby_streaming_delay = delay;
       defaults.max_standby_archive_delay = delay;

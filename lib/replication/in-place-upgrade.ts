@@ -100,6 +100,11 @@ export class InPlaceMajorUpgrade extends Construct {
         'remove the InPlaceMajorUpgrade');
       return;
     }
+    if (to.major < 16) {
+      this.errors.add('cluster.version', to.fullVersion, `CloudNativePG 1.30 upgrades in place only to PostgreSQL 16 or later (its webhook refuses ${to.major}: the collation information pg_upgrade needs for 14 and 15 is not carried)`,
+        'upgrade in place to PostgreSQL 16 or later, or use BlueGreenUpgrade');
+      return;
+    }
     if (props.fromImage !== undefined) checkImageReference(this.errors, 'fromImage', props.fromImage, 'ghcr.io/cloudnative-pg/postgresql:16.10-standard-trixie');
     const fromDistro = imageDistribution(this.fromImage);
     const toDistro = imageDistribution(this.cluster.intent.imageName);
