@@ -147,10 +147,14 @@ export function publicationSql(p: PublicationSqlSpec): string {
 export interface SubscriptionSqlSpec {
   readonly name: string;
   readonly publication: string;
-  /** The connection string without the password (values already quoted for libpq). */
-  readonly conninfo: string;
-  /** Environment variable with the password. */
+  /** Environment variables with the publisher's host, port and password (the Job sets them). */
+  readonly hostEnv: string;
+  readonly portEnv: string;
   readonly passwordEnv: string;
+  /** The rest of the connection: database, user and sslmode. */
+  readonly database: string;
+  readonly user: string;
+  readonly sslMode: string;
   /** CREATE SUBSCRIPTION options (`name = value`). */
   readonly createOptions: string[];
   /** Options ALTER SUBSCRIPTION … SET accepts, kept to the declared values. */
@@ -164,23 +168,31 @@ export function conninfoValue(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
+/** SQL that quotes the psql variable `name` as a libpq connection string value. */
+function conninfoVariable(name: string): string {
+  return `'''' || replace(replace(:'${name}', E'\\\\', E'\\\\\\\\'), '''', E'\\\\''') || ''''`;
+}
+
 /**
  * A subscription: created when missing (with its slot on the publisher), else its
  * connection (when changed, e.g. a rotated password), publication and options set; the
  * publication is refreshed (new tables copied) only while the subscription is enabled. A
- * subscription disabled at cutover stays disabled. The password is appended to the
- * connection string inside the server session: it is stored in `pg_subscription`
- * (readable by superusers only).
+ * subscription disabled at cutover stays disabled. Host, port and password come from the
+ * environment; the connection string is put together inside the server session and stored
+ * in `pg_subscription` (readable by superusers only).
  */
 export function subscriptionSql(s: SubscriptionSqlSpec): string {
   const v = `sub_${s.index}`;
   const name = quoteIdent(s.name);
   const literal = quoteLiteral(s.name);
-  const withPassword = `${quoteLiteral(`${s.conninfo} password=`)} || '''' || replace(replace(:'${v}_password', E'\\\\', E'\\\\\\\\'), '''', E'\\\\''') || ''''`;
+  const fixed = ` dbname=${conninfoValue(s.database)} user=${conninfoValue(s.user)} sslmode=${conninfoValue(s.sslMode)} password=`;
+  const conninfo = `'host=' || ${conninfoVariable(`${v}_host`)} || ' port=' || ${conninfoVariable(`${v}_port`)} || ${quoteLiteral(fixed)} || ${conninfoVariable(`${v}_password`)}`;
   return [
     `-- subscription ${s.name}`,
+    psqlEnvVariable(`${v}_host`, s.hostEnv),
+    psqlEnvVariable(`${v}_port`, s.portEnv),
     psqlEnvVariable(`${v}_password`, s.passwordEnv),
-    `SELECT ${withPassword} AS conninfo \\gset ${v}_`,
+    `SELECT ${conninfo} AS conninfo \\gset ${v}_`,
     `\\unset ${v}_password`,
     `SELECT format('CREATE SUBSCRIPTION %I CONNECTION %L PUBLICATION %I WITH (${s.createOptions.join(', ').replace(/'/g, "''").replace(/%/g, '%%')})', ${literal}, :'${v}_conninfo', ${quoteLiteral(s.publication)}) ` +
       `WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_subscription WHERE subname = ${literal} AND subdbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database()))\n\\gexec`,

@@ -52,9 +52,7 @@ export interface SqlStep {
 
 /** The schema copy of a blue/green upgrade: pg_dump from the source, pg_restore into the target. */
 export interface SchemaImportStep {
-  /** Source connection (libpq environment: host, port, sslmode, database). */
-  readonly sourceHost: string;
-  readonly sourcePort: number;
+  /** Source connection: host and port from the environment variables SOURCE_HOST and SOURCE_PORT (set in `env`), sslmode, database. */
   readonly sourceSslMode: string;
   readonly sourceDatabase: string;
   /** Credential prefix for the source (the replication role). */
@@ -69,8 +67,8 @@ export interface SchemaImportStep {
 /** What the Job does. */
 export interface SqlJobPlan {
   readonly credentials: SqlJobCredential[];
-  /** Extra environment variables from Secrets (role and subscription passwords read by psql). */
-  readonly secretEnv: Array<{ readonly env: string; readonly secret: SecretRef }>;
+  /** Extra environment variables: values, or Secret references (role and subscription passwords read by psql). */
+  readonly env: Array<{ readonly name: string; readonly value?: string; readonly secret?: SecretRef }>;
   /** Steps before `importSchema` (roles, databases). */
   readonly setup: SqlStep[];
   readonly importSchema?: SchemaImportStep;
@@ -138,7 +136,7 @@ export function sqlJobScript(clusterName: string, plan: SqlJobPlan): string {
   const imp = plan.importSchema;
   if (imp) {
     const target = `PGUSER="$${imp.targetCredential}_USER" PGPASSWORD="$${imp.targetCredential}_PASSWORD"`;
-    const source = `PGHOST=${shSingle(imp.sourceHost)} PGPORT=${shSingle(String(imp.sourcePort))} PGSSLMODE=${shSingle(imp.sourceSslMode)} ` +
+    const source = `PGHOST="$SOURCE_HOST" PGPORT="$SOURCE_PORT" PGSSLMODE=${shSingle(imp.sourceSslMode)} ` +
       `PGUSER="$${imp.sourceCredential}_USER" PGPASSWORD="$${imp.sourceCredential}_PASSWORD"`;
     const db = shSingle(imp.targetDatabase);
     const owner = imp.targetOwner.replace(/"/g, '""');
@@ -147,7 +145,7 @@ export function sqlJobScript(clusterName: string, plan: SqlJobPlan): string {
       'import_schema() {',
       `  tables=$(${target} psql -X -A -t -q -v ON_ERROR_STOP=1 -d ${db} -c "SELECT count(*) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'") || return 1`,
       '  if [ "$tables" != "0" ]; then log "target database has $tables tables: schema import skipped"; return 0; fi',
-      `  log ${shSingle(`schema import from ${imp.sourceHost}/${imp.sourceDatabase}`)}`,
+      `  log "schema import from $SOURCE_HOST:$SOURCE_PORT/"${shSingle(imp.sourceDatabase)}`,
       '  dump="${TMPDIR:-/tmp}/schema.dump"',
       `  ${source} pg_dump -F c --schema-only -d ${shSingle(imp.sourceDatabase)} -f "$dump" || return 1`,
       '  # As CloudNativePG\'s import: restored without owners or grants, as the target database owner (a superuser for the restore).',
@@ -205,7 +203,7 @@ export function renderSqlJob(scope: Construct, cluster: HaPostgres, runtime: Sql
   const resolved = () => {
     const p = plan();
     const files = sqlJobFiles(cluster.clusterName, p);
-    const env = JSON.stringify([p.credentials, p.secretEnv, runtime]);
+    const env = JSON.stringify([p.credentials, p.env, runtime]);
     const hash = crypto.createHash('sha256').update(JSON.stringify(files)).update(env).digest('hex').slice(0, 8);
     const key = `${hash}`;
     if (!memo || memo.name !== `${base}-${key}`) memo = { files, name: `${base}-${key}`, plan: p };
@@ -229,6 +227,8 @@ export function renderSqlJob(scope: Construct, cluster: HaPostgres, runtime: Sql
       { name: 'PGSSLMODE', value: runtime.sslMode },
       { name: 'PGCONNECT_TIMEOUT', value: '10' },
       { name: 'PGAPPNAME', value: 'ha-postgres-sql' },
+      // "already exists, skipping" notices of the idempotent steps stay out of the log.
+      { name: 'PGOPTIONS', value: '-c client_min_messages=warning' },
       { name: 'HOME', value: '/tmp' },
     ];
     if (runtime.caCertificate) out.push({ name: 'PGSSLROOTCERT', value: `${CA_DIR}/${runtime.caCertificate.key}` });
@@ -236,7 +236,7 @@ export function renderSqlJob(scope: Construct, cluster: HaPostgres, runtime: Sql
       out.push(typeof c.user === 'string' ? { name: `${c.prefix}_USER`, value: c.user } : envFromSecret(`${c.prefix}_USER`, c.user));
       out.push(envFromSecret(`${c.prefix}_PASSWORD`, c.password));
     }
-    for (const s of p.secretEnv) out.push(envFromSecret(s.env, s.secret));
+    for (const e of p.env) out.push(e.secret ? envFromSecret(e.name, e.secret) : { name: e.name, value: e.value ?? '' });
     return out;
   };
 

@@ -1,4 +1,4 @@
-import { conninfoValue, PublicationSqlSpec, SubscriptionSqlSpec } from '../databases/intent-sql';
+import { PublicationSqlSpec, SubscriptionSqlSpec } from '../databases/intent-sql';
 import { quoteIdent, quoteLiteral, quoteTable } from '../databases/sql-identifier';
 import { Publication, PublishOperation } from './publication';
 import type { Subscription } from './subscription';
@@ -35,21 +35,26 @@ export function publicationSqlSpec(p: Publication): PublicationSqlSpec {
 /** Subscription options ALTER SUBSCRIPTION … SET accepts (PostgreSQL 14+). */
 const ALTERABLE = ['streaming', 'binary', 'disable_on_error'];
 
+/** Environment variables of the subscription `index` in a SQL Job (host, port, password of the publisher). */
+export function subscriptionEnv(index: number): { host: string; port: string; password: string } {
+  return { host: `SUB_HOST_${index}`, port: `SUB_PORT_${index}`, password: `SUB_PASSWORD_${index}` };
+}
+
 /**
- * The subscription in the terms of lib/databases/intent-sql.ts. `sslMode` overrides the
+ * The subscription in the terms of lib/databases/intent-sql.ts (host, port and password
+ * from the environment variables of `subscriptionEnv(index)`). `sslMode` overrides the
  * connection's (a subscriber without the CA file on its servers cannot verify).
  */
-export function subscriptionSqlSpec(s: Subscription, index: number, passwordEnv: string, sslMode: string): SubscriptionSqlSpec {
+export function subscriptionSqlSpec(s: Subscription, index: number, sslMode: string): SubscriptionSqlSpec {
   const c = s.connection;
-  const conninfo = [
-    `host=${conninfoValue(c.host)}`,
-    `port=${conninfoValue(String(c.port))}`,
-    `dbname=${conninfoValue(c.database)}`,
-    `user=${conninfoValue(c.username)}`,
-    `sslmode=${conninfoValue(sslMode)}`,
-  ].join(' ');
+  const env = subscriptionEnv(index);
   const params = s.parameters;
   const createOptions = Object.entries(params).map(([k, v]) => `${k} = ${quoteLiteral(v)}`);
   const alterOptions = Object.entries(params).filter(([k]) => ALTERABLE.includes(k)).map(([k, v]) => `${k} = ${quoteLiteral(v)}`);
-  return { name: s.subscriptionName, publication: s.publisher.publicationName, conninfo, passwordEnv, createOptions, alterOptions, index };
+  return {
+    name: s.subscriptionName, publication: s.publisher.publicationName,
+    hostEnv: env.host, portEnv: env.port, passwordEnv: env.password,
+    database: c.database, user: c.username, sslMode,
+    createOptions, alterOptions, index,
+  };
 }

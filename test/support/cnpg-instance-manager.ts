@@ -218,7 +218,7 @@ export async function applyDatabaseRole(db: Client, manifest: any, secrets: Secr
   const name = ident(spec.name);
   const existing = await db.query(
     `SELECT mem.inroles FROM pg_catalog.pg_authid AS auth LEFT JOIN (
-       SELECT pg_catalog.array_agg(pg_catalog.pg_get_userbyid(roleid)) AS inroles, member FROM pg_catalog.pg_auth_members GROUP BY member
+       SELECT pg_catalog.array_agg(pg_catalog.pg_get_userbyid(roleid))::text[] AS inroles, member FROM pg_catalog.pg_auth_members GROUP BY member
      ) mem ON member = oid WHERE rolname = $1`, [spec.name]);
   if (existing.rowCount === 0) {
     const inRoles = spec.inRoles?.length ? ` IN ROLE ${spec.inRoles.map(ident).join(',')}` : '';
@@ -271,39 +271,51 @@ export async function applyDatabase(postgres: Client, manifest: any, connectTo: 
     if (spec.isTemplate !== undefined) await postgres.query(`ALTER DATABASE ${name} WITH IS_TEMPLATE ${spec.isTemplate}`);
     if (spec.owner) await postgres.query(`ALTER DATABASE ${name} OWNER TO ${ident(spec.owner)}`);
   }
+  if (!(spec.schemas?.length || spec.extensions?.length)) return;
+  // reconcileDatabaseObjects: schemas, then extensions; each object on its own (a failure is
+  // recorded in its status and fails the reconciliation after the others were tried).
   const db = await connectTo(spec.name);
+  const failures: string[] = [];
+  const each = async (what: string, fn: () => Promise<void>) => {
+    try { await fn(); } catch (e) { failures.push(`${what}: ${(e as Error).message}`); }
+  };
   try {
-    for (const ext of spec.extensions ?? []) {
-      const info = await db.query(
-        'SELECT e.extname, e.extversion, n.nspname FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON e.extnamespace = n.oid WHERE e.extname = $1', [ext.name]);
-      if ((ext.ensure ?? 'present') === 'absent') {
-        if (info.rowCount) await db.query(`DROP EXTENSION IF EXISTS ${ident(ext.name)}`);
-        continue;
-      }
-      if (!info.rowCount) {
-        let q = `CREATE EXTENSION ${ident(ext.name)} `;
-        if (ext.version) q += ` VERSION ${ident(ext.version)}`;
-        if (ext.schema) q += ` SCHEMA ${ident(ext.schema)}`;
-        await db.query('SET search_path TO "$user", public');
-        try { await db.query(q); } finally { await db.query('RESET search_path'); }
-      } else {
-        if (ext.schema && ext.schema !== info.rows[0].nspname) await db.query(`ALTER EXTENSION ${ident(ext.name)} SET SCHEMA ${ident(ext.schema)}`);
-        if (ext.version && ext.version !== info.rows[0].extversion) await db.query(`ALTER EXTENSION ${ident(ext.name)} UPDATE TO ${ident(ext.version)}`);
-      }
-    }
     for (const schema of spec.schemas ?? []) {
-      const info = await db.query(
-        'SELECT n.nspname, a.rolname FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_authid a ON n.nspowner = a.oid WHERE n.nspname = $1', [schema.name]);
-      if ((schema.ensure ?? 'present') === 'absent') {
-        if (info.rowCount) await db.query(`DROP SCHEMA IF EXISTS ${ident(schema.name)}`);
-        continue;
-      }
-      if (!info.rowCount) await db.query(`CREATE SCHEMA ${ident(schema.name)} ${schema.owner ? ` AUTHORIZATION ${ident(schema.owner)}` : ''}`);
-      else if (schema.owner && schema.owner !== info.rows[0].rolname) await db.query(`ALTER SCHEMA ${ident(schema.name)} OWNER TO ${ident(schema.owner)}`);
+      await each(`schema ${schema.name}`, async () => {
+        const info = await db.query(
+          'SELECT n.nspname, a.rolname FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_authid a ON n.nspowner = a.oid WHERE n.nspname = $1', [schema.name]);
+        if ((schema.ensure ?? 'present') === 'absent') {
+          if (info.rowCount) await db.query(`DROP SCHEMA IF EXISTS ${ident(schema.name)}`);
+          return;
+        }
+        if (!info.rowCount) await db.query(`CREATE SCHEMA ${ident(schema.name)} ${schema.owner ? ` AUTHORIZATION ${ident(schema.owner)}` : ''}`);
+        else if (schema.owner && schema.owner !== info.rows[0].rolname) await db.query(`ALTER SCHEMA ${ident(schema.name)} OWNER TO ${ident(schema.owner)}`);
+      });
+    }
+    for (const ext of spec.extensions ?? []) {
+      await each(`extension ${ext.name}`, async () => {
+        const info = await db.query(
+          'SELECT e.extname, e.extversion, n.nspname FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON e.extnamespace = n.oid WHERE e.extname = $1', [ext.name]);
+        if ((ext.ensure ?? 'present') === 'absent') {
+          if (info.rowCount) await db.query(`DROP EXTENSION IF EXISTS ${ident(ext.name)}`);
+          return;
+        }
+        if (!info.rowCount) {
+          let q = `CREATE EXTENSION ${ident(ext.name)} `;
+          if (ext.version) q += ` VERSION ${ident(ext.version)}`;
+          if (ext.schema) q += ` SCHEMA ${ident(ext.schema)}`;
+          await db.query('SET search_path TO "$user", public');
+          try { await db.query(q); } finally { await db.query('RESET search_path'); }
+        } else {
+          if (ext.schema && ext.schema !== info.rows[0].nspname) await db.query(`ALTER EXTENSION ${ident(ext.name)} SET SCHEMA ${ident(ext.schema)}`);
+          if (ext.version && ext.version !== info.rows[0].extversion) await db.query(`ALTER EXTENSION ${ident(ext.name)} UPDATE TO ${ident(ext.version)}`);
+        }
+      });
     }
   } finally {
     await db.end();
   }
+  if (failures.length) throw new Error(`database object reconciliation failed: ${failures.join('; ')}`);
 }
 
 // ----------------------------------------------------------------------------- Import

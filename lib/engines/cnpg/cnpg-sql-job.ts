@@ -83,7 +83,7 @@ export function cnpgSqlPlan(cluster: HaPostgres): SqlJobPlan {
     ].join('');
     steps.push({ file: `10-${database}.sql`, database, credential: prefix, description: `grants and publications in ${database} (as ${o.owner})`, sql });
   });
-  return { credentials, secretEnv: [], setup: [], steps };
+  return { credentials, env: [], setup: [], steps };
 }
 
 function ownerErrors(cluster: HaPostgres): string[] {
