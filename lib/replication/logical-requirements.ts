@@ -1,5 +1,6 @@
 import type { HaPostgres } from '../cluster/ha-postgres';
 import { ConfigErrors } from '../core/config-error';
+import { SynthWarnings } from '../core/synth-warnings';
 import { subscribersOf, subscriptionsOf } from './replication-registry';
 import type { Subscription } from './subscription';
 
@@ -10,7 +11,9 @@ import type { Subscription } from './subscription';
  * ("Logical Replication → Configuration Settings"): each subscription holds one slot and one
  * WAL sender on the publisher and one apply worker on the subscriber, and during its initial
  * copy up to `max_sync_workers_per_subscription` more of each (temporary table
- * synchronization slots); a subscriber tracks one replication origin per worker.
+ * synchronization slots); a subscriber tracks one replication origin per worker. Below
+ * what the apply workers (and standbys) need, a subscription cannot run: an error; below
+ * the full count, table copies and parallel apply wait for free slots and retry: a warning.
  */
 
 /** PostgreSQL's defaults (14 to 18) of the parameters checked here. */
@@ -65,11 +68,32 @@ function intParameter(cluster: HaPostgres, name: string): { n: number | undefine
   return { n, p };
 }
 
-function tooLow(errors: ConfigErrors, cluster: HaPostgres, name: string, needed: number, why: string): void {
+/**
+ * `name` must be at least `hard` (below it a subscription or a standby cannot run: an
+ * error) and should be at least `recommended` (below it table copies and parallel apply
+ * wait for one another and retry: a warning).
+ */
+function tooLow(errors: ConfigErrors, cluster: HaPostgres, name: string, hard: number, recommended: number, why: string): void {
   const { n, p } = intParameter(cluster, name);
-  if (n === undefined || n >= needed) return;
-  errors.add(`parameters.${name}`, p.value, `cluster ${cluster.clusterName} needs at least ${needed} (${why}); ${p.userSet ? 'it is set to' : `the ${p.source} is`} ${n}`,
-    `set parameters.${name} to ${needed} or more (a restart applies it)`);
+  if (n === undefined || n >= recommended) return;
+  const current = `${p.userSet ? 'it is set to' : `the ${p.source} is`} ${n}`;
+  if (n < hard) {
+    errors.add(`parameters.${name}`, p.value, `cluster ${cluster.clusterName} needs at least ${hard} (${why}); ${current}`,
+      `set parameters.${name} to ${recommended} or more (a restart applies it)`);
+  } else {
+    warnOnce(cluster, `parameters.${name} = ${n}: ${recommended} recommended (${why}); with fewer, initial table copies${name.includes('worker') ? ' and parallel apply' : ''} wait for one another and retry.`);
+  }
+}
+
+const WARNED = new WeakMap<HaPostgres, Set<string>>();
+
+/** A warning found during validation, recorded once per cluster (validations run several times per synth). */
+function warnOnce(cluster: HaPostgres, message: string): void {
+  let seen = WARNED.get(cluster);
+  if (!seen) { seen = new Set(); WARNED.set(cluster, seen); }
+  if (seen.has(message)) return;
+  seen.add(message);
+  SynthWarnings.addDuringValidation(cluster, message);
 }
 
 /** Workers (and so slots, senders, origins) a subscription uses at most: its apply worker plus the table-sync workers of its subscriber. */
@@ -101,11 +125,13 @@ export function publisherRequirementErrors(cluster: HaPostgres): string[] {
   }
   const standbys = cluster.intent.highlyAvailable ? cluster.intent.instances - 1 : 0;
   const subs = subscribersOf(cluster);
-  const perSub = subs.reduce((sum, s) => sum + workersPerSubscription(s), 0);
-  const subsWhy = subs.length > 0 ? `, and ${perSub} for ${subs.length} subscription(s) with their table-sync workers (${listSubscriptions(subs)})` : '';
-  tooLow(errors, cluster, 'max_replication_slots', standbys + Math.max(perSub, 1), `${standbys} for the standbys${subsWhy || ', and 1 for a subscriber'}`);
-  tooLow(errors, cluster, 'max_wal_senders', standbys + 1 + Math.max(perSub, 1),
-    `${standbys} for the standbys, 1 for a standby being re-cloned${subsWhy || ', and 1 for a subscriber'}`);
+  const apply = Math.max(subs.length, 1);
+  const perSub = Math.max(subs.reduce((sum, s) => sum + workersPerSubscription(s), 0), 1);
+  const subsWhy = subs.length > 0
+    ? `${subs.length} subscription(s), ${perSub} with their table-sync workers (${listSubscriptions(subs)})`
+    : '1 for a subscriber';
+  tooLow(errors, cluster, 'max_replication_slots', standbys + apply, standbys + perSub, `${standbys} for the standbys and ${subsWhy}`);
+  tooLow(errors, cluster, 'max_wal_senders', standbys + apply, standbys + 1 + perSub, `${standbys} for the standbys, 1 for a standby being re-cloned and ${subsWhy}`);
   return errors.messages;
 }
 
@@ -124,14 +150,14 @@ export function subscriberRequirementErrors(cluster: HaPostgres): string[] {
     origins += w;
     workers += w + (s.parallelApply ? intParameter(cluster, 'max_parallel_apply_workers_per_subscription').n ?? 2 : 0);
   }
-  const why = `${subs.length} subscription(s) with their table-sync${subs.some((s) => s.parallelApply) ? ' and parallel apply' : ''} workers: ${listSubscriptions(subs)}`;
-  tooLow(errors, cluster, 'max_logical_replication_workers', workers, why);
-  const maxWorkers = Math.max(workers, intParameter(cluster, 'max_logical_replication_workers').n ?? workers);
-  tooLow(errors, cluster, 'max_worker_processes', maxWorkers + 1, `max_logical_replication_workers (${maxWorkers}) plus the logical replication launcher`);
+  const why = `one apply worker per subscription, ${workers} with their table-sync${subs.some((s) => s.parallelApply) ? ' and parallel apply' : ''} workers: ${listSubscriptions(subs)}`;
+  tooLow(errors, cluster, 'max_logical_replication_workers', subs.length, workers, why);
+  const maxWorkers = intParameter(cluster, 'max_logical_replication_workers').n ?? workers;
+  tooLow(errors, cluster, 'max_worker_processes', subs.length + 1, Math.max(workers, maxWorkers) + 1, `the logical replication workers (max_logical_replication_workers = ${maxWorkers}) plus the launcher`);
   if (cluster.intent.version.major >= 18) {
-    tooLow(errors, cluster, 'max_active_replication_origins', origins, `one replication origin per apply and table-sync worker of ${why}`);
+    tooLow(errors, cluster, 'max_active_replication_origins', subs.length, origins, `one replication origin per apply and table-sync worker: ${why}`);
   } else {
-    tooLow(errors, cluster, 'max_replication_slots', origins, `before PostgreSQL 18 it also bounds the replication origins: one per apply and table-sync worker of ${why}`);
+    tooLow(errors, cluster, 'max_replication_slots', subs.length, origins, `before PostgreSQL 18 it also bounds the replication origins, one per apply and table-sync worker: ${why}`);
   }
   return errors.messages;
 }

@@ -23,7 +23,7 @@
  *    connection is checked to land on the target.
  * Any failure before step 6 releases the locks and leaves the source as it was.
  */
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import { quoteIdent } from '../../databases/sql-identifier';
 import { collectStatus, countRows, qualified, sequenceValues, UpgradeStatus } from './upgrade-status';
 
