@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import {
   AppCredentials, ArchiveSource, BlueGreenUpgrade, ClusterBootstrap, ClusterEngine, Database, HaPostgres, InPlaceMajorUpgrade, PatroniVersion, PostgresVersion,
-  Publication, PublicationTarget, SynthWarnings,
+  NetworkPeer, PgBouncerPool, PoolSwitch, PoolSwitchSide, PoolType, Publication, PublicationTarget, SynthWarnings,
 } from '../../lib';
 import { archivedCluster } from '../backup/fixtures';
 import { expectValidManifests } from '../support/schema-validator';
@@ -153,5 +153,40 @@ describe('InPlaceMajorUpgrade preflight (CloudNativePG)', () => {
     const text = SynthWarnings.collect(u!).join('\n');
     expect(text).toMatch(/pg_upgrade from PostgreSQL 16 drops logical replication slots/);
     expect(text).toMatch(/the running cluster has no data checksums: pg_upgrade keeps that/);
+  });
+});
+
+describe('PoolSwitch', () => {
+  const build = (serve: PoolSwitchSide) => synth((c) => {
+    const source = new HaPostgres(c, 'orders', { version: v(14) });
+    const target = new HaPostgres(c, 'orders-v17', { version: v(17) });
+    new BlueGreenUpgrade(c, 'u', { source, target, replicationSecretName: 'x' });
+    const app = NetworkPeer.podsWithLabels({ app: 'shop' });
+    const blue = new PgBouncerPool(c, 'bp', { cluster: source });
+    const green = new PgBouncerPool(c, 'gp', { cluster: target });
+    blue.connections.allowFrom(app);
+    green.connections.allowFrom(app);
+    new PoolSwitch(c, 'switch', { serviceName: 'orders-db', source: blue, target: green, serve });
+  });
+
+  test('one Service, the applications\' host, selecting the pooler pods of the side it serves', () => {
+    const before = build(PoolSwitchSide.SOURCE);
+    const after = build(PoolSwitchSide.TARGET);
+    expectValidManifests(after);
+    const svc = (m: any[]) => m.find((x) => x.kind === 'Service' && x.metadata.name === 'orders-db');
+    expect(svc(before).spec.selector).toEqual({ 'cnpg.io/poolerName': 'orders-pooler-rw', 'cnpg.io/podRole': 'pooler' });
+    expect(svc(after).spec.selector).toEqual({ 'cnpg.io/poolerName': 'orders-v17-pooler-rw', 'cnpg.io/podRole': 'pooler' });
+    expect(svc(after).spec.ports).toEqual([{ name: 'postgres', port: 5432, targetPort: 'pgbouncer', protocol: 'TCP' }]);
+    // Only the Service differs: applying the switched manifests changes nothing else.
+    const rest = (m: any[]) => JSON.stringify(m.filter((x) => !(x.kind === 'Service' && x.metadata.name === 'orders-db')));
+    expect(rest(after)).toBe(rest(before));
+  });
+
+  test('bad input: the name of a pool\'s own Service, pools of different types', () => {
+    expect(synthError((c) => {
+      const a = new PgBouncerPool(c, 'a', { cluster: new HaPostgres(c, 'orders', { version: v(14) }) });
+      const b = new PgBouncerPool(c, 'b', { cluster: new HaPostgres(c, 'orders-v17', { version: v(17) }), type: PoolType.READ_ONLY });
+      new PoolSwitch(c, 's', { serviceName: 'orders-pooler-rw', source: a, target: b });
+    })).toMatch(/serviceName = "orders-pooler-rw": is the Service of one of the pools[\s\S]*target = "orders-v17-pooler-ro": is a read-only pool but the source pool is read-write/);
   });
 });
