@@ -197,10 +197,11 @@ export async function cutover(c: CutoverConnections, opts: CutoverOptions, hooks
 
     let terminatedSessions = 0;
     if (opts.terminateSourceSessions) {
-      const t = await c.source.query<{ n: string }>(
-        `SELECT count(*) FILTER (WHERE pg_catalog.pg_terminate_backend(pid)) AS n FROM pg_catalog.pg_stat_activity
-         WHERE datname = $1 AND backend_type = 'client backend' AND pid NOT IN ($2, $3)`, [database, lockPid, adminPid]);
-      terminatedSessions = Number(t.rows[0].n);
+      const t = await terminateSessions(c.source, database, [lockPid, adminPid]);
+      terminatedSessions = t.terminated;
+      if (t.notAllowed > 0) {
+        notes.push(`${t.notAllowed} session(s) of the source database belong to roles this login may not signal (superusers, or others without pg_signal_backend): they were left running`);
+      }
     }
     await c.sourceLock.query('COMMIT');
     locked = false;
@@ -229,8 +230,7 @@ export async function cutover(c: CutoverConnections, opts: CutoverOptions, hooks
     if (phase === 'switching') {
       // The pools may point anywhere now: keep the source fenced, stop its writers, release.
       if (locked) {
-        await c.source.query(`SELECT pg_catalog.pg_terminate_backend(pid) FROM pg_catalog.pg_stat_activity
-          WHERE datname = $1 AND backend_type = 'client backend' AND pid NOT IN ($2, $3)`, [database, lockPid, adminPid]).catch(() => undefined);
+        await terminateSessions(c.source, database, [lockPid, adminPid]).catch(() => undefined);
         await c.sourceLock.query('COMMIT').catch(() => undefined);
       }
       throw new CutoverError(`${message} (during the pool switch: the source stays read-only and its sessions were ended; finish pointing the pools at the target)`, true, status);
@@ -245,6 +245,24 @@ export async function cutover(c: CutoverConnections, opts: CutoverOptions, hooks
     if (e instanceof CutoverError) throw e;
     throw new CutoverError(`${message}; writes resumed on the source${phase === 'fenced' ? ' (the fence was rolled back; target sequences may be ahead, which is harmless)' : ', nothing else changed'}`, false, status);
   }
+}
+
+/**
+ * Terminates the other client sessions of `database` that this login may signal (a
+ * superuser any but superusers' when it is not one; others those of roles it is a member of,
+ * or all non-superuser ones with pg_signal_backend). Returns how many it ended and skipped.
+ */
+async function terminateSessions(client: Client, database: string, keep: number[]): Promise<{ terminated: number; notAllowed: number }> {
+  const r = await client.query<{ terminated: string; skipped: string }>(
+    `WITH me AS (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user),
+          s AS (SELECT a.pid, r.rolsuper AS target_super,
+                       pg_catalog.pg_has_role(a.usesysid, 'MEMBER') OR pg_catalog.pg_has_role('pg_signal_backend', 'MEMBER') AS member
+                FROM pg_catalog.pg_stat_activity a JOIN pg_catalog.pg_roles r ON r.oid = a.usesysid
+                WHERE a.datname = $1 AND a.backend_type = 'client backend' AND a.pid <> ALL ($2::int[])),
+          allowed AS (SELECT s.pid, (me.rolsuper OR (NOT s.target_super AND s.member)) AS ok FROM s, me)
+     SELECT count(*) FILTER (WHERE ok AND pg_catalog.pg_terminate_backend(pid))::text AS terminated,
+            count(*) FILTER (WHERE NOT ok)::text AS skipped FROM allowed`, [database, keep]);
+  return { terminated: Number(r.rows[0].terminated), notAllowed: Number(r.rows[0].skipped) };
 }
 
 /** True when a session opened through `connectionString` is a session of the target. */

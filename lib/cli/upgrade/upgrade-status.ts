@@ -98,6 +98,20 @@ export async function collectStatus(source: Client, target: Client, opts: Status
   if (!publicationExists) problems.push(`publication ${opts.publication} does not exist on the source`);
   const tables = publicationExists ? await publishedTables(source, opts.publication) : [];
   if (publicationExists && tables.length === 0) problems.push(`publication ${opts.publication} publishes no table`);
+  if (publicationExists) {
+    // Without a replica identity, UPDATE and DELETE of a published table fail on the source.
+    const noIdentity = await source.query<{ t: string }>(
+      `SELECT format('%s.%s', p.schemaname, p.tablename) AS t FROM pg_catalog.pg_publication_tables p
+       JOIN pg_catalog.pg_publication pub ON pub.pubname = p.pubname
+       JOIN pg_catalog.pg_namespace n ON n.nspname = p.schemaname
+       JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = p.tablename
+       WHERE p.pubname = $1 AND (pub.pubupdate OR pub.pubdelete)
+         AND (c.relreplident = 'n' OR (c.relreplident = 'd' AND NOT EXISTS (SELECT FROM pg_catalog.pg_index i WHERE i.indrelid = c.oid AND i.indisprimary)))
+       ORDER BY 1`, [opts.publication]);
+    for (const r of noIdentity.rows) {
+      problems.push(`table ${r.t} has no replica identity (no primary key): its UPDATEs and DELETEs fail on the source while it is published. Fix: add a primary key, or ALTER TABLE … REPLICA IDENTITY FULL`);
+    }
+  }
 
   const sub = await target.query<{ subenabled: boolean; subslotname: string | null }>(
     'SELECT subenabled, subslotname FROM pg_catalog.pg_subscription WHERE subname = $1 AND subdbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())',

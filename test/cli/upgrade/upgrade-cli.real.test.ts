@@ -77,6 +77,20 @@ describeWithBinaries(['postgres', 'initdb', 'pg_ctl'], 'against a real server wi
     expect(r.stderr).toMatch(/error: not ready for cutover \(2 problem\(s\)\)/);
   });
 
+  test('status: a published table without a replica identity is reported (its UPDATEs would fail on the source)', async () => {
+    await server!.query("SET client_min_messages = warning; CREATE TABLE IF NOT EXISTS nokey (v int); CREATE TABLE IF NOT EXISTS keyed (id int PRIMARY KEY)");
+    await server!.query('CREATE PUBLICATION upgrade_pub FOR TABLE nokey, keyed');
+    try {
+      const url = `postgres://postgres@127.0.0.1:${server!.port}/postgres`;
+      const r = await run(['upgrade', 'status', '--source', url, '--target', url, ...names]);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toMatch(/- table public\.nokey has no replica identity \(no primary key\): its UPDATEs and DELETEs fail on the source/);
+      expect(r.stdout).not.toMatch(/public\.keyed has no replica identity/);
+    } finally {
+      await server!.query('DROP PUBLICATION upgrade_pub');
+    }
+  });
+
   test('cutover: refused (exit 2), nothing changed', async () => {
     const url = `postgres://postgres@127.0.0.1:${server!.port}/postgres`;
     const r = await run(['upgrade', 'cutover', '--source', url, '--target', url, ...names, '--json']);
