@@ -100,6 +100,16 @@ describe('Publication and Subscription on CloudNativePG', () => {
     expect(only(m, 'Publication').spec.parameters).toEqual({ publish: 'insert, truncate', publish_via_partition_root: 'true' });
   });
 
+  test('whole schemas plus ONLY a table: objects in the resource; the subscriber role gets SELECT on the schemas\' tables, now and later', () => {
+    const m = synth((c) => pair(c, { target: PublicationTarget.tablesInSchemas(['billing'], [PublishedTable.of('events', { only: true })]), tables: ['billing.invoices', 'events'] }));
+    expectValidManifests(m);
+    expect(only(m, 'Publication').spec.target).toEqual({ objects: [{ table: { schema: 'public', name: 'events', only: true } }, { tablesInSchema: 'billing' }] });
+    const cm = m.find((x) => x.kind === 'ConfigMap' && /^sales-sql-/.test(x.metadata.name));
+    expect(cm.data['10-app.sql']).toContain('GRANT SELECT ON ALL TABLES IN SCHEMA "billing" TO "sub_reader";');
+    expect(cm.data['10-app.sql']).toContain('ALTER DEFAULT PRIVILEGES FOR ROLE "app" IN SCHEMA "billing" GRANT SELECT ON TABLES TO "sub_reader";');
+    expect(cm.data['10-app.sql']).toContain('GRANT SELECT ON TABLE "public"."events" TO "sub_reader";');
+  });
+
   test('a row filter: no Publication resource (none has row filters); the SQL Job creates it as the owner', () => {
     const m = synth((c) => new Publication(c, 'p', {
       cluster: cluster(c, 'sales', 16), name: 'eu', target: PublicationTarget.tables([PublishedTable.of('orders', { rowFilter: "region = 'eu'" })]), operations: [PublishOperation.INSERT],
