@@ -8,7 +8,7 @@ import type { EngineNetworkProfile } from '../security/engine-network-profile';
 import type { Database } from '../databases/database';
 import type { DatabaseRole } from '../databases/database-role';
 import type { Publication } from '../replication/publication';
-import type { Subscription } from '../replication/subscription';
+import type { SecretKeyReference, Subscription } from '../replication/subscription';
 import type { BlueGreenUpgrade } from '../replication/blue-green-upgrade';
 
 /**
@@ -92,7 +92,7 @@ export interface IClusterEngine {
    * `clusterName` (CloudNativePG: `<cluster>-ca`, `ca.crt`), so clients can verify them.
    * Optional: without it subscribers connect with sslmode require.
    */
-  serverCertificateAuthority?(clusterName: string): { name: string; key: string } | undefined;
+  serverCertificateAuthority?(clusterName: string): SecretKeyReference | undefined;
 
   /**
    * True when the engine synchronizes failover logical replication slots of `cluster` to

@@ -20,7 +20,7 @@ import { poolerPodLabels } from './cnpg-pooler';
 import type { Database } from '../../databases/database';
 import type { DatabaseRole } from '../../databases/database-role';
 import type { Publication } from '../../replication/publication';
-import type { Subscription } from '../../replication/subscription';
+import type { SecretKeyReference, Subscription } from '../../replication/subscription';
 import type { BlueGreenUpgrade } from '../../replication/blue-green-upgrade';
 import { renderCnpgDatabase, renderCnpgDatabaseRole } from './cnpg-databases';
 import { CNPG_PARAMETER_DEFAULTS, cnpgSynchronizesLogicalSlots, renderCnpgPublication, renderCnpgSubscription } from './cnpg-logical';
@@ -56,7 +56,7 @@ export class CloudNativePgEngine implements IClusterEngine {
   }
 
   /** The operator's CA (`<cluster>-ca`, key `ca.crt`) signs the server certificates. */
-  public serverCertificateAuthority(clusterName: string): { name: string; key: string } {
+  public serverCertificateAuthority(clusterName: string): SecretKeyReference {
     return { name: `${clusterName}-ca`, key: 'ca.crt' };
   }
 
