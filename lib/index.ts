@@ -96,3 +96,24 @@ export type { ClusterTlsProps, ResolvedClusterTls } from './security/tls';
 export { ManifestChecks } from './testing/manifest-checks';
 export { NetworkPolicyModel } from './testing/network-policy-model';
 export type { NetworkEndpoint } from './testing/network-policy-model';
+
+// Databases, roles and grants as code
+export { Database } from './databases/database';
+export type { DatabaseExtension, DatabaseProps, DatabaseSchema } from './databases/database';
+export { DatabaseRole, ReclaimPolicy } from './databases/database-role';
+export type { DatabaseRoleProps } from './databases/database-role';
+export { Grant, GrantObjectKind, SchemaPrivilege, SequencePrivilege, TablePrivilege } from './databases/grant';
+export type { SchemaObjectsGrantOptions } from './databases/grant';
+export { ImageFlavour } from './databases/extension-catalog';
+
+// Logical replication and major upgrades
+export { Publication, PublicationTarget, PublicationTargetKind, PublishedTable, PublishOperation } from './replication/publication';
+export type { PublicationProps, PublishedTableOptions, QualifiedTableName } from './replication/publication';
+export { LogicalPublisher, PublisherSslMode, Subscription, SubscriptionStreaming } from './replication/subscription';
+export type { ExternalPublisherProps, PublisherConnection, SecretKeyReference, SubscriptionProps } from './replication/subscription';
+export { BlueGreenUpgrade } from './replication/blue-green-upgrade';
+export type { BlueGreenUpgradeProps } from './replication/blue-green-upgrade';
+export { InPlaceMajorUpgrade } from './replication/in-place-upgrade';
+export type { InPlaceMajorUpgradeProps } from './replication/in-place-upgrade';
+export { PoolSwitch, PoolSwitchSide } from './replication/pool-switch';
+export type { PoolSwitchProps } from './replication/pool-switch';

@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerArchiveCommands } from './archive';
 import { registerCheckCommand } from './check';
+import { registerUpgradeCommands } from './upgrade';
 import { CliError } from './cli-error';
 
 export async function main(argv: string[]): Promise<number> {
@@ -15,6 +16,7 @@ export async function main(argv: string[]): Promise<number> {
     .showHelpAfterError();
   registerArchiveCommands(program);
   registerCheckCommand(program);
+  registerUpgradeCommands(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;

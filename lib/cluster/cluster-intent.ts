@@ -57,7 +57,7 @@ export interface ClusterIntent {
   readonly storage: ResolvedVolume;
   /** The separate WAL volume; undefined when WAL shares the data volume. */
   readonly walStorage?: ResolvedVolume;
-  /** Bound of WAL retained by replication slots; undefined when standalone (no slots). */
+  /** Bound of WAL retained by replication slots; undefined when standalone without maxSlotWalKeepSize (no slots). */
   readonly maxSlotWalKeepSize?: Size;
   readonly maxStandbyStreamingDelay: Duration;
   readonly primaryUpdateMethod: PrimaryUpdateMethod;
@@ -231,7 +231,13 @@ export function resolveIntent(id: string, props: HaPostgresProps, engine: IClust
       }
     }
   } else if (props.maxSlotWalKeepSize !== undefined) {
-    errors.add('maxSlotWalKeepSize', props.maxSlotWalKeepSize, 'a standalone cluster has no replication slots', 'remove maxSlotWalKeepSize');
+    // A standalone cluster has no standby slots, but a logical replication publisher has slots.
+    maxSlotWalKeepSize = props.maxSlotWalKeepSize;
+    if (mebibytes(maxSlotWalKeepSize) >= mebibytes(walVolume.size)) {
+      errors.add('maxSlotWalKeepSize', maxSlotWalKeepSize,
+        `must be below the volume that holds WAL (${walVolumeProp} = ${walVolume.size.asString()}), or a lagging subscriber's slot fills the volume and stops the instance`,
+        `lower maxSlotWalKeepSize to at most half of ${walVolume.size.asString()}, or enlarge ${walVolumeProp}`);
+    }
   }
 
   const maxStandbyStreamingDelay = props.maxStandbyStreamingDelay ?? Duration.seconds(30);

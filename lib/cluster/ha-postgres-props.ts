@@ -125,9 +125,10 @@ export interface HaPostgresProps {
   /**
    * Most WAL that replication slots may retain (`max_slot_wal_keep_size`). A standby
    * that falls further behind loses its slot and must be re-cloned, instead of the
-   * primary's WAL volume filling up. Must be below the WAL volume's size.
+   * primary's WAL volume filling up. Must be below the WAL volume's size. A standalone
+   * cluster has no standby slots; give it one when it publishes for logical replication.
    *
-   * @default - half of the WAL volume (of the data volume without a WAL volume)
+   * @default - half of the WAL volume (of the data volume without a WAL volume); none when standalone
    */
   readonly maxSlotWalKeepSize?: Size;
 

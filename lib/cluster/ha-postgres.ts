@@ -264,8 +264,8 @@ export class HaPostgres extends Construct implements IHaPostgres {
       shared_buffers: pgSize(Math.floor(mebibytes(i.memoryRequest) / 4)),
       effective_cache_size: pgSize(Math.floor((mebibytes(i.memoryLimit) * 3) / 4)),
     };
+    if (i.maxSlotWalKeepSize) defaults.max_slot_wal_keep_size = pgSize(mebibytes(i.maxSlotWalKeepSize));
     if (i.highlyAvailable) {
-      defaults.max_slot_wal_keep_size = pgSize(mebibytes(i.maxSlotWalKeepSize as Size));
       const delay = pgDuration(exactMilliseconds(i.maxStandbyStreamingDelay));
       defaults.max_standby_streaming_delay = delay;
       defaults.max_standby_archive_delay = delay;

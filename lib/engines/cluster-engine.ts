@@ -5,6 +5,11 @@ import type { ScheduledBackup } from '../backup/scheduled-backup';
 import type { WalArchive } from '../backup/wal-archive';
 import type { PgBouncerPool } from '../pooler/pgbouncer-pool';
 import type { IEngineNetworkProfile } from '../security/engine-network-profile';
+import type { Database } from '../databases/database';
+import type { DatabaseRole } from '../databases/database-role';
+import type { Publication } from '../replication/publication';
+import type { SecretKeyReference, Subscription } from '../replication/subscription';
+import type { BlueGreenUpgrade } from '../replication/blue-green-upgrade';
 
 /**
  * How an engine (an operator, or Patroni without one) renders a cluster's intent.
@@ -103,6 +108,51 @@ export interface EngineFeatures {
    * lacks it, synthesis fails with an error naming PgBouncerPool and the engine.
    */
   renderPooler?(pool: PgBouncerPool): PoolerEndpoint;
+
+  /**
+   * True when the engine upgrades a cluster in place (pg_upgrade) when its declared major
+   * goes up (CloudNativePG 1.26+). Optional: false without it (InPlaceMajorUpgrade fails).
+   */
+  readonly inPlaceMajorUpgrade?: boolean;
+
+  /**
+   * Values the engine gives PostgreSQL parameters it does not leave at PostgreSQL's
+   * default (e.g. CloudNativePG's `wal_level = logical`), for checks that read a
+   * parameter's effective value. Optional: PostgreSQL's defaults without it.
+   */
+  parameterDefaults?(): { [name: string]: string };
+
+  /**
+   * The Secret and key holding the CA that signs the server certificates of cluster
+   * `clusterName` (CloudNativePG: `<cluster>-ca`, `ca.crt`), so clients can verify them.
+   * Optional: without it subscribers connect with sslmode require.
+   */
+  serverCertificateAuthority?(clusterName: string): SecretKeyReference | undefined;
+
+  /**
+   * True when the engine synchronizes failover logical replication slots of `cluster` to
+   * its standbys (CloudNativePG on PostgreSQL 17+), so subscriptions survive a failover.
+   * Optional: false without it.
+   */
+  synchronizesLogicalSlots?(cluster: HaPostgres): boolean;
+
+  /** Renders a DatabaseRole (as children of it, or into the cluster's SQL Job). Optional: without it synthesis fails naming the engine. */
+  renderDatabaseRole?(role: DatabaseRole): void;
+
+  /** Renders a Database, its extensions, schemas and grants. Optional, like renderDatabaseRole. */
+  renderDatabase?(database: Database): void;
+
+  /** Renders a logical replication Publication. Optional, like renderDatabaseRole. */
+  renderPublication?(publication: Publication): void;
+
+  /** Renders a logical replication Subscription on its subscriber cluster. Optional, like renderDatabaseRole. */
+  renderSubscription?(subscription: Subscription): void;
+
+  /**
+   * Renders the schema import of a blue/green upgrade's target (`upgrade.target`).
+   * Optional: without it BlueGreenUpgrade fails synthesis naming the engine.
+   */
+  renderSchemaImport?(upgrade: BlueGreenUpgrade): void;
 
   /**
    * Ports and labels the engine's pods use, for the NetworkPolicies of HaPostgres and

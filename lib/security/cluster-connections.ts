@@ -21,6 +21,7 @@ import { engineFeatures } from '../engines/cluster-engine';
 export class ClusterConnections {
   private readonly peers: NetworkPeer[] = [];
   private readonly targets: HaPostgres[] = [];
+  private readonly externalPorts: number[] = [];
 
   public constructor(private readonly cluster: HaPostgres, public readonly settings: ResolvedNetworkSecurity) {
     if (!settings.enabled) return;
@@ -52,6 +53,15 @@ export class ClusterConnections {
   /** Lets the instances connect to the PostgreSQL port of `cluster`'s instances (used by `allowFrom(NetworkPeer.fromCluster(...))`). */
   public allowTo(cluster: HaPostgres): void {
     if (!this.targets.includes(cluster)) this.targets.push(cluster);
+  }
+
+  /**
+   * Lets the instances connect to a PostgreSQL server outside the app (an external
+   * logical replication publisher) on `port`. Its address is unknown at synth time, so any
+   * address is allowed on that port only.
+   */
+  public allowExternalPostgres(port: number): void {
+    if (!this.externalPorts.includes(port)) this.externalPorts.push(port);
   }
 
   /** Peers given to `allowFrom()`, in order. */
@@ -96,6 +106,7 @@ export class ClusterConnections {
     }
     if (profile.instancesNeedKubernetesApi) egress.push(kubernetesApiEgress(s.kubernetesApiCidr));
     if (profile.externalEgressPorts?.length) egress.push(anyAddressEgress(profile.externalEgressPorts));
+    if (this.externalPorts.length > 0) egress.push(anyAddressEgress(this.externalPorts));
     const stores: number[] = [];
     if (c.walArchive) stores.push(endpointPort(c.walArchive.destination.endpoint));
     if (c.bootstrap.source) stores.push(endpointPort(c.bootstrap.source.destination.endpoint));

@@ -12,10 +12,17 @@ import { Construct } from 'constructs';
 import {
   AppCredentials, ArchiveCredentials, ArchiveDestination, ArchiveSource, BackupSchedule, ClusterBootstrap, ClusterMode, ClusterMonitoring, DataDurability, DisruptionBudget,
   ClusterEngine, HaPostgres, HbaMethod, HbaRule, NetworkPeer, PatroniEngineProps, PatroniVersion, PgBouncerPool, PoolMode, PostgresVersion, RecoveryTarget, RestoreDrill, RetentionWindow, ScheduledBackup, TlsVersion, VolumeAccessMode, WalArchive,
+  BlueGreenUpgrade, Database, DatabaseRole, Grant, InPlaceMajorUpgrade, LogicalPublisher, Publication, PublicationTarget, PublishedTable, ReclaimPolicy, Subscription, TablePrivilege,
 } from '../../lib';
 import { admissionFindings } from '../support/admission';
 
 type Build = (scope: Construct) => void;
+const pg = (s: Construct, name: string, major: number, props = {}) => new HaPostgres(s, name, { version: PostgresVersion.of(major, { 14: 23, 15: 18, 16: 14, 17: 10, 18: 4 }[major] as number), ...props });
+const allTables = (s: Construct, cluster: HaPostgres) => new Publication(s, 'pub', { cluster, name: 'orders_pub', target: PublicationTarget.allTables() });
+const subscriber = (s: Construct, publication: Publication, props = {}, clusterProps = {}) => new Subscription(s, 'sub', {
+  cluster: pg(s, 'reports', 17, clusterProps), name: 'orders_sub', ...props,
+  publisher: LogicalPublisher.fromPublication(publication, new DatabaseRole(s, 'role', { cluster: publication.cluster, name: 'sub_reader', replication: true, passwordSecretName: 'orders-sub' })),
+});
 const db = (s: Construct, props = {}) => new HaPostgres(s, 'db', props);
 const pool = (s: Construct, props = {}) => new PgBouncerPool(s, 'pool', { cluster: db(s), ...props });
 const archive = (s: Construct, props = {}) => new WalArchive(s, 'archive', {
@@ -131,6 +138,30 @@ const CASES: Array<[string, Build, string, string]> = [
   ['two archives writing one folder', (s) => { const a = archive(s); new WalArchive(s, 'archive2', { cluster: new HaPostgres(s, 'db2'), destination: a.destination, credentials: a.credentials, serverName: 'db' }); },
     'destination', '"s3://acme-pg-archive/db/"'],
   ['storage size that is not a number', (s) => db(s, { storage: { size: Size.gibibytes(Number.NaN) } }), 'storage.size', 'NaNGi'],
+  // Declarative databases and roles
+  ['role named like a PostgreSQL role', (s) => new DatabaseRole(s, 'r', { cluster: db(s), name: 'pg_reader', passwordSecretName: 'x' }), 'name', '"pg_reader"'],
+  ['login role without a password Secret', (s) => new DatabaseRole(s, 'r', { cluster: db(s), name: 'reporting' }), 'passwordSecretName', '"undefined"'],
+  ['role given host file access', (s) => new DatabaseRole(s, 'r', { cluster: db(s), name: 'etl', passwordSecretName: 'x', memberOf: ['pg_write_server_files'] }), 'memberOf[0]', '"pg_write_server_files"'],
+  ['database named template1', (s) => new Database(s, 'd', { cluster: db(s), name: 'template1', owner: 'app' }), 'name', '"template1"'],
+  ['extension missing from the image', (s) => new Database(s, 'd', { cluster: db(s), name: 'gis', owner: 'app', extensions: [{ name: 'postgis' }] }), 'extensions[0].name', '"postgis"'],
+  ['grant to a role that is not an identifier', (s) => new Database(s, 'd', { cluster: db(s), name: 'ops', owner: 'app', grants: [Grant.onTables(['orders'], 'Reporting Team', [TablePrivilege.SELECT])] }), 'grants[0].role', '"Reporting Team"'],
+  ['Patroni role dropped on removal', (s) => new DatabaseRole(s, 'r', { cluster: patroniDb(s), name: 'etl', passwordSecretName: 'x', reclaimPolicy: ReclaimPolicy.DELETE }), 'reclaimPolicy', '"delete"'],
+  // Logical replication
+  ['publication name with a dash', (s) => new Publication(s, 'p', { cluster: db(s), name: 'orders-pub', target: PublicationTarget.allTables() }), 'name', '"orders-pub"'],
+  ['publisher forced to wal_level replica', (s) => allTables(s, db(s, { parameters: { wal_level: 'replica' } })), 'cluster.parameters.wal_level', '"replica"'],
+  ['standalone publisher with unbounded slots', (s) => allTables(s, db(s, { mode: ClusterMode.standalone() })), 'maxSlotWalKeepSize', '"undefined"'],
+  ['publisher without WAL senders for its subscriber', (s) => subscriber(s, allTables(s, pg(s, 'orders', 17, { parameters: { max_wal_senders: 2 } }))), 'parameters.max_wal_senders', '"2"'],
+  ['subscriber without logical replication workers', (s) => subscriber(s, allTables(s, pg(s, 'orders', 17)), {}, { parameters: { max_logical_replication_workers: 0 } }), 'parameters.max_logical_replication_workers', '"0"'],
+  ['row filter on PostgreSQL 14', (s) => new Publication(s, 'p', { cluster: pg(s, 'orders', 14), name: 'eu', target: PublicationTarget.tables([PublishedTable.of('orders', { rowFilter: "region = 'eu'" })]) }), 'target.tables[0].rowFilter', `"region = 'eu'"`],
+  ['subscription to a table not published', (s) => subscriber(s, new Publication(s, 'pub', { cluster: pg(s, 'orders', 17), name: 'orders_pub', target: PublicationTarget.tables([PublishedTable.of('orders')]) }), { tables: ['refunds'] }), 'tables[0]', '"refunds"'],
+  // Major upgrades
+  ['blue/green downgrade', (s) => new BlueGreenUpgrade(s, 'u', { source: pg(s, 'orders', 17), target: pg(s, 'orders-v16', 16), replicationSecretName: 'x' }), 'target', '"orders-v16 (PostgreSQL 16.14)"'],
+  ['in-place downgrade', (s) => new InPlaceMajorUpgrade(s, 'u', { cluster: pg(s, 'orders', 16), fromVersion: PostgresVersion.of(17, 10) }), 'cluster.version', '"16.14"'],
+  ['in-place upgrade keeping the archive serverName', (s) => {
+    const a = archive(s, { serverName: 'db' });
+    new InPlaceMajorUpgrade(s, 'u', { cluster: a.cluster, fromVersion: PostgresVersion.of(17, 10), previousArchiveServerName: 'db' });
+  }, 'WalArchive serverName', '"db"'],
+  ['in-place upgrade with an extension removed in the target', (s) => new InPlaceMajorUpgrade(s, 'u', { cluster: pg(s, 'orders', 17), fromVersion: PostgresVersion.of(16, 14), extensions: ['adminpack'] }), 'extensions', '"adminpack"'],
 ];
 
 /** A restored cluster (the source and the copy, each with its archive). */

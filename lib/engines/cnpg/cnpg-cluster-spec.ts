@@ -6,6 +6,7 @@ import { clusterPlugins, serviceAccountTemplate } from './cnpg-archive';
 import type { CloudNativePgEngine } from './cnpg-engine';
 import { LIVENESS_PERIOD_SECONDS, LIVENESS_PROBE_TIMEOUT_SECONDS, ResolvedLiveness } from './cnpg-liveness';
 import { clusterRecoverySpec } from './cnpg-recovery';
+import { logicalExternalClusters, schemaImportSpec, synchronizeLogicalDecoding } from './cnpg-logical';
 
 /** The CloudNativePG `Cluster.spec` for an HaPostgres, typed by the imported CRD. */
 export function renderClusterSpec(cluster: HaPostgres, engine: CloudNativePgEngine, liveness: ResolvedLiveness): cnpg.ClusterSpec {
@@ -13,6 +14,7 @@ export function renderClusterSpec(cluster: HaPostgres, engine: CloudNativePgEngi
   const selector = engine.instanceLabels(i.name);
   const ha = i.highlyAvailable;
   const recovery = clusterRecoverySpec(cluster);
+  const externalClusters = [...(recovery?.externalClusters ?? []), ...logicalExternalClusters(cluster)];
 
   return {
     instances: i.instances,
@@ -55,7 +57,9 @@ export function renderClusterSpec(cluster: HaPostgres, engine: CloudNativePgEngi
         }
         : undefined,
     },
-    replicationSlots: ha ? { highAvailability: { enabled: true }, updateInterval: 30 } : undefined,
+    replicationSlots: ha
+      ? { highAvailability: { enabled: true, synchronizeLogicalDecoding: synchronizeLogicalDecoding(cluster) || undefined }, updateInterval: 30 }
+      : undefined,
     storage: volume(i.storage),
     walStorage: i.walStorage ? volume(i.walStorage) : undefined,
     affinity: {
@@ -80,13 +84,14 @@ export function renderClusterSpec(cluster: HaPostgres, engine: CloudNativePgEngi
     },
     plugins: clusterPlugins(cluster),
     serviceAccountTemplate: serviceAccountTemplate(cluster),
-    externalClusters: recovery?.externalClusters,
+    externalClusters: externalClusters.length ? externalClusters : undefined,
     bootstrap: recovery?.bootstrap ?? {
       initdb: {
         database: i.credentials.database,
         owner: i.credentials.owner,
         dataChecksums: true,
         secret: i.credentials.existingSecretName ? { name: i.credentials.existingSecretName } : undefined,
+        import: schemaImportSpec(cluster),
       },
     },
   };

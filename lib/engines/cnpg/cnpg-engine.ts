@@ -23,6 +23,13 @@ import type { PoolerEndpoint } from '../cluster-engine';
 import type { IEngineNetworkProfile } from '../../security/engine-network-profile';
 import { poolerPodLabels } from './cnpg-pooler';
 import type { EngineFeatures } from '../cluster-engine';
+import type { Database } from '../../databases/database';
+import type { DatabaseRole } from '../../databases/database-role';
+import type { Publication } from '../../replication/publication';
+import type { SecretKeyReference, Subscription } from '../../replication/subscription';
+import type { BlueGreenUpgrade } from '../../replication/blue-green-upgrade';
+import { renderCnpgDatabase, renderCnpgDatabaseRole } from './cnpg-databases';
+import { CNPG_PARAMETER_DEFAULTS, cnpgSynchronizesLogicalSlots, renderCnpgPublication, renderCnpgSubscription } from './cnpg-logical';
 
 /** Options of the CloudNativePG engine. */
 export interface CloudNativePgEngineProps {
@@ -83,6 +90,8 @@ export interface IsolationCheckProps {
 /** Renders an HaPostgres as a CloudNativePG v1.30 `Cluster` plus its disruption budget. */
 export class CloudNativePgEngine implements IClusterEngine, EngineFeatures {
   public readonly name = 'CloudNativePG 1.30';
+  /** CloudNativePG 1.26+ runs pg_upgrade when the declared image's major goes up. */
+  public readonly inPlaceMajorUpgrade = true;
   private readonly imageRepository: string;
   private readonly props: CloudNativePgEngineProps;
 
@@ -95,6 +104,44 @@ export class CloudNativePgEngine implements IClusterEngine, EngineFeatures {
 
   public managedParameters(): { [name: string]: string } {
     return CNPG_FIXED_PARAMETERS;
+  }
+
+  public parameterDefaults(): { [name: string]: string } {
+    return CNPG_PARAMETER_DEFAULTS;
+  }
+
+  /** The operator's CA (`<cluster>-ca`, key `ca.crt`) signs the server certificates. */
+  public serverCertificateAuthority(clusterName: string): SecretKeyReference {
+    return { name: `${clusterName}-ca`, key: 'ca.crt' };
+  }
+
+  public synchronizesLogicalSlots(cluster: HaPostgres): boolean {
+    return cnpgSynchronizesLogicalSlots(cluster);
+  }
+
+  /** A `DatabaseRole` resource (lib/engines/cnpg/cnpg-databases.ts). */
+  public renderDatabaseRole(role: DatabaseRole): void {
+    renderCnpgDatabaseRole(role);
+  }
+
+  /** A `Database` resource; its grants through the cluster's SQL Job. */
+  public renderDatabase(database: Database): void {
+    renderCnpgDatabase(database);
+  }
+
+  /** A `Publication` resource (row-filtered ones through the SQL Job), lib/engines/cnpg/cnpg-logical.ts. */
+  public renderPublication(publication: Publication): void {
+    renderCnpgPublication(publication);
+  }
+
+  /** A `Subscription` resource; the publisher goes into the subscriber's `externalClusters`. */
+  public renderSubscription(subscription: Subscription): void {
+    renderCnpgSubscription(subscription);
+  }
+
+  /** Nothing to add: `bootstrap.initdb.import` is part of the target's Cluster spec. */
+  public renderSchemaImport(_upgrade: BlueGreenUpgrade): void {
+    // Rendered with the Cluster spec (cnpg-cluster-spec.ts reads the registry).
   }
 
   /** The `standard` image flavour: extensions included, no in-tree Barman (backups go through the plugin). */

@@ -25,6 +25,12 @@ import { PatroniTimingProps } from './patroni-timing-props';
 import { PatroniVersion } from './patroni-version';
 import { renderPatroniWorkload } from './patroni-workload';
 import type { EngineFeatures } from '../cluster-engine';
+import type { Database } from '../../databases/database';
+import type { DatabaseRole } from '../../databases/database-role';
+import type { BlueGreenUpgrade } from '../../replication/blue-green-upgrade';
+import type { Publication } from '../../replication/publication';
+import type { Subscription } from '../../replication/subscription';
+import { allowSchemaImport, ensurePatroniSqlJob, patroniObjectErrors, patroniSubscriptionErrors, patroniSubscriptionNotes, PatroniSqlJobOptions } from './patroni-sql-job';
 
 /** Options of the Patroni engine. */
 export interface PatroniEngineProps {
@@ -38,7 +44,8 @@ export interface PatroniEngineProps {
    * Container image with Patroni (of `version`), PostgreSQL (of the cluster's
    * `version`) under `postgresBinDir`, `psql`, `curl` for the etcd DCS, and
    * barman-cli-cloud (`barmanCloudVersion`) with `python3` for a WalArchive,
-   * ScheduledBackup or recovery. There is no official Patroni image, so it is required;
+   * ScheduledBackup or recovery; `sh`, `psql`, and for a BlueGreenUpgrade target `pg_dump`
+   * and `pg_restore`, for the SQL Job of DatabaseRole, Database, Publication and Subscription. There is no official Patroni image, so it is required;
    * pin it by digest in production.
    */
   readonly image: string;
@@ -177,6 +184,46 @@ export class PatroniEngine implements IClusterEngine, EngineFeatures {
 
   public managedParameters(): { [name: string]: string } {
     return PATRONI_MANAGED_PARAMETERS;
+  }
+
+  /** Patroni's own defaults of the parameters it passes on the command line (`wal_level` replica). */
+  public parameterDefaults(): { [name: string]: string } {
+    return { wal_level: 'replica', max_wal_senders: '10', max_replication_slots: '10', max_worker_processes: '8' };
+  }
+
+  /** Applied by the cluster's SQL Job (lib/engines/patroni/patroni-sql-job.ts). */
+  public renderDatabaseRole(role: DatabaseRole): void {
+    role.node.addValidation({ validate: () => patroniObjectErrors(this.name, role.reclaimPolicy, 'role') });
+    ensurePatroniSqlJob(role.cluster, this.sqlJobOptions());
+  }
+
+  /** Applied by the cluster's SQL Job: database, schemas, extensions and grants. */
+  public renderDatabase(database: Database): void {
+    database.node.addValidation({ validate: () => patroniObjectErrors(this.name, database.reclaimPolicy, 'database') });
+    ensurePatroniSqlJob(database.cluster, this.sqlJobOptions());
+  }
+
+  /** Created and kept by the cluster's SQL Job (wal_level logical is set by the Publication). */
+  public renderPublication(publication: Publication): void {
+    publication.node.addValidation({ validate: () => patroniObjectErrors(this.name, publication.reclaimPolicy, 'publication') });
+    ensurePatroniSqlJob(publication.cluster, this.sqlJobOptions());
+  }
+
+  /** Created by the subscriber's SQL Job (sslmode require: the members have no CA file). */
+  public renderSubscription(subscription: Subscription): void {
+    subscription.node.addValidation({ validate: () => patroniSubscriptionErrors(subscription, this.name) });
+    patroniSubscriptionNotes(subscription);
+    ensurePatroniSqlJob(subscription.cluster, this.sqlJobOptions());
+  }
+
+  /** The target's SQL Job runs pg_dump --schema-only | pg_restore before the subscription. */
+  public renderSchemaImport(upgrade: BlueGreenUpgrade): void {
+    allowSchemaImport(upgrade);
+    ensurePatroniSqlJob(upgrade.target, this.sqlJobOptions());
+  }
+
+  private sqlJobOptions(): PatroniSqlJobOptions {
+    return { engineName: this.name, credentialsSecretName: this.props.credentialsSecretName, userId: this.userId };
   }
 
   public imageFor(_version: PostgresVersion): string {

@@ -1,0 +1,77 @@
+import type { IConstruct } from 'constructs';
+import type { Database } from './database';
+import type { DatabaseRole } from './database-role';
+import type { Grant } from './grant';
+
+/**
+ * The declared roles, databases and grants of each cluster, registered by their
+ * constructors, so engines render them together (Patroni: one SQL Job per cluster) and
+ * checks see all of them. Type-only imports: no import cycle with the constructs.
+ */
+interface ClusterIntents {
+  readonly roles: DatabaseRole[];
+  readonly databases: Database[];
+  /** Grants other constructs need (a publication's SELECT for its subscribers), per database. */
+  readonly implicitGrants: Array<{ database: string; grant: Grant; reason: string }>;
+  /** True once any grant (declared or implicit) exists. */
+  hasGrants: boolean;
+  /** Called once, when the first grant appears. */
+  readonly onFirstGrant: Array<() => void>;
+}
+
+const INTENTS = new WeakMap<IConstruct, ClusterIntents>();
+
+function intentsOf(cluster: IConstruct): ClusterIntents {
+  let found = INTENTS.get(cluster);
+  if (!found) {
+    found = { roles: [], databases: [], implicitGrants: [], hasGrants: false, onFirstGrant: [] };
+    INTENTS.set(cluster, found);
+  }
+  return found;
+}
+
+/** Called by DatabaseRole's constructor. */
+export function registerRole(cluster: IConstruct, role: DatabaseRole): void {
+  intentsOf(cluster).roles.push(role);
+}
+
+/** Called by Database's constructor. */
+export function registerDatabase(cluster: IConstruct, database: Database): void {
+  intentsOf(cluster).databases.push(database);
+}
+
+/** A grant that another construct needs in `database` of `cluster` (`reason` names it). */
+export function registerImplicitGrant(cluster: IConstruct, database: string, grant: Grant, reason: string): void {
+  intentsOf(cluster).implicitGrants.push({ database, grant, reason });
+  noteGrant(cluster);
+}
+
+/** Called when a grant is added anywhere on `cluster` (Database.addGrant, implicit grants). */
+export function noteGrant(cluster: IConstruct): void {
+  const i = intentsOf(cluster);
+  if (i.hasGrants) return;
+  i.hasGrants = true;
+  for (const fn of i.onFirstGrant.splice(0)) fn();
+}
+
+/** Runs `fn` once the cluster has a grant (now, if it already has one): engines render grant Jobs on demand. */
+export function whenGrantsExist(cluster: IConstruct, fn: () => void): void {
+  const i = intentsOf(cluster);
+  if (i.hasGrants) fn();
+  else i.onFirstGrant.push(fn);
+}
+
+/** The DatabaseRoles of `cluster`, in creation order. */
+export function rolesOf(cluster: IConstruct): readonly DatabaseRole[] {
+  return INTENTS.get(cluster)?.roles ?? [];
+}
+
+/** The Databases of `cluster`, in creation order. */
+export function databasesOf(cluster: IConstruct): readonly Database[] {
+  return INTENTS.get(cluster)?.databases ?? [];
+}
+
+/** Grants registered by other constructs, in creation order. */
+export function implicitGrantsOf(cluster: IConstruct): ReadonlyArray<{ database: string; grant: Grant; reason: string }> {
+  return INTENTS.get(cluster)?.implicitGrants ?? [];
+}

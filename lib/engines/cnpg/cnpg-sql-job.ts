@@ -1,0 +1,102 @@
+import type { HaPostgres } from '../../cluster/ha-postgres';
+import { ConfigErrors } from '../../core/config-error';
+import { databasesOf, implicitGrantsOf, rolesOf } from '../../databases/database-registry';
+import type { Grant } from '../../databases/grant';
+import { grantsSql, publicationSql } from '../../databases/intent-sql';
+import { renderSqlJob, SqlJobCredential, SqlJobPlan, SqlStep } from '../../databases/sql-job';
+import { validateClusterOnce } from '../../replication/logical-requirements';
+import type { Publication } from '../../replication/publication';
+import { publicationsOf } from '../../replication/replication-registry';
+import { publicationSqlSpec } from '../../replication/publication-sql';
+
+/**
+ * CloudNativePG's `Database` resource has no grants and its `Publication` no row filters:
+ * those are applied by the cluster's SQL Job (lib/databases/sql-job.ts), which connects to
+ * the primary as each database's owner (no superuser: the library keeps
+ * `enableSuperuserAccess` off). The owner owns the tables it grants on (migrations run as
+ * it) and may create a publication of them. The owner's password comes from the cluster's
+ * application Secret for the application database, else from the owner's DatabaseRole.
+ */
+
+/** UID of the postgres user in CloudNativePG's operand images. */
+const CNPG_POSTGRES_UID = 26;
+
+const JOBS = new WeakSet<HaPostgres>();
+
+/** Grants of each database of `cluster` (declared and needed by publications). */
+function grantsByDatabase(cluster: HaPostgres): Map<string, Grant[]> {
+  const out = new Map<string, Grant[]>();
+  const add = (db: string, g: Grant) => { if (!out.has(db)) out.set(db, []); out.get(db)!.push(g); };
+  for (const db of databasesOf(cluster)) for (const g of db.grants) add(db.databaseName, g);
+  for (const { database, grant } of implicitGrantsOf(cluster)) add(database, grant);
+  return out;
+}
+
+/** Publications the Job creates (those with row filters). */
+function jobPublications(cluster: HaPostgres): Publication[] {
+  return publicationsOf(cluster).filter((p) => p.hasRowFilters);
+}
+
+/** The owner of `database` and the Secret with its password, or why there is none. */
+function ownerOf(cluster: HaPostgres, database: string): { owner: string; user: string | { name: string; key: string }; secret?: string } {
+  const declared = databasesOf(cluster).find((d) => d.databaseName === database);
+  const owner = declared?.owner ?? (database === cluster.databaseName ? cluster.ownerName : '');
+  if (owner === cluster.ownerName) return { owner, user: { name: cluster.appSecretName, key: 'username' }, secret: cluster.appSecretName };
+  const role = rolesOf(cluster).find((r) => r.roleName === owner);
+  return { owner, user: owner, secret: role?.passwordSecretName };
+}
+
+/** Renders the cluster's SQL Job (once) when something needs it. */
+export function ensureCnpgSqlJob(cluster: HaPostgres): void {
+  if (JOBS.has(cluster)) return;
+  JOBS.add(cluster);
+  validateClusterOnce(cluster, 'cnpg-sql-job-owners', () => ownerErrors(cluster));
+  renderSqlJob(cluster, cluster, {
+    image: cluster.intent.imageName,
+    userId: CNPG_POSTGRES_UID,
+    host: cluster.readWriteServiceName,
+    port: cluster.port,
+    sslMode: 'verify-full',
+    caCertificate: { name: `${cluster.clusterName}-ca`, key: 'ca.crt' },
+    instanceLabels: cluster.engine.instanceLabels(cluster.clusterName),
+  }, () => cnpgSqlPlan(cluster));
+}
+
+/** Databases the Job works in, each with its grants and publications. */
+function databasesWithWork(cluster: HaPostgres): string[] {
+  const dbs = new Set<string>([...grantsByDatabase(cluster).keys(), ...jobPublications(cluster).map((p) => p.database)]);
+  return [...dbs].sort();
+}
+
+/** The Job's steps: per database, as its owner, the grants then the row-filtered publications. */
+export function cnpgSqlPlan(cluster: HaPostgres): SqlJobPlan {
+  const grants = grantsByDatabase(cluster);
+  const credentials: SqlJobCredential[] = [];
+  const steps: SqlStep[] = [];
+  databasesWithWork(cluster).forEach((database, i) => {
+    const o = ownerOf(cluster, database);
+    const prefix = `OWNER_${i}`;
+    credentials.push({ prefix, user: o.user, password: { name: o.secret ?? '', key: 'password' } });
+    const sql = [
+      grantsSql(grants.get(database) ?? [], o.owner),
+      ...jobPublications(cluster).filter((p) => p.database === database).map((p) => publicationSql(publicationSqlSpec(p))),
+    ].join('');
+    steps.push({ file: `10-${database}.sql`, database, credential: prefix, description: `grants and publications in ${database} (as ${o.owner})`, sql });
+  });
+  return { credentials, env: [], setup: [], steps };
+}
+
+function ownerErrors(cluster: HaPostgres): string[] {
+  const errors = new ConfigErrors();
+  for (const database of databasesWithWork(cluster)) {
+    const o = ownerOf(cluster, database);
+    if (!o.owner) {
+      errors.add('Database', database, `cluster ${cluster.clusterName} has grants or a row-filtered publication in database ${database}, which CloudNativePG applies with a Job as the database owner, but the database is not declared`,
+        `declare it with new Database(scope, id, { cluster, name: '${database}', owner: '<role>' })`);
+    } else if (!o.secret) {
+      errors.add('Database', `${database} (owner ${o.owner})`, `CloudNativePG applies grants and row-filtered publications with a Job that logs in as the database owner, and owner ${o.owner} has no password Secret`,
+        `declare the owner with new DatabaseRole(scope, id, { cluster, name: '${o.owner}', passwordSecretName: '<secret>' })`);
+    }
+  }
+  return errors.messages;
+}

@@ -1,0 +1,160 @@
+import { Chart } from 'cdk8s';
+import type { HaPostgres } from '../../cluster/ha-postgres';
+import { ConfigErrors } from '../../core/config-error';
+import { SynthWarnings } from '../../core/synth-warnings';
+import type { Database } from '../../databases/database';
+import { databasesOf, implicitGrantsOf, rolesOf } from '../../databases/database-registry';
+import { ReclaimPolicy } from '../../databases/database-role';
+import type { DatabaseRole } from '../../databases/database-role';
+import type { Grant } from '../../databases/grant';
+import { databasesSql, grantsSql, publicationSql, rolesSql, schemasAndExtensionsSql, subscriptionSql } from '../../databases/intent-sql';
+import { renderSqlJob, SQL_JOB_LABEL, SqlJobCredential, SqlJobPlan, SqlStep } from '../../databases/sql-job';
+import type { BlueGreenUpgrade } from '../../replication/blue-green-upgrade';
+import type { Publication } from '../../replication/publication';
+import { publicationSqlSpec, subscriptionEnv, subscriptionSqlSpec } from '../../replication/publication-sql';
+import { publicationsOf, schemaImportOf, subscriptionsOf } from '../../replication/replication-registry';
+import { PublisherSslMode, Subscription } from '../../replication/subscription';
+import { NetworkPeer } from '../../security/network-peer';
+import { PATRONI_LAYOUT as L } from './patroni-layout';
+
+/**
+ * Declarative roles, databases, grants, publications, subscriptions and the schema import
+ * of a blue/green upgrade on Patroni, which has no operator: one SQL Job per cluster
+ * (lib/databases/sql-job.ts) that connects to the leader through the read-write Service as
+ * the superuser (password from the engine's credentials Secret) and applies everything, in
+ * order, idempotently: roles, databases, the schema import, then per database its schemas,
+ * extensions, grants and publications, then the subscriptions.
+ */
+
+/** What the Job needs from the engine. */
+export interface PatroniSqlJobOptions {
+  readonly engineName: string;
+  readonly credentialsSecretName: string;
+  readonly userId: number;
+}
+
+const JOBS = new WeakSet<HaPostgres>();
+
+/** Labels of the SQL Job's pods of `clusterName`. */
+export function patroniSqlJobPodLabels(clusterName: string): { [key: string]: string } {
+  return { 'app.kubernetes.io/name': 'postgresql', 'app.kubernetes.io/instance': clusterName, 'app.kubernetes.io/component': 'sql-intent', [SQL_JOB_LABEL]: clusterName };
+}
+
+/** Renders the cluster's SQL Job once. */
+export function ensurePatroniSqlJob(cluster: HaPostgres, opts: PatroniSqlJobOptions): void {
+  if (JOBS.has(cluster)) return;
+  JOBS.add(cluster);
+  renderSqlJob(cluster, cluster, {
+    image: cluster.intent.imageName,
+    userId: opts.userId,
+    host: cluster.readWriteServiceName,
+    port: cluster.port,
+    // The engine's certificate comes from the user's Secret, without a known CA: encrypted, not verified.
+    sslMode: cluster.tls.requireTls ? 'require' : 'prefer',
+    instanceLabels: cluster.engine.instanceLabels(cluster.clusterName),
+  }, () => patroniSqlPlan(cluster, opts), () => {
+    const upgrade = schemaImportOf(cluster);
+    const source = upgrade?.source;
+    return source ? [{ peer: NetworkPeer.fromCluster(source), port: source.port }] : [];
+  });
+}
+
+/** Every database the Job works in (declared, or with grants, publications or subscriptions). */
+function workDatabases(cluster: HaPostgres): string[] {
+  return [...new Set([
+    ...databasesOf(cluster).map((d) => d.databaseName),
+    ...implicitGrantsOf(cluster).map((g) => g.database),
+    ...publicationsOf(cluster).map((p) => p.database),
+    ...subscriptionsOf(cluster).map((s) => s.database),
+  ])].sort();
+}
+
+/** The Job's plan, read at synth time. */
+export function patroniSqlPlan(cluster: HaPostgres, opts: PatroniSqlJobOptions): SqlJobPlan {
+  const credentials: SqlJobCredential[] = [{ prefix: 'SUPERUSER', user: L.superuser, password: { name: opts.credentialsSecretName, key: L.secretKeys.superuser } }];
+  const env: SqlJobPlan['env'] = [];
+  const roles = rolesOf(cluster);
+  const roleEnv = new Map<DatabaseRole, string>();
+  roles.forEach((r, i) => {
+    if (!r.passwordSecretName) return;
+    const name = `ROLE_PASSWORD_${i}`;
+    roleEnv.set(r, name);
+    env.push({ name, secret: { name: r.passwordSecretName, key: 'password' } });
+  });
+  const setup: SqlStep[] = [];
+  if (roles.length) setup.push({ file: '10-roles.sql', database: 'postgres', credential: 'SUPERUSER', description: `${roles.length} role(s)`, sql: rolesSql(roles, (r) => roleEnv.get(r)) });
+  const dbs = databasesOf(cluster);
+  if (dbs.length) setup.push({ file: '20-databases.sql', database: 'postgres', credential: 'SUPERUSER', description: `${dbs.length} database(s)`, sql: databasesSql(dbs) });
+
+  const upgrade = schemaImportOf(cluster);
+  let importSchema: SqlJobPlan['importSchema'];
+  if (upgrade) {
+    const c = upgrade.subscription.connection;
+    credentials.push({ prefix: 'SOURCE', user: c.username, password: c.password });
+    env.push({ name: 'SOURCE_HOST', value: c.host }, { name: 'SOURCE_PORT', value: String(c.port) });
+    importSchema = {
+      sourceSslMode: PublisherSslMode.REQUIRE, sourceDatabase: upgrade.sourceDatabase, sourceCredential: 'SOURCE',
+      targetDatabase: cluster.databaseName, targetOwner: cluster.ownerName, targetCredential: 'SUPERUSER',
+    };
+  }
+
+  const steps: SqlStep[] = [];
+  const grants = new Map<string, Grant[]>();
+  for (const { database, grant } of implicitGrantsOf(cluster)) grants.set(database, [...(grants.get(database) ?? []), grant]);
+  const subscriptions = subscriptionsOf(cluster);
+  for (const database of workDatabases(cluster)) {
+    const declared: Database | undefined = dbs.find((d) => d.databaseName === database);
+    const owner = declared?.owner ?? cluster.ownerName;
+    const sql = [
+      declared ? schemasAndExtensionsSql(declared) : '',
+      grantsSql([...(declared?.grants ?? []), ...(grants.get(database) ?? [])], owner),
+      ...publicationsOf(cluster).filter((p: Publication) => p.database === database).map((p) => publicationSql(publicationSqlSpec(p))),
+    ].join('');
+    if (sql) steps.push({ file: `30-${database}.sql`, database, credential: 'SUPERUSER', description: `schemas, extensions, grants and publications in ${database}`, sql });
+  }
+  subscriptions.forEach((s, i) => {
+    const names = subscriptionEnv(i);
+    const c = s.connection;
+    env.push({ name: names.host, value: c.host }, { name: names.port, value: String(c.port) }, { name: names.password, secret: c.password });
+    steps.push({
+      file: `40-subscription-${i}.sql`, database: s.database, credential: 'SUPERUSER', description: `subscription ${s.subscriptionName}`,
+      // The subscriber's servers have no CA file to verify the publisher with.
+      sql: subscriptionSql(subscriptionSqlSpec(s, i, PublisherSslMode.REQUIRE)),
+    });
+  });
+  return { credentials, env, setup, importSchema, steps };
+}
+
+/** Validations the Patroni engine adds to a declared object: what only an operator could do. */
+export function patroniObjectErrors(engineName: string, reclaimPolicy: ReclaimPolicy, what: string): string[] {
+  const errors = new ConfigErrors();
+  if (reclaimPolicy === ReclaimPolicy.DELETE) {
+    errors.add('reclaimPolicy', reclaimPolicy, `${engineName} has no operator that drops the ${what} when the declaration goes away`,
+      `use ReclaimPolicy.RETAIN (the default) and drop the ${what} with SQL when it is no longer needed`);
+  }
+  return errors.messages;
+}
+
+/** Checks of a subscription on a Patroni subscriber. */
+export function patroniSubscriptionErrors(subscription: Subscription, engineName: string): string[] {
+  const errors = new ConfigErrors();
+  const ext = subscription.publisher.externalPublisher;
+  if (ext && (ext.sslMode ?? PublisherSslMode.VERIFY_FULL) !== PublisherSslMode.REQUIRE) {
+    errors.add('publisher.sslMode', ext.sslMode ?? PublisherSslMode.VERIFY_FULL, `a ${engineName} subscriber cannot verify the publisher's certificate: the CA would have to be a file on every member`,
+      'use PublisherSslMode.REQUIRE (encrypted, not verified), or a CloudNativePG subscriber');
+  }
+  return [...errors.messages, ...patroniObjectErrors(engineName, subscription.reclaimPolicy, 'subscription')];
+}
+
+/** Warns about what a Patroni subscriber does differently, and lets its Job reach a schema import's source. */
+export function patroniSubscriptionNotes(subscription: Subscription): void {
+  if (!subscription.publisher.externalPublisher && subscription.connection.sslMode !== PublisherSslMode.REQUIRE) {
+    SynthWarnings.add(subscription, 'a Patroni subscriber connects to the publisher with sslmode require: encrypted, but the certificate is not verified (the CA is not on the members). ' +
+      'The connection string, with the password, is stored in pg_subscription (readable by superusers only).');
+  }
+}
+
+/** The import's source lets the target's SQL Job in. */
+export function allowSchemaImport(upgrade: BlueGreenUpgrade): void {
+  upgrade.source.connections.allowFrom(NetworkPeer.podsWithLabels(patroniSqlJobPodLabels(upgrade.target.clusterName), Chart.of(upgrade.target).namespace));
+}

@@ -1,0 +1,70 @@
+import type { IConstruct } from 'constructs';
+import type { BlueGreenUpgrade } from './blue-green-upgrade';
+import type { Publication } from './publication';
+import type { Subscription } from './subscription';
+
+/**
+ * Publications, Subscriptions and blue/green upgrades per cluster, registered by their
+ * constructors, so the engines render the cluster-level parts (CloudNativePG's
+ * `externalClusters`, logical slot synchronization, the schema import) and the checks
+ * count every subscription of a publisher. Type-only imports: no cycle.
+ */
+interface ClusterReplication {
+  readonly publications: Publication[];
+  /** Subscriptions created on this cluster (it is their subscriber). */
+  readonly subscriptions: Subscription[];
+  /** Subscriptions of this app that read from this cluster (it is their publisher). */
+  readonly subscribers: Subscription[];
+  /** The blue/green upgrade whose target this cluster is. */
+  importInto?: BlueGreenUpgrade;
+}
+
+const REPLICATION = new WeakMap<IConstruct, ClusterReplication>();
+
+function of(cluster: IConstruct): ClusterReplication {
+  let found = REPLICATION.get(cluster);
+  if (!found) {
+    found = { publications: [], subscriptions: [], subscribers: [] };
+    REPLICATION.set(cluster, found);
+  }
+  return found;
+}
+
+/** Called by Publication's constructor. */
+export function registerPublication(cluster: IConstruct, publication: Publication): void {
+  of(cluster).publications.push(publication);
+}
+
+/** Called by Subscription's constructor, with its subscriber and (when in this app) publisher cluster. */
+export function registerSubscription(subscriber: IConstruct, publisher: IConstruct | undefined, subscription: Subscription): void {
+  of(subscriber).subscriptions.push(subscription);
+  if (publisher) of(publisher).subscribers.push(subscription);
+}
+
+/** Called by BlueGreenUpgrade's constructor: `target` imports its schema from the upgrade's source. */
+export function registerSchemaImport(target: IConstruct, upgrade: BlueGreenUpgrade): boolean {
+  const r = of(target);
+  if (r.importInto) return false;
+  r.importInto = upgrade;
+  return true;
+}
+
+/** The Publications of `cluster`. */
+export function publicationsOf(cluster: IConstruct): readonly Publication[] {
+  return REPLICATION.get(cluster)?.publications ?? [];
+}
+
+/** The Subscriptions whose subscriber is `cluster`. */
+export function subscriptionsOf(cluster: IConstruct): readonly Subscription[] {
+  return REPLICATION.get(cluster)?.subscriptions ?? [];
+}
+
+/** The Subscriptions of this app that read from `cluster`. */
+export function subscribersOf(cluster: IConstruct): readonly Subscription[] {
+  return REPLICATION.get(cluster)?.subscribers ?? [];
+}
+
+/** The blue/green upgrade that imports its schema into `cluster`, if any. */
+export function schemaImportOf(cluster: IConstruct): BlueGreenUpgrade | undefined {
+  return REPLICATION.get(cluster)?.importInto;
+}
