@@ -79,7 +79,7 @@ describe('cdk8s-ha-postgres (the constructs)', () => {
     beforeAll(() => {
       const installed = installIntoEmptyProject(tarball, 'consumer-');
       ({ dir, size } = installed);
-      // The figures of docs/notes/platform.md (node scripts/install-size.mjs <tarball> prints the same).
+      // The figures of docs/guides/install.md (node scripts/install-size.mjs <tarball> prints the same).
       console.log(installed.text);
     }, 600_000);
 

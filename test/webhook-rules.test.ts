@@ -2,7 +2,7 @@
  * One test per rule of CloudNativePG v1.30's admission webhooks (internal/webhook/v1) and of the
  * Kubernetes API server that a prop can reach: refused at synth time with a ConfigError naming
  * the prop, or kept true by construction in every rendered manifest. The table in
- * docs/notes/webhook.md maps each rule to where the library enforces it and to the test here.
+ * docs/guides/operator-rules.md maps each rule to where the library enforces it and to the test here.
  */
 import { App, Chart, Duration, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';

@@ -18,8 +18,8 @@ import type { ClusterTlsProps } from '../security/tls';
  */
 export interface HaPostgresProps {
   /**
-   * Name of the cluster: a DNS label of at most 50 characters (the engine appends
-   * suffixes such as `-rw` or `-1-wal`).
+   * Name of the cluster: a DNS-1035 label (a lower-case letter first, as Service names
+   * need) of at most 50 characters (the engine appends suffixes such as `-rw` or `-1-wal`).
    *
    * @default - the construct id, if it is such a label
    */

@@ -19,10 +19,15 @@ export interface InstanceResources {
   readonly cpuRequest?: CpuAmount;
   /** @default - same as cpuRequest */
   readonly cpuLimit?: CpuAmount;
-  /** @default Size.gibibytes(4) */
+  /**
+   * Also sizes `shared_buffers` (25 % of the request) unless set; CloudNativePG refuses
+   * `shared_buffers` above the memory request.
+   *
+   * @default Size.gibibytes(4)
+   */
   readonly memoryRequest?: Size;
   /**
-   * Also sizes `shared_buffers` (25 %) and `effective_cache_size` (75 %) unless set.
+   * Also sizes `effective_cache_size` (75 % of the limit) unless set.
    *
    * @default - same as memoryRequest
    */

@@ -8,7 +8,7 @@ import type { CloudNativePgEngine } from './cnpg-engine';
  * Rules of CloudNativePG v1.30's Cluster admission webhook (`internal/webhook/v1/cluster_webhook.go`)
  * that only this engine has, checked at synth time on what the Cluster will contain. The
  * engine-neutral ones (names, sizes, WAL sizes, shared_buffers, wal_log_hints, recovery
- * targets, …) are checked where their props are resolved; see docs/notes/webhook.md.
+ * targets, …) are checked where their props are resolved; see docs/guides/operator-rules.md.
  */
 export function cnpgClusterAdmissionErrors(cluster: HaPostgres, engine: CloudNativePgEngine): string[] {
   const errors = new ConfigErrors();
