@@ -8,7 +8,7 @@
 import { Duration, Size } from 'cdk8s';
 import { parseCnpgTargetTime } from '../../lib/backup/target-time';
 import { ConfigErrors } from '../../lib/core/config-error';
-import { CRON_FIELDS, dayOfWeekWithoutSeven, robfigFieldProblem, robfigProblem } from '../../lib/core/cron';
+import { CRON_FIELDS, dayOfWeekWithoutSeven, robfigFieldProblem, robfigProblem } from '../../lib/core/robfig-cron';
 import { checkDns1035Label, isDns1035Label, suggestDns1035Label } from '../../lib/core/dns';
 import { cnpgImageTagProblem, imageTagAndDigest, postgresVersionOfTag } from '../../lib/core/image-reference';
 import { boundedName, labelSlug } from '../../lib/core/names';
