@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import type { HaPostgres } from '../cluster/ha-postgres';
 import { ConfigErrors } from '../core/config-error';
 import { checkDnsLabel, isPinnedImage } from '../core/dns';
-import { exactMilliseconds, wholeSeconds } from '../core/quantities';
+import { exactMilliseconds, wholeSeconds } from '../core/duration-size-checks';
 import { SynthWarnings } from '../core/synth-warnings';
 import { ArchiveCredentialsKind } from './archive-credentials';
 import { registerRestoreDrill, restoreDrillsOf } from './backup-registry';

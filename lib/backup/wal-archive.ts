@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import type { HaPostgres } from '../cluster/ha-postgres';
 import { ConfigErrors } from '../core/config-error';
 import { checkDnsLabel } from '../core/dns';
-import { exactMilliseconds, wholeSeconds } from '../core/quantities';
+import { exactMilliseconds, wholeSeconds } from '../core/duration-size-checks';
 import { ArchiveCredentials, ArchiveCredentialsKind } from './archive-credentials';
 import { ArchiveDestination } from './archive-destination';
 import { ArchiveEncryption, BackupCompression, WalCompression } from './archive-options';

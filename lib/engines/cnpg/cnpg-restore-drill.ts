@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import * as cnpg from '../../../imports/postgresql.cnpg.io';
 import { drillScript } from '../../backup/drill-script';
 import { scriptPodSpec } from '../../core/script-pod';
+import { exactMilliseconds } from '../../core/duration-size-checks';
 import { RecoveryTarget } from '../../backup/recovery';
 import type { RestoreDrill } from '../../backup/restore-drill';
 import { labelsOf, objectStore, objectStoreSpec, serviceAccountTemplate } from './cnpg-archive';
@@ -31,7 +32,7 @@ export function renderRestoreDrill(drill: RestoreDrill): void {
   // cleanup label carry the drill's own namespace (RestoreDrill.scratchName).
   const scratchName = drill.scratchName;
   const storeName = `${scratchName}-source`;
-  const readySeconds = Math.round(drill.readyTimeout.toMilliseconds({ integral: false }) / 1000);
+  const readySeconds = Math.round(exactMilliseconds(drill.readyTimeout) / 1000);
   const namePrefix = drill.temporaryClusterPrefix;
 
   objectStore(drill, 'ObjectStore', storeName, labels, () => {
