@@ -5,6 +5,7 @@ import type { PgBouncerPool } from '../../pooler/pgbouncer-pool';
 import { PoolType } from '../../pooler/pool-mode';
 import type { PoolerEndpoint } from '../cluster-engine';
 import { namedZonesAffinity, zoneSpread } from '../../cluster/placement-rules';
+import { resourceRequirements } from '../../cluster/resources';
 
 /** The port of the Service CloudNativePG creates for a Pooler (port name `pgbouncer`). */
 const POOLER_PORT = 5432;
@@ -49,21 +50,12 @@ export function renderCnpgPooler(pool: PgBouncerPool): PoolerEndpoint {
 /**
  * What the template sets on a Pooler container (pgbouncer, and the operator's
  * bootstrap-controller init container): the restricted security context and the pool's
- * resources. The generated quantity classes of containers and init containers are alike.
+ * resources.
  */
 function restrictedWithResources(i: PgBouncerPool['intent']): Pick<cnpg.PoolerSpecTemplateSpecContainers, 'securityContext' | 'resources'> {
   return {
     securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true, runAsNonRoot: true },
-    resources: {
-      requests: {
-        cpu: cnpg.PoolerSpecTemplateSpecContainersResourcesRequests.fromString(i.cpuRequest.amount),
-        memory: cnpg.PoolerSpecTemplateSpecContainersResourcesRequests.fromString(i.memoryRequest.asString()),
-      },
-      limits: {
-        cpu: cnpg.PoolerSpecTemplateSpecContainersResourcesLimits.fromString(i.cpuLimit.amount),
-        memory: cnpg.PoolerSpecTemplateSpecContainersResourcesLimits.fromString(i.memoryLimit.asString()),
-      },
-    },
+    resources: resourceRequirements(i),
   };
 }
 

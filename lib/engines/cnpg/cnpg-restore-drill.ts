@@ -9,6 +9,7 @@ import type { RestoreDrill } from '../../backup/restore-drill';
 import { labelsOf, objectStore, objectStoreSpec, serviceAccountTemplate } from './cnpg-archive';
 import { recoveryBootstrap, recoveryExternalCluster } from './cnpg-recovery';
 import { dnsEgress, endpointPort, kubernetesApiEgress, namespacedPeer, objectStoreEgress, tcp } from '../../security/policy-rules';
+import { resourceRequirements } from '../../cluster/resources';
 
 const TEMPLATE_DIR = '/etc/restore-drill';
 /** Parameters a hot standby/recovery needs at least as high as on the source (PostgreSQL refuses to replay otherwise). */
@@ -55,10 +56,7 @@ export function renderRestoreDrill(drill: RestoreDrill): void {
       postgresql: { parameters: replay },
       storage: { size: i.storage.size.asString(), storageClass: i.storage.storageClass },
       walStorage: i.walStorage ? { size: i.walStorage.size.asString(), storageClass: i.walStorage.storageClass } : undefined,
-      resources: {
-        requests: { cpu: cnpg.ClusterSpecResourcesRequests.fromString(i.cpuRequest.amount), memory: cnpg.ClusterSpecResourcesRequests.fromString(i.memoryRequest.asString()) },
-        limits: { cpu: cnpg.ClusterSpecResourcesLimits.fromString(i.cpuLimit.amount), memory: cnpg.ClusterSpecResourcesLimits.fromString(i.memoryLimit.asString()) },
-      },
+      resources: resourceRequirements(i),
       // Only the IRSA role of the source archive; the restored cluster archives nothing.
       serviceAccountTemplate: serviceAccountTemplate(source),
       bootstrap: recoveryBootstrap(RecoveryTarget.latest(), i.credentials.database, i.credentials.owner),
