@@ -67,7 +67,7 @@ describe('cdk8s-ha-postgres (the constructs)', () => {
     // the PromQL grammar reads alert matchers for the synth-time readiness checklist
     expect(Object.keys(pkg.dependencies).sort()).toEqual(['@lezer/highlight', '@lezer/lr', '@prometheus-io/lezer-promql', 'cdk8s-plus-28']);
     for (const peer of Object.keys(pkg.peerDependencies)) expect(pkg.dependencies[peer]).toBeUndefined();
-    expect(CLI_ONLY.sort()).toEqual(['@aws-sdk/client-s3', 'commander', 'ms', 'yaml']);
+    expect(CLI_ONLY.sort()).toEqual(['@aws-sdk/client-s3', 'commander', 'ms', 'pg', 'yaml']);
     expect(pkg.main).toBe('build/lib/index.js');
     expect(pkg.types).toBe('build/lib/index.d.ts');
   });
