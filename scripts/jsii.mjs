@@ -13,7 +13,8 @@
 // - `author` and `repository`, which jsii requires and this unpublished package does not
 //   declare yet (placeholders, marked as such);
 // - `bundledDependencies`: jsii accepts a runtime dependency that is not itself a jsii
-//   assembly (cron-parser) only as a bundled one; that is how it would be published.
+//   assembly (the @lezer and PromQL grammar packages) only as a bundled one; that is how it
+//   would be published.
 // Exit status: jsii's. Warnings are printed (reserved words such as `namespace` are only
 // warnings: jsii renames them in the languages concerned).
 import { spawnSync } from 'node:child_process';

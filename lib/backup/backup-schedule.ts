@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { ConfigErrors } from '../core/config-error';
-import { cronParser, dayOfWeekWithoutSeven, longestCronGapSeconds, robfigProblem } from '../core/cron';
+import { CRON_FIELDS, dayOfWeekWithoutSeven, longestCronGapSeconds, robfigProblem } from '../core/robfig-cron';
 
 /** Day of the week, as cron numbers it. */
 export enum WeekDay {
@@ -143,10 +143,25 @@ export class BackupSchedule {
         fix: GENERIC_FIX,
       };
     }
-    try {
-      cronParser().parse(this.toCron(), { tz: 'UTC', strict: false });
-    } catch (e) {
-      return { problem: `is not a valid cron expression: ${(e as Error).message}`, fix: GENERIC_FIX };
+    // What robfig/cron accepts but is a typo more likely than a wish: an empty list item (robfig
+    // skips it) and a "+" sign.
+    for (let i = 0; i < fields.length; i++) {
+      if (fields[i].split(',').includes('')) {
+        return { problem: `is not a valid cron expression: ${CRON_FIELDS[i].name} ${JSON.stringify(fields[i])} has an empty item in its comma list`, fix: GENERIC_FIX };
+      }
+    }
+    if (this.expression.includes('+')) {
+      const i = fields.findIndex((f) => f.includes('+'));
+      return {
+        problem: `is not a valid cron expression: ${CRON_FIELDS[i].name} ${JSON.stringify(fields[i])} has a "+" sign`,
+        fix: `write the numbers without it: ${JSON.stringify(this.toCron().replace(/\+/g, ''))}`,
+      };
+    }
+    if (longestCronGapSeconds(this.toCron()) === Infinity) {
+      return {
+        problem: `never runs: no month ${JSON.stringify(fields[3])} has day-of-month ${JSON.stringify(fields[2])}`,
+        fix: `pick a day of month those months have (every month has 1-28), e.g. BackupSchedule.monthly({ dayOfMonth: 28 })`,
+      };
     }
     return undefined;
   }

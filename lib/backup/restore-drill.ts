@@ -3,14 +3,14 @@ import { Construct } from 'constructs';
 import type { HaPostgres } from '../cluster/ha-postgres';
 import { ConfigErrors } from '../core/config-error';
 import { checkDnsLabel, isPinnedImage } from '../core/dns';
-import { exactMilliseconds, wholeSeconds } from '../core/quantities';
+import { exactMilliseconds, wholeSeconds } from '../core/duration-size-checks';
 import { SynthWarnings } from '../core/synth-warnings';
 import { ArchiveCredentialsKind } from './archive-credentials';
 import { registerRestoreDrill, restoreDrillsOf } from './backup-registry';
 import { BackupSchedule } from './backup-schedule';
 import type { WalArchive } from './wal-archive';
 import { AppIndex } from '../core/app-index';
-import { engineFeatures } from '../engines/cluster-engine';
+import { engineCannotRender, engineFeatures } from '../engines/cluster-engine';
 import { boundedName, labelSlug, shortHash } from '../core/names';
 import { checkUniqueObjects } from '../core/unique-objects';
 
@@ -176,10 +176,7 @@ export class RestoreDrill extends Construct {
 
     const engine = engineFeatures(this.cluster.engine);
     if (engine.renderRestoreDrill) engine.renderRestoreDrill(this);
-    else {
-      this.errors.add('cluster', this.cluster.clusterName, `the engine ${engine.name} cannot render a RestoreDrill yet`,
-        'use ClusterEngine.cloudNativePg(), or remove the RestoreDrill until the engine supports it');
-    }
+    else engineCannotRender(this.errors, this.cluster, engine, 'RestoreDrill', 'use ClusterEngine.cloudNativePg(), or remove the RestoreDrill until the engine supports it');
   }
 
   /** The archive restored from (the cluster's WalArchive); undefined until one is attached. */

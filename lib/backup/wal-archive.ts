@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import type { HaPostgres } from '../cluster/ha-postgres';
 import { ConfigErrors } from '../core/config-error';
 import { checkDnsLabel } from '../core/dns';
-import { exactMilliseconds, wholeSeconds } from '../core/quantities';
+import { exactMilliseconds, wholeSeconds } from '../core/duration-size-checks';
 import { ArchiveCredentials, ArchiveCredentialsKind } from './archive-credentials';
 import { ArchiveDestination } from './archive-destination';
 import { ArchiveEncryption, BackupCompression, WalCompression } from './archive-options';
@@ -12,7 +12,7 @@ import { checkCredentials, checkDestination } from './archive-checks';
 import { AppIndex } from '../core/app-index';
 import { SynthWarnings } from '../core/synth-warnings';
 import { ResolvedSidecarResources, resolveSidecarResources, SidecarResources } from './sidecar-resources';
-import { engineFeatures } from '../engines/cluster-engine';
+import { engineCannotRender, engineFeatures } from '../engines/cluster-engine';
 import { checkUniqueObjects } from '../core/unique-objects';
 
 /** A continuous WAL archive plus base backups of one cluster, in an object store. */
@@ -186,7 +186,7 @@ export class WalArchive extends Construct {
     if (engine.renderArchive) {
       engine.renderArchive(this, this.cluster);
     } else {
-      this.errors.add('cluster', this.cluster.clusterName, `the engine ${engine.name} cannot render a WalArchive yet`,
+      engineCannotRender(this.errors, this.cluster, engine, 'WalArchive',
         'use ClusterEngine.cloudNativePg() or ClusterEngine.patroni(...), which render it, or remove the WalArchive until the engine supports it');
     }
   }

@@ -4,7 +4,7 @@ import { ConfigErrors } from '../core/config-error';
 import { checkDns1035Label, checkDnsSubdomain, checkImageReference } from '../core/dns';
 import { imageTagAndDigest, postgresVersionOfTag } from '../core/image-reference';
 import { isLabelKey, isLabelValue } from '../core/labels';
-import { exactMebibytes, positiveMebibytes, wholeMilliseconds } from '../core/quantities';
+import { exactMebibytes, positiveMebibytes, wholeMilliseconds } from '../core/duration-size-checks';
 import type { IClusterEngine } from '../engines/cluster-engine';
 import { ClusterMode } from './cluster-mode';
 import { AppCredentials } from './credentials';

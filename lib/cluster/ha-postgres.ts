@@ -23,7 +23,7 @@ import { SecretReader } from '../security/secret-access';
 import { REJECT_PLAIN_TEXT_RULE, ResolvedClusterTls, resolveClusterTls } from '../security/tls';
 import { AppIndex } from '../core/app-index';
 import { exactDuration, POSTGRES_DURATION_UNITS } from '../core/exact-duration';
-import { exactMilliseconds } from '../core/quantities';
+import { exactMilliseconds } from '../core/duration-size-checks';
 import { SynthSession } from '../core/synth-session';
 import { engineFeatures } from '../engines/cluster-engine';
 import { checkUniqueObjects } from '../core/unique-objects';

@@ -1,4 +1,5 @@
 import { Size } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
 
 /**
  * An amount of CPU in Kubernetes quantity form: a `Cpu` of any cdk8s-plus-2x/3x
@@ -32,4 +33,30 @@ export interface InstanceResources {
    * @default - same as memoryRequest
    */
   readonly memoryLimit?: Size;
+}
+
+/**
+ * CPU and memory of a container, every amount given.
+ *
+ * @internal
+ */
+export interface ResolvedResources {
+  readonly cpuRequest: CpuAmount;
+  readonly cpuLimit: CpuAmount;
+  readonly memoryRequest: Size;
+  readonly memoryLimit: Size;
+}
+
+/**
+ * A container's `resources` (requests and limits of CPU and memory) in Kubernetes
+ * quantities. The quantity classes of the cdk8s imports (`k8s.Quantity` and the ones
+ * generated for each custom resource) are all alike (one `value`), so this serves every one.
+ *
+ * @internal
+ */
+export function resourceRequirements(r: ResolvedResources): { requests: { [key: string]: k8s.Quantity }; limits: { [key: string]: k8s.Quantity } } {
+  return {
+    requests: { cpu: k8s.Quantity.fromString(r.cpuRequest.amount), memory: k8s.Quantity.fromString(r.memoryRequest.asString()) },
+    limits: { cpu: k8s.Quantity.fromString(r.cpuLimit.amount), memory: k8s.Quantity.fromString(r.memoryLimit.asString()) },
+  };
 }

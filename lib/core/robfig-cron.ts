@@ -14,8 +14,12 @@
  * - Day of month and day of week: when either was written with `*` or `?`, both must
  *   match; otherwise either may match.
  *
- * Error messages are robfig's own, so the user sees what `kubectl apply` would print.
+ * Error messages are robfig's own, so the user sees what `kubectl apply` would print
+ * (`parseRobfigCron`); `robfigProblem` words the same refusals for the library's ConfigErrors.
  * Times are UTC (the operator's clock in its container).
+ *
+ * The library's one cron parser: Kubernetes CronJob schedules (5 fields, robfig/cron v3's
+ * `ParseStandard`, whose ranges, bounds and calendar are v1.2.0's) are read with it too.
  */
 
 /** One parsed field: the allowed values, and whether it was written with `*` or `?`. */
@@ -51,22 +55,43 @@ export type RobfigSchedule = RobfigSpecSchedule | RobfigEverySchedule;
 /** The verdict of `cron.Parse`: a schedule, or robfig's error message. */
 export type RobfigParseResult = { readonly ok: true; readonly schedule: RobfigSchedule } | { readonly ok: false; readonly error: string };
 
-interface Bounds { readonly min: number; readonly max: number; readonly names?: { readonly [name: string]: number } }
+/**
+ * The bounds of a cron field as robfig/cron has them (v1.2.0, and v3 which Kubernetes uses
+ * for CronJobs), with the name the library's own messages give the field.
+ */
+export interface RobfigBounds {
+  readonly name: string;
+  readonly min: number;
+  readonly max: number;
+  readonly names?: { readonly [name: string]: number };
+}
 
-const SECONDS: Bounds = { min: 0, max: 59 };
-const MINUTES: Bounds = { min: 0, max: 59 };
-const HOURS: Bounds = { min: 0, max: 23 };
-const DOM: Bounds = { min: 1, max: 31 };
-const MONTHS: Bounds = {
-  min: 1, max: 12,
+const SECONDS: RobfigBounds = { name: 'second', min: 0, max: 59 };
+const MINUTES: RobfigBounds = { name: 'minute', min: 0, max: 59 };
+const HOURS: RobfigBounds = { name: 'hour', min: 0, max: 23 };
+const DOM: RobfigBounds = { name: 'day-of-month', min: 1, max: 31 };
+const MONTHS: RobfigBounds = {
+  name: 'month', min: 1, max: 12,
   names: { jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12 },
 };
-const DOW: Bounds = { min: 0, max: 6, names: { sun: 0, mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6 } };
+const DOW: RobfigBounds = { name: 'day-of-week', min: 0, max: 6, names: { sun: 0, mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6 } };
+
+/**
+ * The five fields of a standard cron expression (minute hour day-of-month month day-of-week:
+ * Kubernetes CronJobs, robfig/cron v3 `ParseStandard`), with robfig's bounds (day-of-week 0-6:
+ * Sunday is 0 only).
+ */
+export const CRON_FIELDS: readonly RobfigBounds[] = [MINUTES, HOURS, DOM, MONTHS, DOW];
 
 /** Go's unicode.IsSpace (what strings.Fields splits on). */
 const GO_SPACE = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
 
-class ParseError extends Error {}
+/** A refusal: robfig's own message, and the library's plainer wording of it (`61 is above the maximum 59`). */
+class ParseError extends Error {
+  constructor(message: string, readonly plain: string) {
+    super(message);
+  }
+}
 
 /** Parses `spec` as CloudNativePG does (robfig/cron v1.2.0 `cron.Parse`). */
 export function parseRobfigCron(spec: string): RobfigParseResult {
@@ -79,10 +104,10 @@ export function parseRobfigCron(spec: string): RobfigParseResult {
 }
 
 function parse(spec: string): RobfigSchedule {
-  if (spec.length === 0) throw new ParseError('Empty spec string');
+  if (spec.length === 0) throw new ParseError('Empty spec string', 'is empty');
   if (spec[0] === '@') return parseDescriptor(spec);
   const fields = spec.split(GO_SPACE).filter((f) => f !== '');
-  if (fields.length < 5 || fields.length > 6) throw new ParseError(`Expected 5 to 6 fields, found ${fields.length}: ${spec}`);
+  if (fields.length < 5 || fields.length > 6) throw new ParseError(`Expected 5 to 6 fields, found ${fields.length}: ${spec}`, `has ${fields.length} fields, not 5 or 6`);
   const all = fields.length === 6 ? fields : [...fields, '*'];
   // In order, the first error wins (as robfig's parser stops at it).
   const second = parseField(all[0], SECONDS);
@@ -95,7 +120,7 @@ function parse(spec: string): RobfigSchedule {
 }
 
 /** A comma-separated list of ranges; empty items are skipped (strings.FieldsFunc). */
-function parseField(field: string, bounds: Bounds): RobfigField {
+function parseField(field: string, bounds: RobfigBounds): RobfigField {
   const values = new Set<number>();
   let star = false;
   for (const expr of field.split(',').filter((r) => r !== '')) {
@@ -107,7 +132,7 @@ function parseField(field: string, bounds: Bounds): RobfigField {
 }
 
 /** `number | number "-" number [ "/" number ]`, or `*`/`?` with an optional step. */
-function parseRange(expr: string, r: Bounds): RobfigField {
+function parseRange(expr: string, r: RobfigBounds): RobfigField {
   const rangeAndStep = expr.split('/');
   const lowAndHigh = rangeAndStep[0].split('-');
   const singleDigit = lowAndHigh.length === 1;
@@ -119,53 +144,108 @@ function parseRange(expr: string, r: Bounds): RobfigField {
     end = r.max;
     star = true;
   } else {
-    start = parseIntOrName(lowAndHigh[0], r.names);
+    start = parseIntOrName(lowAndHigh[0], r);
     if (lowAndHigh.length === 1) end = start;
-    else if (lowAndHigh.length === 2) end = parseIntOrName(lowAndHigh[1], r.names);
-    else throw new ParseError(`Too many hyphens: ${expr}`);
+    else if (lowAndHigh.length === 2) end = parseIntOrName(lowAndHigh[1], r);
+    else throw new ParseError(`Too many hyphens: ${expr}`, `too many hyphens in "${expr}"`);
   }
   let step: number;
   if (rangeAndStep.length === 1) {
     step = 1;
   } else if (rangeAndStep.length === 2) {
-    step = mustParseInt(rangeAndStep[1]);
+    const n = mustParseInt(rangeAndStep[1]);
+    if (typeof n !== 'number') throw new ParseError(n.error, `the step of "${expr}" is not a whole number`);
+    step = n;
     // "N/step" means "N-max/step".
     if (singleDigit) end = r.max;
   } else {
-    throw new ParseError(`Too many slashes: ${expr}`);
+    throw new ParseError(`Too many slashes: ${expr}`, `too many slashes in "${expr}"`);
   }
-  if (start < r.min) throw new ParseError(`Beginning of range (${start}) below minimum (${r.min}): ${expr}`);
-  if (end > r.max) throw new ParseError(`End of range (${end}) above maximum (${r.max}): ${expr}`);
-  if (start > end) throw new ParseError(`Beginning of range (${start}) beyond end of range (${end}): ${expr}`);
-  if (step === 0) throw new ParseError(`Step of range should be a positive number: ${expr}`);
+  if (start < r.min) throw new ParseError(`Beginning of range (${start}) below minimum (${r.min}): ${expr}`, `${start} is below the minimum ${r.min}`);
+  if (end > r.max) throw new ParseError(`End of range (${end}) above maximum (${r.max}): ${expr}`, `${end} is above the maximum ${r.max}`);
+  if (start > end) throw new ParseError(`Beginning of range (${start}) beyond end of range (${end}): ${expr}`, `the range "${expr}" starts after it ends`);
+  if (step === 0) throw new ParseError(`Step of range should be a positive number: ${expr}`, `the step of "${expr}" must be positive`);
   const values: number[] = [];
   for (let i = start; i <= end; i += step) values.push(i);
   return { values, star };
 }
 
-function parseIntOrName(expr: string, names?: { readonly [name: string]: number }): number {
+function parseIntOrName(expr: string, r: RobfigBounds): number {
   const lower = expr.toLowerCase();
-  if (names && Object.prototype.hasOwnProperty.call(names, lower)) return names[lower];
-  return mustParseInt(expr);
+  if (r.names && Object.prototype.hasOwnProperty.call(r.names, lower)) return r.names[lower];
+  const n = mustParseInt(expr);
+  if (typeof n === 'number') return n;
+  const plain = n.why === 'negative' ? `negative number ${expr}`
+    : n.why === 'range' ? `${expr} is above the maximum ${r.max}`
+      : `"${expr}" is not a number${r.names ? ' or a name' : ''}`;
+  throw new ParseError(n.error, plain);
 }
 
-function mustParseInt(expr: string): number {
-  const n = goAtoi(expr);
-  if (typeof n === 'string') throw new ParseError(`Failed to parse int from ${expr}: ${n}`);
-  if (n < 0) throw new ParseError(`Negative number (${n}) not allowed: ${expr}`);
+/** robfig's `mustParseInt`: Go's strconv.Atoi (optional sign, decimal digits, 64-bit range) and not negative; else its error. */
+function mustParseInt(expr: string): number | { readonly error: string; readonly why: 'syntax' | 'range' | 'negative' } {
+  const quoted = JSON.stringify(expr);
+  if (!/^[+-]?[0-9]+$/.test(expr)) return { error: `Failed to parse int from ${expr}: strconv.Atoi: parsing ${quoted}: invalid syntax`, why: 'syntax' };
+  const v = BigInt(expr);
+  if (v > 9223372036854775807n || v < -9223372036854775808n) {
+    return { error: `Failed to parse int from ${expr}: strconv.Atoi: parsing ${quoted}: value out of range`, why: 'range' };
+  }
+  const n = Number(v);
+  if (n < 0) return { error: `Negative number (${n}) not allowed: ${expr}`, why: 'negative' };
   return n;
 }
 
-/** Go's strconv.Atoi: optional sign, decimal digits only, 64-bit range; else its error text. */
-function goAtoi(s: string): number | string {
-  const quoted = JSON.stringify(s);
-  if (!/^[+-]?[0-9]+$/.test(s)) return `strconv.Atoi: parsing ${quoted}: invalid syntax`;
-  const v = BigInt(s);
-  if (v > 9223372036854775807n || v < -9223372036854775808n) return `strconv.Atoi: parsing ${quoted}: value out of range`;
-  return Number(v);
+/** What robfig/cron refuses in one field (comma-separated ranges), in the library's words, or undefined. */
+export function robfigFieldProblem(field: string, bounds: RobfigBounds): string | undefined {
+  try {
+    parseField(field, bounds);
+    return undefined;
+  } catch (e) {
+    if (e instanceof ParseError) return e.plain;
+    throw e;
+  }
 }
 
-function star(b: Bounds): RobfigField {
+/**
+ * What robfig/cron refuses in a standard 5-field expression (minute first: Kubernetes' CronJob
+ * validation, v3 `ParseStandard`; and CloudNativePG's ScheduledBackup once a seconds field is
+ * put in front), in the library's words, or undefined. Numbers and names, ranges, steps and
+ * the bounds of each field; for day-of-week they are 0-6 (7 for Sunday, which other cron
+ * dialects accept, is refused).
+ */
+export function robfigProblem(expression: string): { field: string; problem: string } | undefined {
+  const fields = expression.trim().split(/\s+/);
+  if (fields.length !== CRON_FIELDS.length) return { field: 'expression', problem: `has ${fields.length} fields, not ${CRON_FIELDS.length}` };
+  for (let i = 0; i < fields.length; i++) {
+    const problem = robfigFieldProblem(fields[i], CRON_FIELDS[i]);
+    if (problem) return { field: CRON_FIELDS[i].name, problem };
+  }
+  return undefined;
+}
+
+/**
+ * A day-of-week field with Sunday written 0 instead of 7 (`7` → `0`, `1-7` → `0-6`),
+ * or undefined when `field` does not parse even with 7 allowed.
+ */
+export function dayOfWeekWithoutSeven(field: string): string | undefined {
+  let days: number[];
+  try {
+    days = [...new Set(parseField(field, { ...DOW, max: 7 }).values.map((d) => d % 7))].sort((a, b) => a - b);
+  } catch (e) {
+    if (e instanceof ParseError) return undefined;
+    throw e;
+  }
+  if (days.length === 7) return '*';
+  const parts: string[] = [];
+  for (let i = 0; i < days.length; i++) {
+    let j = i;
+    while (j + 1 < days.length && days[j + 1] === days[j] + 1) j++;
+    parts.push(j > i ? `${days[i]}-${days[j]}` : String(days[i]));
+    i = j;
+  }
+  return parts.join(',');
+}
+
+function star(b: RobfigBounds): RobfigField {
   const values: number[] = [];
   for (let i = b.min; i <= b.max; i++) values.push(i);
   return { values, star: true };
@@ -186,12 +266,12 @@ function parseDescriptor(descriptor: string): RobfigSchedule {
   const every = '@every ';
   if (descriptor.startsWith(every)) {
     const d = goParseDuration(descriptor.slice(every.length));
-    if (typeof d === 'string') throw new ParseError(`Failed to parse duration ${descriptor}: ${d}`);
+    if (typeof d === 'string') throw new ParseError(`Failed to parse duration ${descriptor}: ${d}`, `${JSON.stringify(descriptor)}: ${d}`);
     // At least one second, sub-second parts dropped.
     const seconds = d < 1e9 ? 1 : Math.floor(d / 1e9);
     return { kind: 'every', delaySeconds: seconds, descriptor };
   }
-  throw new ParseError(`Unrecognized descriptor: ${descriptor}`);
+  throw new ParseError(`Unrecognized descriptor: ${descriptor}`, `${JSON.stringify(descriptor)} is not a descriptor robfig/cron knows`);
 }
 
 const UNIT_NS: { [unit: string]: number } = {
@@ -291,6 +371,19 @@ export function robfigLongestGapSeconds(schedule: RobfigSchedule): number {
     GAPS.set(key, gap);
   }
   return gap;
+}
+
+/**
+ * The longest gap, in seconds, between two consecutive runs (UTC) of a schedule written for
+ * Kubernetes CronJobs (5 fields, minute first: robfig/cron v3 `ParseStandard`, which runs on
+ * the same calendar as CloudNativePG's parser with a seconds field of 0) or for CloudNativePG
+ * (6 fields with seconds first, or a descriptor). Undefined when it does not parse; `Infinity`
+ * when it never runs.
+ */
+export function longestCronGapSeconds(expression: string): number | undefined {
+  const standard = expression.trim().split(GO_SPACE).length === 5;
+  const parsed = parseRobfigCron(standard ? `0 ${expression.trim()}` : expression);
+  return parsed.ok ? robfigLongestGapSeconds(parsed.schedule) : undefined;
 }
 
 function computeGap(s: RobfigSpecSchedule): number {

@@ -5,7 +5,7 @@ import { ConfigErrors } from '../core/config-error';
 import { checkDnsSubdomain } from '../core/dns';
 import { registerRole } from './database-registry';
 import { checkRoleName, checkSqlIdentifier, kubernetesName } from './sql-identifier';
-import { engineFeatures } from '../engines/cluster-engine';
+import { engineCannotRender, engineFeatures } from '../engines/cluster-engine';
 
 /** What happens in PostgreSQL when the declaration is removed. */
 export enum ReclaimPolicy {
@@ -201,10 +201,7 @@ export class DatabaseRole extends Construct {
     registerRole(this.cluster, this);
     const engine = engineFeatures(this.cluster.engine);
     if (engine.renderDatabaseRole) engine.renderDatabaseRole(this);
-    else {
-      this.errors.add('cluster', this.cluster.clusterName, `the engine ${engine.name} cannot render a DatabaseRole yet`,
-        'use ClusterEngine.cloudNativePg() or ClusterEngine.patroni(...)');
-    }
+    else engineCannotRender(this.errors, this.cluster, engine, 'DatabaseRole');
   }
 
   /** The roles this role is a member of (declared, then added), without repeats. */

@@ -8,7 +8,7 @@ import { cnpgImageFlavour, coreExtensionRange, imageExtensions } from './extensi
 import type { Grant } from './grant';
 import { checkSqlIdentifier, kubernetesName } from './sql-identifier';
 import { SynthWarnings } from '../core/synth-warnings';
-import { engineFeatures } from '../engines/cluster-engine';
+import { engineCannotRender, engineFeatures } from '../engines/cluster-engine';
 
 /** An extension installed in a database. */
 export interface DatabaseExtension {
@@ -183,10 +183,7 @@ export class Database extends Construct {
     registerDatabase(this.cluster, this);
     const engine = engineFeatures(this.cluster.engine);
     if (engine.renderDatabase) engine.renderDatabase(this);
-    else {
-      this.errors.add('cluster', this.cluster.clusterName, `the engine ${engine.name} cannot render a Database yet`,
-        'use ClusterEngine.cloudNativePg() or ClusterEngine.patroni(...)');
-    }
+    else engineCannotRender(this.errors, this.cluster, engine, 'Database');
   }
 
   /** The grants of the database, in order. */

@@ -3,6 +3,7 @@ import { Chart, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { HaPostgres } from '../cluster/ha-postgres';
+import { scriptPodSpec } from '../core/script-pod';
 import { NetworkPeer } from '../security/network-peer';
 import { dnsEgress, samePodsPeer, tcp, userPeer } from '../security/policy-rules';
 
@@ -240,16 +241,6 @@ export function renderSqlJob(scope: Construct, cluster: HaPostgres, runtime: Sql
     return out;
   };
 
-  const volumes: k8s.Volume[] = [
-    { name: 'sql', configMap: { name: Lazy.any({ produce: () => resolved().name }) as any, defaultMode: 0o555 } },
-    { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } },
-  ];
-  const mounts: k8s.VolumeMount[] = [{ name: 'sql', mountPath: SQL_DIR, readOnly: true }, { name: 'tmp', mountPath: '/tmp' }];
-  if (runtime.caCertificate) {
-    volumes.push({ name: 'ca', secret: { secretName: runtime.caCertificate.name, items: [{ key: runtime.caCertificate.key, path: runtime.caCertificate.key }], defaultMode: 0o444 } });
-    mounts.push({ name: 'ca', mountPath: CA_DIR, readOnly: true });
-  }
-
   new k8s.KubeJob(scope, 'SqlJob', {
     metadata: { name: Lazy.any({ produce: () => resolved().name }) as any, labels },
     spec: {
@@ -260,37 +251,24 @@ export function renderSqlJob(scope: Construct, cluster: HaPostgres, runtime: Sql
       ttlSecondsAfterFinished: 7 * 86_400,
       template: {
         metadata: { labels: podLabels },
-        spec: {
+        spec: scriptPodSpec({
           serviceAccountName: base,
           automountServiceAccountToken: false,
-          restartPolicy: 'Never',
-          securityContext: {
-            runAsNonRoot: true,
-            runAsUser: runtime.userId,
-            runAsGroup: runtime.userId,
-            fsGroup: runtime.userId,
-            seccompProfile: { type: 'RuntimeDefault' },
-          },
-          containers: [{
-            name: 'sql',
-            image: runtime.image,
-            command: ['/bin/sh', `${SQL_DIR}/apply.sh`],
-            env: Lazy.any({ produce: env }) as any,
-            resources: {
-              requests: { cpu: k8s.Quantity.fromString('50m'), memory: k8s.Quantity.fromString('64Mi') },
-              limits: { cpu: k8s.Quantity.fromString('500m'), memory: k8s.Quantity.fromString('256Mi') },
-            },
-            securityContext: {
-              allowPrivilegeEscalation: false,
-              readOnlyRootFilesystem: true,
-              runAsNonRoot: true,
-              capabilities: { drop: ['ALL'] },
-              seccompProfile: { type: 'RuntimeDefault' },
-            },
-            volumeMounts: mounts,
-          }],
-          volumes,
-        },
+          containerName: 'sql',
+          image: runtime.image,
+          command: ['/bin/sh', `${SQL_DIR}/apply.sh`],
+          userId: runtime.userId,
+          env: Lazy.any({ produce: env }) as any,
+          configMapName: Lazy.any({ produce: () => resolved().name }) as any,
+          scriptDir: SQL_DIR,
+          scriptVolumeName: 'sql',
+          // room for a schema dump
+          tmpSizeLimit: '256Mi',
+          extraVolumes: runtime.caCertificate ? [{
+            volume: { name: 'ca', secret: { secretName: runtime.caCertificate.name, items: [{ key: runtime.caCertificate.key, path: runtime.caCertificate.key }], defaultMode: 0o444 } },
+            mountPath: CA_DIR,
+          }] : [],
+        }),
       },
     },
   });

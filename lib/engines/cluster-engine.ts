@@ -1,4 +1,5 @@
 import type { HaPostgres } from '../cluster/ha-postgres';
+import type { ConfigErrors } from '../core/config-error';
 import type { PostgresVersion } from '../cluster/postgres-version';
 import type { RestoreDrill } from '../backup/restore-drill';
 import type { ScheduledBackup } from '../backup/scheduled-backup';
@@ -169,4 +170,15 @@ export interface EngineFeatures {
  */
 export function engineFeatures(engine: IClusterEngine): IClusterEngine & EngineFeatures {
   return engine as IClusterEngine & EngineFeatures;
+}
+
+/**
+ * Adds the error of an engine without the hook that renders a `kind` (e.g. `Database`) of
+ * `cluster`.
+ *
+ * @internal
+ */
+export function engineCannotRender(errors: ConfigErrors, cluster: HaPostgres, engine: IClusterEngine, kind: string,
+  fix = 'use ClusterEngine.cloudNativePg() or ClusterEngine.patroni(...)'): void {
+  errors.add('cluster', cluster.clusterName, `the engine ${engine.name} cannot render a ${kind} yet`, fix);
 }

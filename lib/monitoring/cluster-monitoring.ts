@@ -6,7 +6,7 @@ import { AppIndex } from '../core/app-index';
 import { PgBouncerPool } from '../pooler/pgbouncer-pool';
 import { ConfigErrors } from '../core/config-error';
 import { checkDnsLabel } from '../core/dns';
-import { wholeSeconds } from '../core/quantities';
+import { wholeSeconds } from '../core/duration-size-checks';
 import { checkUniqueObjects } from '../core/unique-objects';
 import { isLabelKey, isLabelValue } from '../core/labels';
 import { ALERT_NAMES, AlertRule, AlertTarget, buildAlertRules } from './alerts/alert-rules';

@@ -1,6 +1,6 @@
 import { Duration, Size } from 'cdk8s';
 import { ConfigErrors } from '../core/config-error';
-import { exactMebibytes, exactMilliseconds, wholeMilliseconds, wholeSeconds } from '../core/quantities';
+import { exactMebibytes, exactMilliseconds, wholeMilliseconds, wholeSeconds } from '../core/duration-size-checks';
 
 /** Alert thresholds of a ClusterMonitoring. Every field is optional. */
 export interface MonitoringThresholds {

@@ -7,7 +7,7 @@ import { AppIndex } from '../core/app-index';
 import { registerPool } from './pool-registry';
 import { ConfigErrors } from '../core/config-error';
 import { checkDnsLabel } from '../core/dns';
-import { positiveMebibytes } from '../core/quantities';
+import { positiveMebibytes } from '../core/duration-size-checks';
 import { checkUniqueObjects } from '../core/unique-objects';
 import { SynthWarnings } from '../core/synth-warnings';
 import type { PoolerEndpoint } from '../engines/cluster-engine';

@@ -10,7 +10,7 @@ import { Grant, TablePrivilege } from '../databases/grant';
 import { checkSqlIdentifier, kubernetesName, parseTableName } from '../databases/sql-identifier';
 import { publisherRequirementErrors, requireLogicalWalLevel, validateClusterOnce } from './logical-requirements';
 import { registerPublication } from './replication-registry';
-import { engineFeatures } from '../engines/cluster-engine';
+import { engineCannotRender, engineFeatures } from '../engines/cluster-engine';
 
 /** Kinds of change a publication sends. */
 export enum PublishOperation {
@@ -204,10 +204,7 @@ export class Publication extends Construct {
     registerPublication(this.cluster, this);
     const engine = engineFeatures(this.cluster.engine);
     if (engine.renderPublication) engine.renderPublication(this);
-    else {
-      this.errors.add('cluster', this.cluster.clusterName, `the engine ${engine.name} cannot render a Publication yet`,
-        'use ClusterEngine.cloudNativePg() or ClusterEngine.patroni(...)');
-    }
+    else engineCannotRender(this.errors, this.cluster, engine, 'Publication');
   }
 
   /**

@@ -12,7 +12,7 @@ import { NetworkPeer } from '../security/network-peer';
 import { subscriberRequirementErrors, validateClusterOnce } from './logical-requirements';
 import type { Publication } from './publication';
 import { registerSubscription } from './replication-registry';
-import { engineFeatures } from '../engines/cluster-engine';
+import { engineCannotRender, engineFeatures } from '../engines/cluster-engine';
 
 /** How a subscriber verifies the publisher's server certificate. */
 export enum PublisherSslMode {
@@ -332,10 +332,7 @@ export class Subscription extends Construct {
     registerSubscription(this.cluster, publisherCluster, this);
     const engine = engineFeatures(this.cluster.engine);
     if (engine.renderSubscription) engine.renderSubscription(this);
-    else {
-      this.errors.add('cluster', this.cluster.clusterName, `the engine ${engine.name} cannot render a Subscription yet`,
-        'use ClusterEngine.cloudNativePg() or ClusterEngine.patroni(...)');
-    }
+    else engineCannotRender(this.errors, this.cluster, engine, 'Subscription');
   }
 
   /** The Kubernetes namespace of the subscription (its chart's), if known. */

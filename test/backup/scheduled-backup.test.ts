@@ -51,6 +51,10 @@ describe('BackupSchedule: typed schedules rendered with and without seconds', ()
     [BackupSchedule.cron('0 22 * * 5'), '0 22 * * 5', '0 0 22 * * 5', Duration.days(7)],
     [BackupSchedule.cron('15 1,13 * * *'), '15 1,13 * * *', '0 15 1,13 * * *', Duration.hours(12)],
     [BackupSchedule.cron('0 3 * * 0,3'), '0 3 * * 0,3', '0 0 3 * * 0,3', Duration.days(4)],
+    // As robfig/cron runs them: a `*/2` day-of-month restricts together with day-of-week (odd days
+    // that are Mondays, up to three weeks apart), and February 29 comes every four years.
+    [BackupSchedule.cron('0 0 */2 * 1'), '0 0 */2 * 1', '0 0 0 */2 * 1', Duration.days(21)],
+    [BackupSchedule.cron('0 0 29 2 *'), '0 0 29 2 *', '0 0 0 29 2 *', Duration.days(4 * 365 + 1)],
   ])('%p', (schedule, five, six, period) => {
     expect(schedule.problem()).toBeUndefined();
     expect(schedule.toCron()).toBe(five);
@@ -72,6 +76,18 @@ describe('bad input fails at synth time with property, value and fix', () => {
     expect(message).toContain(`schedule = ${JSON.stringify(expression)}: `);
     expect(message).toMatch(problem);
     expect(message).toMatch(/Fix: use BackupSchedule\.daily/);
+  });
+
+  test.each([
+    ['0 3 1,,15 * *', /is not a valid cron expression: day-of-month "1,,15" has an empty item in its comma list/, /Fix: use BackupSchedule\.daily/],
+    ['+5 3 * * *', /is not a valid cron expression: minute "\+5" has a "\+" sign/, /Fix: write the numbers without it: "5 3 \* \* \*"/],
+    ['0 3 30 2 *', /never runs: no month "2" has day-of-month "30"/, /Fix: pick a day of month those months have \(every month has 1-28\)/],
+    ['0 3 31 4,6 *', /never runs: no month "4,6" has day-of-month "31"/, /Fix: pick a day of month/],
+  ])('schedule %s, which robfig/cron accepts, is refused', (expression, problem, fix) => {
+    const message = synthError((c) => new ScheduledBackup(c, 'b', { archive: archivedCluster(c).archive, schedule: BackupSchedule.cron(expression) }));
+    expect(message).toContain(`schedule = ${JSON.stringify(expression)}: `);
+    expect(message).toMatch(problem);
+    expect(message).toMatch(fix);
   });
 
   test('typed schedule with an impossible hour', () => {

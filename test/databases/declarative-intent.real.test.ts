@@ -126,16 +126,27 @@ describeWithBinaries(['psql'], 'declarative databases and roles on a real Postgr
   });
   afterAll(() => fs.rmSync(workDir, { recursive: true, force: true }));
 
-  test('CloudNativePG: DatabaseRole and Database resources (instance manager SQL), then the grants Job', async () => {
+  /** The manifests of the cluster `build` makes, with the intent declared; then a fresh PostgreSQL 15, bootstrapped. */
+  async function synthAndStart(build: (chart: Chart) => HaPostgres): Promise<{ manifests: any[]; port: number }> {
     const chart = new Chart(Testing.app(), 'shop', { namespace: 'shop', disableResourceNameHashes: true });
-    const cluster = new HaPostgres(chart, 'shop', { version: PostgresVersion.of(15, 18) });
-    declare(cluster, chart);
+    declare(build(chart), chart);
     const manifests = Testing.synth(chart);
     expectValidManifests(manifests);
-
     server = await startPostgres();
     await bootstrap(server);
-    const port = server.port;
+    return { manifests, port: server.port };
+  }
+
+  /** Runs the SQL Job as emitted: it succeeds; after the first round, a table created later is readable by reporting. */
+  async function runJob(manifests: any[], port: number, round: number): Promise<void> {
+    const run = await runSqlJob(manifests, 'shop', secrets, { PGHOST: '127.0.0.1', PGPORT: String(port), PGSSLMODE: 'disable' }, workDir);
+    expect({ round, code: run.code, stderr: run.stderr }).toEqual({ round, code: 0, stderr: '' });
+    expect(run.stdout).toMatch(/sql: done/);
+    if (round === 1) expect(await createLaterTable(port)).toBe(true);
+  }
+
+  test('CloudNativePG: DatabaseRole and Database resources (instance manager SQL), then the grants Job', async () => {
+    const { manifests, port } = await synthAndStart((chart) => new HaPostgres(chart, 'shop', { version: PostgresVersion.of(15, 18) }));
     const postgres = new Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres' });
     await postgres.connect();
     const connectTo = async (database: string) => { const c = new Client({ host: '127.0.0.1', port, user: 'postgres', database }); await c.connect(); return c; };
@@ -143,10 +154,7 @@ describeWithBinaries(['psql'], 'declarative databases and roles on a real Postgr
       for (let round = 1; round <= 2; round++) {
         for (const m of manifests.filter((x) => x.kind === 'DatabaseRole')) await applyDatabaseRole(postgres, m, secrets);
         for (const m of manifests.filter((x) => x.kind === 'Database')) await applyDatabase(postgres, m, connectTo);
-        const run = await runSqlJob(manifests, 'shop', secrets, { PGHOST: '127.0.0.1', PGPORT: String(port), PGSSLMODE: 'disable' }, workDir);
-        expect({ round, code: run.code, stderr: run.stderr }).toEqual({ round, code: 0, stderr: '' });
-        expect(run.stdout).toMatch(/sql: done/);
-        if (round === 1) expect(await createLaterTable(port)).toBe(true);
+        await runJob(manifests, port, round);
       }
     } finally {
       await postgres.end();
@@ -155,22 +163,9 @@ describeWithBinaries(['psql'], 'declarative databases and roles on a real Postgr
   });
 
   test('Patroni: the SQL Job applies everything as the superuser', async () => {
-    const chart = new Chart(Testing.app(), 'shop', { namespace: 'shop', disableResourceNameHashes: true });
     const engine = ClusterEngine.patroni({ version: PatroniVersion.V4_1, image: 'registry.example.com/patroni:4.1.4-pg15', credentialsSecretName: 'shop-patroni', tlsSecretName: 'shop-tls' });
-    const cluster = new HaPostgres(chart, 'shop', { engine, version: PostgresVersion.of(15, 18), credentials: AppCredentials.fromSecret('shop-app') });
-    declare(cluster, chart);
-    const manifests = Testing.synth(chart);
-    expectValidManifests(manifests);
-
-    server = await startPostgres();
-    await bootstrap(server);
-    const port = server.port;
-    for (let round = 1; round <= 2; round++) {
-      const run = await runSqlJob(manifests, 'shop', secrets, { PGHOST: '127.0.0.1', PGPORT: String(port), PGSSLMODE: 'disable' }, workDir);
-      expect({ round, code: run.code, stderr: run.stderr }).toEqual({ round, code: 0, stderr: '' });
-      expect(run.stdout).toMatch(/sql: done/);
-      if (round === 1) expect(await createLaterTable(port)).toBe(true);
-    }
+    const { manifests, port } = await synthAndStart((chart) => new HaPostgres(chart, 'shop', { engine, version: PostgresVersion.of(15, 18), credentials: AppCredentials.fromSecret('shop-app') }));
+    for (let round = 1; round <= 2; round++) await runJob(manifests, port, round);
     expect(await observed(port)).toEqual(EXPECTED);
   });
 });

@@ -7,7 +7,7 @@
  * test vectors in test/core/webhook-ports.test.ts.
  */
 import { parseCnpgTargetTime } from '../../lib/backup/target-time';
-import { robfigFieldProblem, robfigProblem } from '../../lib/core/cron';
+import { robfigFieldProblem, robfigProblem } from '../../lib/core/robfig-cron';
 import { cnpgImageTagProblem } from '../../lib/core/image-reference';
 import { CNPG_FIXED_PARAMETERS } from '../../lib/engines/cnpg/cnpg-fixed-parameters';
 import { allowedPgBouncerParameters } from '../../lib/pooler/pgbouncer-parameters';

@@ -8,6 +8,7 @@ import type { ScheduledBackup } from '../../backup/scheduled-backup';
 import type { WalArchive } from '../../backup/wal-archive';
 import type { HaPostgres } from '../../cluster/ha-postgres';
 import { DEFAULT_SIDECAR_RESOURCES, ResolvedSidecarResources } from '../../backup/sidecar-resources';
+import { resourceRequirements } from '../../cluster/resources';
 
 /** The Barman Cloud CNPG-I plugin's name, as Cluster `plugins` and ScheduledBackups name it. */
 export const BARMAN_CLOUD_PLUGIN = 'barman-cloud.cloudnative-pg.io';
@@ -64,12 +65,7 @@ export function objectStoreSpec(destination: ArchiveDestination, credentials: Ar
 
 /** The sidecar's `resources`, as the ObjectStore CRD types them. */
 export function sidecarResources(r: ResolvedSidecarResources): barman.ObjectStoreSpecInstanceSidecarConfigurationResources {
-  const Requests = barman.ObjectStoreSpecInstanceSidecarConfigurationResourcesRequests;
-  const Limits = barman.ObjectStoreSpecInstanceSidecarConfigurationResourcesLimits;
-  return {
-    requests: { cpu: Requests.fromString(r.cpuRequest.amount), memory: Requests.fromString(r.memoryRequest.asString()) },
-    limits: { cpu: Limits.fromString(r.cpuLimit.amount), memory: Limits.fromString(r.memoryLimit.asString()) },
-  };
+  return resourceRequirements(r);
 }
 
 function s3Credentials(c: ArchiveCredentials): barman.ObjectStoreSpecConfigurationS3Credentials {

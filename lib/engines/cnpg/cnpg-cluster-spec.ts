@@ -7,6 +7,7 @@ import type { CloudNativePgEngine } from './cnpg-engine';
 import { LIVENESS_PERIOD_SECONDS, LIVENESS_PROBE_TIMEOUT_SECONDS, ResolvedLiveness } from './cnpg-liveness';
 import { clusterRecoverySpec } from './cnpg-recovery';
 import { logicalExternalClusters, schemaImportSpec, synchronizeLogicalDecoding } from './cnpg-logical';
+import { resourceRequirements } from '../../cluster/resources';
 
 /** The CloudNativePG `Cluster.spec` for an HaPostgres, typed by the imported CRD. */
 export function renderClusterSpec(cluster: HaPostgres, engine: CloudNativePgEngine, liveness: ResolvedLiveness): cnpg.ClusterSpec {
@@ -72,16 +73,7 @@ export function renderClusterSpec(cluster: HaPostgres, engine: CloudNativePgEngi
       tolerations: i.tolerations?.map((t) => ({ ...t })),
     },
     topologySpreadConstraints: [zoneSpread(i, selector)],
-    resources: {
-      requests: {
-        cpu: cnpg.ClusterSpecResourcesRequests.fromString(i.cpuRequest.amount),
-        memory: cnpg.ClusterSpecResourcesRequests.fromString(i.memoryRequest.asString()),
-      },
-      limits: {
-        cpu: cnpg.ClusterSpecResourcesLimits.fromString(i.cpuLimit.amount),
-        memory: cnpg.ClusterSpecResourcesLimits.fromString(i.memoryLimit.asString()),
-      },
-    },
+    resources: resourceRequirements(i),
     plugins: clusterPlugins(cluster),
     serviceAccountTemplate: serviceAccountTemplate(cluster),
     externalClusters: externalClusters.length ? externalClusters : undefined,

@@ -5,6 +5,7 @@ import type { PgBouncerPool } from '../../pooler/pgbouncer-pool';
 import { PoolType } from '../../pooler/pool-mode';
 import type { PoolerEndpoint } from '../cluster-engine';
 import { namedZonesAffinity, zoneSpread } from '../../cluster/placement-rules';
+import { resourceRequirements } from '../../cluster/resources';
 
 /** The port of the Service CloudNativePG creates for a Pooler (port name `pgbouncer`). */
 const POOLER_PORT = 5432;
@@ -46,6 +47,18 @@ export function renderCnpgPooler(pool: PgBouncerPool): PoolerEndpoint {
   return { serviceName: i.name, port: POOLER_PORT };
 }
 
+/**
+ * What the template sets on a Pooler container (pgbouncer, and the operator's
+ * bootstrap-controller init container): the restricted security context and the pool's
+ * resources.
+ */
+function restrictedWithResources(i: PgBouncerPool['intent']): Pick<cnpg.PoolerSpecTemplateSpecContainers, 'securityContext' | 'resources'> {
+  return {
+    securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true, runAsNonRoot: true },
+    resources: resourceRequirements(i),
+  };
+}
+
 function poolerSpec(pool: PgBouncerPool, labels: { [key: string]: string }): cnpg.PoolerSpec {
   const i = pool.intent;
   const selector = { matchLabels: { 'cnpg.io/poolerName': i.name } };
@@ -72,40 +85,14 @@ function poolerSpec(pool: PgBouncerPool, labels: { [key: string]: string }): cnp
         // stating it here keeps it true (and checkable) whatever the operator version.
         securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
         // `pgbouncer` overrides fields of the operator's default container (image etc. stay the operator's).
-        containers: [{
-          name: 'pgbouncer',
-          securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true, runAsNonRoot: true },
-          resources: {
-            requests: {
-              cpu: cnpg.PoolerSpecTemplateSpecContainersResourcesRequests.fromString(i.cpuRequest.amount),
-              memory: cnpg.PoolerSpecTemplateSpecContainersResourcesRequests.fromString(i.memoryRequest.asString()),
-            },
-            limits: {
-              cpu: cnpg.PoolerSpecTemplateSpecContainersResourcesLimits.fromString(i.cpuLimit.amount),
-              memory: cnpg.PoolerSpecTemplateSpecContainersResourcesLimits.fromString(i.memoryLimit.asString()),
-            },
-          },
-        }],
+        containers: [{ name: 'pgbouncer', ...restrictedWithResources(i) }],
         // The operator adds a `bootstrap-controller` init container that copies its manager
         // binary; it keeps the resources given here, and otherwise takes the template's
         // pod-level resources, i.e. none, which makes every PgBouncer pod Burstable
         // (pkg/specs/pgbouncer/deployments.go, cloudnative-pg#8393, #10412). The pool's own
         // resources (requests equal to limits) keep the pods Guaranteed without raising
         // what they reserve: init containers run before pgbouncer, not beside it.
-        initContainers: [{
-          name: 'bootstrap-controller',
-          securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true, runAsNonRoot: true },
-          resources: {
-            requests: {
-              cpu: cnpg.PoolerSpecTemplateSpecInitContainersResourcesRequests.fromString(i.cpuRequest.amount),
-              memory: cnpg.PoolerSpecTemplateSpecInitContainersResourcesRequests.fromString(i.memoryRequest.asString()),
-            },
-            limits: {
-              cpu: cnpg.PoolerSpecTemplateSpecInitContainersResourcesLimits.fromString(i.cpuLimit.amount),
-              memory: cnpg.PoolerSpecTemplateSpecInitContainersResourcesLimits.fromString(i.memoryLimit.asString()),
-            },
-          },
-        }],
+        initContainers: [{ name: 'bootstrap-controller', ...restrictedWithResources(i) }],
         // Zones: strict (a zone outage leaves the other pods). Nodes: preferred, because
         // zone spreading already separates 2 pods whenever there are 2 zones, and a
         // required rule would block the surge pod of a rollout on small node pools.

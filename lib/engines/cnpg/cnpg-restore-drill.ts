@@ -3,11 +3,13 @@ import { k8s } from 'cdk8s-plus-28';
 import * as cnpg from '../../../imports/postgresql.cnpg.io';
 import { drillScript } from '../../backup/drill-script';
 import { scriptPodSpec } from '../../core/script-pod';
+import { exactMilliseconds } from '../../core/duration-size-checks';
 import { RecoveryTarget } from '../../backup/recovery';
 import type { RestoreDrill } from '../../backup/restore-drill';
 import { labelsOf, objectStore, objectStoreSpec, serviceAccountTemplate } from './cnpg-archive';
 import { recoveryBootstrap, recoveryExternalCluster } from './cnpg-recovery';
 import { dnsEgress, endpointPort, kubernetesApiEgress, namespacedPeer, objectStoreEgress, tcp } from '../../security/policy-rules';
+import { resourceRequirements } from '../../cluster/resources';
 
 const TEMPLATE_DIR = '/etc/restore-drill';
 /** Parameters a hot standby/recovery needs at least as high as on the source (PostgreSQL refuses to replay otherwise). */
@@ -31,7 +33,7 @@ export function renderRestoreDrill(drill: RestoreDrill): void {
   // cleanup label carry the drill's own namespace (RestoreDrill.scratchName).
   const scratchName = drill.scratchName;
   const storeName = `${scratchName}-source`;
-  const readySeconds = Math.round(drill.readyTimeout.toMilliseconds({ integral: false }) / 1000);
+  const readySeconds = Math.round(exactMilliseconds(drill.readyTimeout) / 1000);
   const namePrefix = drill.temporaryClusterPrefix;
 
   objectStore(drill, 'ObjectStore', storeName, labels, () => {
@@ -54,10 +56,7 @@ export function renderRestoreDrill(drill: RestoreDrill): void {
       postgresql: { parameters: replay },
       storage: { size: i.storage.size.asString(), storageClass: i.storage.storageClass },
       walStorage: i.walStorage ? { size: i.walStorage.size.asString(), storageClass: i.walStorage.storageClass } : undefined,
-      resources: {
-        requests: { cpu: cnpg.ClusterSpecResourcesRequests.fromString(i.cpuRequest.amount), memory: cnpg.ClusterSpecResourcesRequests.fromString(i.memoryRequest.asString()) },
-        limits: { cpu: cnpg.ClusterSpecResourcesLimits.fromString(i.cpuLimit.amount), memory: cnpg.ClusterSpecResourcesLimits.fromString(i.memoryLimit.asString()) },
-      },
+      resources: resourceRequirements(i),
       // Only the IRSA role of the source archive; the restored cluster archives nothing.
       serviceAccountTemplate: serviceAccountTemplate(source),
       bootstrap: recoveryBootstrap(RecoveryTarget.latest(), i.credentials.database, i.credentials.owner),

@@ -4,7 +4,7 @@ import type { PostgresVersion } from '../../cluster/postgres-version';
 import { DataDurability, PrimaryUpdateMethod } from '../../cluster/replication';
 import { ConfigErrors } from '../../core/config-error';
 import { checkDnsSubdomain, checkImageReference, isPinnedImage } from '../../core/dns';
-import { positiveMebibytes, wholeSeconds } from '../../core/quantities';
+import { positiveMebibytes, wholeSeconds } from '../../core/duration-size-checks';
 import type { IEngineNetworkProfile } from '../../security/engine-network-profile';
 import type { PgBouncerPool } from '../../pooler/pgbouncer-pool';
 import { RestoreDrill } from '../../backup/restore-drill';

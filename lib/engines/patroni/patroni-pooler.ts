@@ -6,6 +6,7 @@ import type { PgBouncerPool } from '../../pooler/pgbouncer-pool';
 import { PoolType } from '../../pooler/pool-mode';
 import type { PoolerEndpoint } from '../cluster-engine';
 import { namedZonesAffinity, zoneSpread } from '../../cluster/placement-rules';
+import { resourceRequirements } from '../../cluster/resources';
 
 const PORT = 5432;
 const CONFIG_DIR = '/etc/pgbouncer';
@@ -159,10 +160,7 @@ function deploymentSpec(pool: PgBouncerPool, input: PatroniPoolerInput, podLabel
           ports: [{ name: 'pgbouncer', containerPort: PORT, protocol: 'TCP' }],
           readinessProbe: { ...tcp, periodSeconds: 5 },
           livenessProbe: { ...tcp, periodSeconds: 10, failureThreshold: 3 },
-          resources: {
-            requests: { cpu: k8s.Quantity.fromString(i.cpuRequest.amount), memory: k8s.Quantity.fromString(i.memoryRequest.asString()) },
-            limits: { cpu: k8s.Quantity.fromString(i.cpuLimit.amount), memory: k8s.Quantity.fromString(i.memoryLimit.asString()) },
-          },
+          resources: resourceRequirements(i),
           securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] } },
           volumeMounts: mounts,
         }],

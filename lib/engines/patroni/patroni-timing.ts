@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { ConfigErrors } from '../../core/config-error';
-import { exactMilliseconds } from '../../core/quantities';
+import { exactMilliseconds } from '../../core/duration-size-checks';
 import { PatroniTimingProps } from './patroni-timing-props';
 import { PatroniVersion } from './patroni-version';
 

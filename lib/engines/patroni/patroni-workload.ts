@@ -10,6 +10,7 @@ import { archiveEnv } from './patroni-archive';
 import { PATRONI_LAYOUT as L } from './patroni-layout';
 import { renderRestoreScript } from './patroni-recovery';
 import { namedZonesAffinity, zoneSpread } from '../../cluster/placement-rules';
+import { resourceRequirements } from '../../cluster/resources';
 
 /** Names of the objects of a Patroni cluster named `name`. */
 export function patroniObjectNames(name: string) {
@@ -228,10 +229,7 @@ function statefulSetSpec(cluster: HaPostgres, input: PatroniWorkloadInput, names
             httpGet: httpGet('/liveness'), initialDelaySeconds: 30, periodSeconds: 10, timeoutSeconds: 5,
             failureThreshold: Math.max(3, Math.ceil((2 * ttl) / 10) + 1),
           },
-          resources: {
-            requests: { cpu: k8s.Quantity.fromString(i.cpuRequest.amount), memory: k8s.Quantity.fromString(i.memoryRequest.asString()) },
-            limits: { cpu: k8s.Quantity.fromString(i.cpuLimit.amount), memory: k8s.Quantity.fromString(i.memoryLimit.asString()) },
-          },
+          resources: resourceRequirements(i),
           securityContext: {
             allowPrivilegeEscalation: false,
             readOnlyRootFilesystem: true,

@@ -8,7 +8,8 @@ import { execFile } from 'child_process';
 import { DeleteObjectCommand, paginateListObjectsV2, S3Client } from '@aws-sdk/client-s3';
 import { describeWithBinaries, findBinary } from '../../support/binaries';
 import { PgServer, startPostgres } from '../../support/postgres-server';
-import { runCliInProcess, S3RVER_ENV, S3rverHandle, startS3rver } from './support/s3rver';
+import { S3RVER_ENV, S3rverHandle, startS3rver } from './support/s3rver';
+import { runCli } from '../../support/cli';
 
 const BUCKET = 'pg-real';
 const PREFIX = 'real';
@@ -94,7 +95,7 @@ describeWithBinaries(['postgres', 'barman-cloud-wal-archive', 'barman-cloud-back
       const barmanBackups = JSON.parse(listed.stdout).backups_list as Array<Record<string, string>>;
       expect(barmanBackups).toHaveLength(1);
 
-      const ok = await runCliInProcess(['archive', 'inspect', `s3://${BUCKET}/${PREFIX}`, SERVER, '--endpoint-url', s3rver!.endpoint, '--json']);
+      const ok = await runCli(['archive', 'inspect', `s3://${BUCKET}/${PREFIX}`, SERVER, '--endpoint-url', s3rver!.endpoint, '--json']);
       const report = JSON.parse(ok.stdout);
       expect({ code: ok.code, status: report.status, gaps: report.gaps, problems: report.problems, stale: report.stale })
         .toEqual({ code: 0, status: 'ok', gaps: [], problems: [], stale: [] });
@@ -122,7 +123,7 @@ describeWithBinaries(['postgres', 'barman-cloud-wal-archive', 'barman-cloud-back
       expect(victimIndex).toBeGreaterThan(0);
       await client!.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: keys[victimIndex] }));
 
-      const gap = await runCliInProcess(['archive', 'inspect', `s3://${BUCKET}/${PREFIX}`, SERVER, '--endpoint-url', s3rver!.endpoint, '--json']);
+      const gap = await runCli(['archive', 'inspect', `s3://${BUCKET}/${PREFIX}`, SERVER, '--endpoint-url', s3rver!.endpoint, '--json']);
       expect(gap.code).toBe(3);
       const gapReport = JSON.parse(gap.stdout);
       expect(gapReport.gaps).toEqual([{ firstMissing: names[victimIndex], lastMissing: names[victimIndex], missingSegments: 1 }]);

@@ -6,8 +6,9 @@
 import { gzipSync } from 'zlib';
 import { DeleteObjectCommand, HeadBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { backupInfoText, seg, walKey } from './support/barman-fixture';
-import { runCliInProcess, S3RVER_ENV, S3rverHandle, spawnCli, startS3rver } from './support/s3rver';
+import { S3RVER_ENV, S3rverHandle, spawnCli, startS3rver } from './support/s3rver';
 import { freePort } from '../../support/processes';
+import { runCli } from '../../support/cli';
 
 const BUCKET = 'pg-archive';
 const PREFIX = 'clusters';
@@ -55,12 +56,12 @@ describe('archive tool against s3rver over HTTP', () => {
   let uploadedAt = 0;
 
   test('ensure-bucket creates the bucket, reports each setting s3rver lacks, and is idempotent', async () => {
-    const dryRun = await runCliInProcess(['archive', 'ensure-bucket', BUCKET, ...endpointArgs(), '--dry-run']);
+    const dryRun = await runCli(['archive', 'ensure-bucket', BUCKET, ...endpointArgs(), '--dry-run']);
     expect(dryRun.code).toBe(0);
     expect(dryRun.stdout).toMatch(/^bucket: would apply \(dry run\) \(create pg-archive\)$/m);
     await expect(client.send(new HeadBucketCommand({ Bucket: BUCKET }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 404 } });
 
-    const first = await runCliInProcess(['archive', 'ensure-bucket', BUCKET, ...endpointArgs()]);
+    const first = await runCli(['archive', 'ensure-bucket', BUCKET, ...endpointArgs()]);
     expect(first.code).toBe(0);
     expect(first.stdout).toContain(`bucket: created (${BUCKET} in us-east-1)`);
     expect(first.stdout).toContain('versioning: not supported by this endpoint (PutBucketVersioning answered HTTP 409 BucketAlreadyExists)');
@@ -71,13 +72,13 @@ describe('archive tool against s3rver over HTTP', () => {
     expect(first.stderr).toMatch(/^warning: .* does not implement versioning, encryption, public-access-block, lifecycle/);
     await expect(client.send(new HeadBucketCommand({ Bucket: BUCKET }))).resolves.toBeDefined();
 
-    const second = await runCliInProcess(['archive', 'ensure-bucket', `s3://${BUCKET}`, ...endpointArgs(), '--json']);
+    const second = await runCli(['archive', 'ensure-bucket', `s3://${BUCKET}`, ...endpointArgs(), '--json']);
     expect(second.code).toBe(0);
     const report = JSON.parse(second.stdout);
     expect(report.settings[0]).toEqual({ setting: 'bucket', outcome: 'already set', detail: `${BUCKET} exists` });
     expect(report.settings.filter((s: any) => s.outcome === 'applied' || s.outcome === 'created')).toEqual([]);
 
-    const strict = await runCliInProcess(['archive', 'ensure-bucket', BUCKET, ...endpointArgs(), '--strict']);
+    const strict = await runCli(['archive', 'ensure-bucket', BUCKET, ...endpointArgs(), '--strict']);
     expect(strict.code).toBe(4);
     expect(strict.stderr).toMatch(/^error: .* does not implement versioning/m);
   });
@@ -93,7 +94,7 @@ describe('archive tool against s3rver over HTTP', () => {
     await putAll(items);
     uploadedAt = Date.now();
 
-    const run = await runCliInProcess(inspectArgs('--page-size', PAGE_SIZE, '--progress-every', PAGE_SIZE, '--progress-interval', '0s'));
+    const run = await runCli(inspectArgs('--page-size', PAGE_SIZE, '--progress-every', PAGE_SIZE, '--progress-interval', '0s'));
     expect(run.code).toBe(0);
     const report = JSON.parse(run.stdout); // stdout is only the report
     expect(report).toMatchObject({
@@ -122,7 +123,7 @@ describe('archive tool against s3rver over HTTP', () => {
   });
 
   test('stale: an old base backup, or no WAL for longer than --max-wal-age, exits 2', async () => {
-    const oldBackup = await runCliInProcess(inspectArgs('--max-backup-age', '30m', '--quiet'));
+    const oldBackup = await runCli(inspectArgs('--max-backup-age', '30m', '--quiet'));
     expect(oldBackup.code).toBe(2);
     expect(JSON.parse(oldBackup.stdout).stale).toEqual([expect.stringMatching(/^the newest base backup 20261130T000000 is 1h old, more than --max-backup-age 30m$/)]);
     expect(oldBackup.stderr).toMatch(/^error: the archive is stale: the newest base backup/);
@@ -131,7 +132,7 @@ describe('archive tool against s3rver over HTTP', () => {
     // LastModified has one-second precision: wait until the newest WAL is surely older than 2 s
     const wait = uploadedAt + 3000 - Date.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    const oldWal = await runCliInProcess(inspectArgs('--max-wal-age', '2s', '--quiet'));
+    const oldWal = await runCli(inspectArgs('--max-wal-age', '2s', '--quiet'));
     expect(oldWal.code).toBe(2);
     expect(JSON.parse(oldWal.stdout).stale).toEqual([expect.stringMatching(`^the newest WAL segment [0-9A-F]{24} was archived \\d+s ago, more than --max-wal-age 2s$`)]);
   });
@@ -139,7 +140,7 @@ describe('archive tool against s3rver over HTTP', () => {
   test('a deleted segment in the middle is reported as a gap with exit 3', async () => {
     const missing = seg(1, 700);
     await client.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: `${PREFIX}/${SERVER}/${walKey(missing, '.gz')}` }));
-    const run = await runCliInProcess(inspectArgs('--quiet'));
+    const run = await runCli(inspectArgs('--quiet'));
     expect(run.code).toBe(3);
     const report = JSON.parse(run.stdout);
     expect(report.status).toBe('gap');
@@ -147,7 +148,7 @@ describe('archive tool against s3rver over HTTP', () => {
     expect(report.walSegments).toBe(SEGMENTS - 1);
     expect(run.stderr.trim()).toBe(`error: the archive cannot be restored without loss: WAL segment ${missing} is missing`);
 
-    const text = await runCliInProcess(['archive', 'inspect', `s3://${BUCKET}/${PREFIX}`, SERVER, ...endpointArgs(), '--quiet']);
+    const text = await runCli(['archive', 'inspect', `s3://${BUCKET}/${PREFIX}`, SERVER, ...endpointArgs(), '--quiet']);
     expect(text.code).toBe(3);
     expect(text.stdout).toContain(`PROBLEM: WAL segment ${missing} is missing`);
     expect(text.stdout).toMatch(/^status: GAP$/m);
@@ -166,7 +167,7 @@ describe('archive tool against s3rver over HTTP', () => {
       { key: `${folder}/wals/00000002.history.gz`, body: gzipSync('1\t0/8000028\tno recovery target specified\n') },
     ];
     await putAll(items);
-    const run = await runCliInProcess(['archive', 'inspect', `s3://${BUCKET}/${PREFIX}`, 'switched', ...endpointArgs(), '--json']);
+    const run = await runCli(['archive', 'inspect', `s3://${BUCKET}/${PREFIX}`, 'switched', ...endpointArgs(), '--json']);
     const report = JSON.parse(run.stdout);
     expect(run.code).toBe(0);
     expect(report).toMatchObject({ status: 'ok', timelines: [1, 2], targetTimeline: 2, gaps: [], problems: [], notes: [] });
@@ -179,7 +180,7 @@ describe('archive tool against s3rver over HTTP', () => {
 
     // without the history file recovery cannot follow timeline 2: exit 3
     await client.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: `${folder}/wals/00000002.history.gz` }));
-    const noHistory = await runCliInProcess(['archive', 'inspect', `s3://${BUCKET}/${PREFIX}`, 'switched', ...endpointArgs(), '--json']);
+    const noHistory = await runCli(['archive', 'inspect', `s3://${BUCKET}/${PREFIX}`, 'switched', ...endpointArgs(), '--json']);
     expect(noHistory.code).toBe(3);
     expect(JSON.parse(noHistory.stdout).problems).toEqual(['timeline history file 00000002.history is missing: recovery cannot follow timeline 2']);
   });

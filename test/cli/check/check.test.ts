@@ -3,32 +3,17 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { Chart, Testing } from 'cdk8s';
 import { stringify } from 'yaml';
-import { main } from '../../../lib/cli/main';
 import { HaPostgres } from '../../../lib/cluster/ha-postgres';
 import { ClusterMonitoring } from '../../../lib/monitoring';
+import { runCli } from '../../support/cli';
 
 const fixtures = join(__dirname, 'fixtures');
-
-/** Runs the CLI in-process; returns exit code, stdout and stderr. */
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = jest.spyOn(process.stdout, 'write').mockImplementation((s: any) => { out += String(s); return true; });
-  const e = jest.spyOn(process.stderr, 'write').mockImplementation((s: any) => { err += String(s); return true; });
-  try {
-    const code = await main(args);
-    return { code, out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
 
 const line = (out: string, title: string) => out.split('\n').find((l) => l.includes(`] ${title}`)) ?? `<no line for ${title}>`;
 
 describe('check on hand-written CloudNativePG YAML', () => {
   test('a production-ready cluster (in-tree archiving, own PDB, 6-field schedule, List JSON) passes every item: exit 0', async () => {
-    const { code, out, err } = await cli('check', join(fixtures, 'production'));
+    const { code, stdout: out, stderr: err } = await runCli(['check', join(fixtures, 'production')]);
     expect(err).toBe('');
     expect(code).toBe(0);
     const lines = out.trim().split('\n');
@@ -47,7 +32,7 @@ describe('check on hand-written CloudNativePG YAML', () => {
   });
 
   test('a broken cluster fails the required items with reasons: exit 1', async () => {
-    const { code, out, err } = await cli('check', join(fixtures, 'broken', 'cluster.yml'));
+    const { code, stdout: out, stderr: err } = await runCli(['check', join(fixtures, 'broken', 'cluster.yml')]);
     expect(code).toBe(1);
     expect(line(out, '3 instances across 3 zones')).toMatch(/^FAIL \[crm\/legacy\] .*spec\.instances is 1/);
     expect(line(out, 'a synchronous standby with RPO 0')).toMatch(/^FAIL .*no synchronous replication/);
@@ -62,7 +47,7 @@ describe('check on hand-written CloudNativePG YAML', () => {
   });
 
   test('required items pass but advisory ones fail (operator PDBs, plugin archiving, @daily): exit 0', async () => {
-    const { code, out } = await cli('check', join(fixtures, 'minimal'));
+    const { code, stdout: out } = await runCli(['check', join(fixtures, 'minimal')]);
     expect(code).toBe(0);
     expect(line(out, 'PDB minAvailable 2 with no overlap')).toMatch(/^PASS .*operator PDBs \(primary minAvailable 1 \+ replicas minAvailable 1\) keep 2 of 3/);
     expect(line(out, 'continuous WAL archiving')).toMatch(/^PASS .*Barman Cloud plugin to s3:\/\/stock-backups\/inventory \(ObjectStore inventory-store\)/);
@@ -74,7 +59,7 @@ describe('check on hand-written CloudNativePG YAML', () => {
   });
 
   test('several directories at once; --json gives the same verdicts', async () => {
-    const { code, out } = await cli('check', '--json', join(fixtures, 'production'), join(fixtures, 'minimal'));
+    const { code, stdout: out } = await runCli(['check', '--json', join(fixtures, 'production'), join(fixtures, 'minimal')]);
     expect(code).toBe(0);
     const reports = JSON.parse(out);
     expect(reports.map((r: any) => `${r.namespace}/${r.cluster}`).sort()).toEqual(['shop/pg-main', 'stock/inventory']);
@@ -84,10 +69,10 @@ describe('check on hand-written CloudNativePG YAML', () => {
   test('no cluster, a missing path or invalid YAML: a one-line error and a non-zero exit (1, 2, 3)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'check-'));
     writeFileSync(join(dir, 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n');
-    expect(await cli('check', dir)).toMatchObject({ code: 1, err: expect.stringMatching(/no CloudNativePG Cluster .* nor Patroni StatefulSet in 1 file\(s\)/) });
-    expect(await cli('check', join(dir, 'nope'))).toMatchObject({ code: 2, err: expect.stringMatching(/nope: no such file or directory/) });
+    expect(await runCli(['check', dir])).toMatchObject({ code: 1, stderr: expect.stringMatching(/no CloudNativePG Cluster .* nor Patroni StatefulSet in 1 file\(s\)/) });
+    expect(await runCli(['check', join(dir, 'nope')])).toMatchObject({ code: 2, stderr: expect.stringMatching(/nope: no such file or directory/) });
     writeFileSync(join(dir, 'bad.yaml'), 'kind: [unclosed\n');
-    expect(await cli('check', join(dir, 'bad.yaml'))).toMatchObject({ code: 3, err: expect.stringMatching(/bad\.yaml:\d+: is not valid YAML: /) });
+    expect(await runCli(['check', join(dir, 'bad.yaml')])).toMatchObject({ code: 3, stderr: expect.stringMatching(/bad\.yaml:\d+: is not valid YAML: /) });
   });
 });
 
@@ -97,7 +82,7 @@ describe('check on manifests synthesized by this library', () => {
     new ClusterMonitoring(chart, 'm', { cluster: new HaPostgres(chart, 'orders'), topologyDiagram: false });
     const dir = mkdtempSync(join(tmpdir(), 'check-lib-'));
     writeFileSync(join(dir, 'lib.k8s.yaml'), Testing.synth(chart).map((m) => stringify(m)).join('---\n'));
-    const { code, out } = await cli('check', dir);
+    const { code, stdout: out } = await runCli(['check', dir]);
     expect(code).toBe(1);
     const failed = out.split('\n').filter((l) => l.startsWith('FAIL')).map((l) => l.replace(/^FAIL \[db\/orders\] ([^:]+):.*$/, '$1'));
     expect(failed).toEqual(['PgBouncer in transaction mode (advisory)', 'continuous WAL archiving', 'a daily base backup', 'a restore test (advisory)']);

@@ -7,7 +7,7 @@ import { createHash } from 'crypto';
 import { readdirSync, readFileSync, statSync } from 'fs';
 import { join, relative } from 'path';
 import { parse } from 'yaml';
-import { main } from '../../../lib/cli/main';
+import { runCli } from '../../support/cli';
 
 const root = join(__dirname, '../../fixtures/cnpg-samples');
 const recorded = parse(readFileSync(join(__dirname, '../../fixtures/cnpg-samples.verdicts.yaml'), 'utf8'));
@@ -16,19 +16,6 @@ function walk(dir: string): string[] {
   return readdirSync(dir).sort().flatMap((f) => (statSync(join(dir, f)).isDirectory() ? walk(join(dir, f)) : [join(dir, f)]));
 }
 const samples = walk(root).map((f) => relative(root, f)).filter((f) => f !== 'SOURCE.md');
-
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = jest.spyOn(process.stdout, 'write').mockImplementation((s: any) => { out += String(s); return true; });
-  const e = jest.spyOn(process.stderr, 'write').mockImplementation((s: any) => { err += String(s); return true; });
-  try {
-    return { code: await main(args), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
 
 test('the corpus is CloudNativePG\'s 88 sample files, byte for byte as SOURCE.md records them', () => {
   expect(samples).toHaveLength(88);
@@ -45,7 +32,7 @@ test('every sample has a recorded verdict', () => {
 describe.each(samples)('%s', (file) => {
   test('checked alone: the recorded exit code, input problems and failing items, each with its reason', async () => {
     const want = recorded.files[file];
-    const { code, out, err } = await cli('check', '--json', join(root, file));
+    const { code, stdout: out, stderr: err } = await runCli(['check', '--json', join(root, file)]);
     expect(err).not.toMatch(/TypeError|ReferenceError|at .*\.ts:\d+/);
     expect(code).toBe(want.exit);
     const problems = err.split('\n').filter((l) => l.startsWith(`error: ${join(root, file)}`))
@@ -77,7 +64,7 @@ describe.each(samples)('%s', (file) => {
 });
 
 test('all samples at once: names reused across files are conflicting definitions (exit 3), and nothing crashes', async () => {
-  const { code, out, err } = await cli('check', root);
+  const { code, stdout: out, stderr: err } = await runCli(['check', root]);
   expect(code).toBe(3);
   expect(err).not.toMatch(/TypeError|ReferenceError/);
   const conflicts = err.split('\n').filter((l) => l.includes('is defined twice with different content'));

@@ -1,23 +1,9 @@
 import { copyFileSync, mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
-import { main } from '../../../lib/cli/main';
 import { manifestFiles, readManifests } from '../../../lib/cli/check/read-manifests';
 import { ReadinessChecklist } from '../../../lib/monitoring';
 import { checkFiles, clusterYaml, writeTree } from '../../support/check-manifests';
-
-/** Runs the CLI in-process; returns exit code, stdout and stderr. */
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = jest.spyOn(process.stdout, 'write').mockImplementation((s: any) => { out += String(s); return true; });
-  const e = jest.spyOn(process.stderr, 'write').mockImplementation((s: any) => { err += String(s); return true; });
-  try {
-    return { code: await main(args), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+import { runCli } from '../../support/cli';
 
 const cluster = (over: string) => `apiVersion: postgresql.cnpg.io/v1
 kind: Cluster
@@ -100,7 +86,7 @@ describe('objects keyed by group, kind, namespace and name', () => {
     const r = readManifests([file, file]);
     expect(r.objects).toHaveLength(2);
     expect(r.duplicates).toBe(2);
-    const { out } = await cli('check', file, file, dir);
+    const { stdout: out } = await runCli(['check', file, file, dir]);
     expect(out).toMatch(/PASS \[shop\/orders-db\] PDB minAvailable 2 with no overlap: PDB orders-db-pdb keeps 2 of 3/);
     expect(out).not.toMatch(/orders-db-pdb, orders-db-pdb/);
     expect(out.split('\n').filter((l) => l.includes('] PDB minAvailable'))).toHaveLength(1);
@@ -108,7 +94,7 @@ describe('objects keyed by group, kind, namespace and name', () => {
 
   test('overlapping directories and copies of a file: one object each, one report per cluster; a note on stderr', async () => {
     const dir = writeTree({ 'a/db.yaml': manifests, 'b/copy-of-db.yaml': manifests, 'b/other.yaml': cluster('').replace(/orders-db/g, 'billing-db') });
-    const { out, err } = await cli('check', dir, join(dir, 'a'), join(dir, 'b', 'other.yaml'));
+    const { stdout: out, stderr: err } = await runCli(['check', dir, join(dir, 'a'), join(dir, 'b', 'other.yaml')]);
     const clusters = out.split('\n').filter((l) => l.includes('] 3 instances across')).map((l) => l.replace(/^\w+ \[([^\]]+)\].*$/, '$1'));
     expect(clusters).toEqual(['shop/orders-db', 'shop/billing-db']);
     expect(err).toMatch(/^note: 2 object\(s\) given more than once with identical content were read once$/m);
@@ -118,7 +104,7 @@ describe('objects keyed by group, kind, namespace and name', () => {
   test('a directory of many files prints each cluster\'s report once, each for its own cluster', async () => {
     const files: { [f: string]: string } = {};
     for (const n of ['a', 'b', 'c', 'd']) files[`${n}.yaml`] = cluster('').replace(/orders-db/g, `db-${n}`);
-    const { out } = await cli('check', writeTree(files));
+    const { stdout: out } = await runCli(['check', writeTree(files)]);
     expect(out.split('\n').filter((l) => l.includes('] 3 instances across')).map((l) => /\[shop\/(db-\w)\]/.exec(l)![1])).toEqual(['db-a', 'db-b', 'db-c', 'db-d']);
     expect(out).toMatch(/\[shop\/db-c\].*\(in .*c\.yaml\)/);
   });
@@ -128,7 +114,7 @@ describe('objects keyed by group, kind, namespace and name', () => {
     const r = readManifests(manifestFiles([dir]));
     expect(r.objects.filter((o) => o.kind === 'Cluster').map((o) => o.spec.instances)).toEqual([5]);
     expect(r.problems).toEqual([expect.objectContaining({ file: join(dir, '2.yaml'), line: 1, object: 'Cluster shop/orders-db', message: expect.stringMatching(/defined twice with different content \(also in .*1\.yaml:1\); this later definition is used/) })]);
-    const { code, out, err } = await cli('check', dir);
+    const { code, stdout: out, stderr: err } = await runCli(['check', dir]);
     expect(code).toBe(3);
     expect(out).toMatch(/\[shop\/orders-db\] 3 instances across 3 zones/);
     expect(err).toMatch(/2\.yaml:1: Cluster shop\/orders-db: is defined twice/);
@@ -140,7 +126,7 @@ describe('objects keyed by group, kind, namespace and name', () => {
     expect(r.reports.map((x) => `${x.namespace}/${x.cluster}`)).toEqual(['default/orders-db', 'shop/orders-db']);
     expect(r.read.problems).toEqual([]);
     const dir = writeTree({ 'a.yaml': noNs });
-    expect((await cli('check', '--json', '-n', 'shop', dir)).out).toMatch(/"namespace": "shop"/);
+    expect((await runCli(['check', '--json', '-n', 'shop', dir])).stdout).toMatch(/"namespace": "shop"/);
   });
 
   test('the API group is part of the key: a Cluster API Cluster is not a CloudNativePG one', () => {
@@ -181,7 +167,7 @@ describe('what kubectl rejects: a clear message naming the file and object, exit
     ['a template with control lines', '{{- if .Values.enabled }}\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n{{- end }}\n', /^bad\.yaml:1: is an unrendered template/],
   ])('%s', async (_name, text, message) => {
     const dir = writeTree({ 'good.yaml': clusterYaml(), 'bad.yaml': text });
-    const { code, out, err } = await cli('check', dir);
+    const { code, stdout: out, stderr: err } = await runCli(['check', dir]);
     expect(code).toBe(3);
     const lines = err.trim().split('\n').map((l) => l.replace(/^error: /, '').replace(dir + '/', ''));
     expect(lines).toContainEqual(expect.stringMatching(message));
@@ -212,7 +198,7 @@ describe('what kubectl rejects: a clear message naming the file and object, exit
   test('a file given by name is read whatever its extension; a directory holds only .yaml/.yml/.json', async () => {
     const dir = writeTree({ 'notes.txt': 'not a manifest', 'db.yml': clusterYaml() });
     expect(manifestFiles([dir]).map((f) => f.slice(dir.length + 1))).toEqual(['db.yml']);
-    const { code, err } = await cli('check', join(dir, 'notes.txt'));
+    const { code, stderr: err } = await runCli(['check', join(dir, 'notes.txt')]);
     expect(code).toBe(3);
     expect(err).toMatch(/notes\.txt:1: a document is a string, not a Kubernetes object/);
   });
@@ -232,10 +218,10 @@ describe('every finding names its source file', () => {
       'cluster.yaml': clusterYaml({ backup: null }),
       'backups/nightly.yaml': 'apiVersion: postgresql.cnpg.io/v1\nkind: ScheduledBackup\nmetadata: {name: nightly, namespace: shop}\nspec:\n  schedule: "0 0 0 * * 0"\n  method: plugin\n  pluginConfiguration: {name: barman-cloud.cloudnative-pg.io}\n  cluster: {name: pg}\n',
     });
-    const { out } = await cli('check', dir);
+    const { stdout: out } = await runCli(['check', dir]);
     for (const l of out.trim().split('\n')) expect(l).toMatch(/ \(in [^)]*cluster\.yaml[^)]*\)$/);
     expect(out).toMatch(/FAIL \[shop\/pg\] a daily base backup: nightly: schedule "0 0 0 \* \* 0" runs only every 168 h \(in .*cluster\.yaml, .*backups\/nightly\.yaml\)$/m);
-    const json = JSON.parse((await cli('check', '--json', dir)).out);
+    const json = JSON.parse((await runCli(['check', '--json', dir])).stdout);
     expect(json[0].source).toBe(join(dir, 'cluster.yaml'));
     expect(json[0].items.find((i: any) => i.id === 'daily-backup').sources).toEqual([join(dir, 'cluster.yaml'), join(dir, 'backups/nightly.yaml')]);
   });

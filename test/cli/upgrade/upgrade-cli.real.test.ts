@@ -5,25 +5,12 @@
  */
 import { execFile } from 'child_process';
 import * as path from 'path';
-import { main } from '../../../lib/cli/main';
 import { describeWithBinaries } from '../../support/binaries';
+import { runCli } from '../../support/cli';
 import { PgServer, startPostgres } from '../../support/postgres-server';
 import { freePort } from '../../support/processes';
 
 const ROOT = path.resolve(__dirname, '../../..');
-
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: any) => { stdout += String(chunk); return true; });
-  const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: any) => { stderr += String(chunk); return true; });
-  try {
-    return { code: await main(argv), stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
 
 const names = ['--publication', 'upgrade_pub', '--subscription', 'upgrade_sub'];
 
@@ -47,14 +34,14 @@ const { main } = require('./lib/cli/main'); out.cli = loaded();
 });
 
 test('options are checked before anything connects', async () => {
-  const r = await run(['upgrade', 'status', '--source', 'postgres://x', '--target', 'postgres://y', ...names, '--max-lag', 'lots']);
+  const r = await runCli(['upgrade', 'status', '--source', 'postgres://x', '--target', 'postgres://y', ...names, '--max-lag', 'lots']);
   expect(r.code).toBe(1);
   expect(r.stderr).toMatch(/"lots" is not a size\. Fix: write e\.g\. 16MB/);
 });
 
 test('an unreachable source: one line naming the side and the fix', async () => {
   const port = await freePort();
-  const r = await run(['upgrade', 'status', '--source', `postgres://postgres@127.0.0.1:${port}/app`, '--target', `postgres://postgres@127.0.0.1:${port}/app`, ...names]);
+  const r = await runCli(['upgrade', 'status', '--source', `postgres://postgres@127.0.0.1:${port}/app`, '--target', `postgres://postgres@127.0.0.1:${port}/app`, ...names]);
   expect(r.code).toBe(1);
   expect(r.stderr).toMatch(/^error: cannot connect to the source: .*Fix: check the URL, the password \(PGPASSWORD or ~\/\.pgpass\)/);
 });
@@ -70,7 +57,7 @@ describeWithBinaries(['postgres', 'initdb', 'pg_ctl'], 'against a real server wi
 
   test('status: not ready (exit 2), with every reason', async () => {
     const url = `postgres://postgres@127.0.0.1:${server!.port}/postgres`;
-    const r = await run(['upgrade', 'status', '--source', url, '--target', url, ...names]);
+    const r = await runCli(['upgrade', 'status', '--source', url, '--target', url, ...names]);
     expect(r.code).toBe(2);
     expect(r.stdout).toMatch(/publication upgrade_pub: missing/);
     expect(r.stdout).toMatch(/- publication upgrade_pub does not exist on the source\n\s+- subscription upgrade_sub does not exist on the target/);
@@ -82,7 +69,7 @@ describeWithBinaries(['postgres', 'initdb', 'pg_ctl'], 'against a real server wi
     await server!.query('CREATE PUBLICATION upgrade_pub FOR TABLE nokey, keyed');
     try {
       const url = `postgres://postgres@127.0.0.1:${server!.port}/postgres`;
-      const r = await run(['upgrade', 'status', '--source', url, '--target', url, ...names]);
+      const r = await runCli(['upgrade', 'status', '--source', url, '--target', url, ...names]);
       expect(r.code).toBe(2);
       expect(r.stdout).toMatch(/- table public\.nokey has no replica identity \(no primary key\): its UPDATEs and DELETEs fail on the source/);
       expect(r.stdout).not.toMatch(/public\.keyed has no replica identity/);
@@ -93,7 +80,7 @@ describeWithBinaries(['postgres', 'initdb', 'pg_ctl'], 'against a real server wi
 
   test('cutover: refused (exit 2), nothing changed', async () => {
     const url = `postgres://postgres@127.0.0.1:${server!.port}/postgres`;
-    const r = await run(['upgrade', 'cutover', '--source', url, '--target', url, ...names, '--json']);
+    const r = await runCli(['upgrade', 'cutover', '--source', url, '--target', url, ...names, '--json']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/error: cutover refused, nothing changed:\n\s+- publication upgrade_pub does not exist on the source/);
     expect(await server!.query("SELECT count(*) FROM pg_db_role_setting")).toBe('0');

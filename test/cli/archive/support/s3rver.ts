@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
+import type { CliRun } from '../../../support/cli';
 import { freePort } from '../../../support/processes';
 
 export const S3RVER_ENV = { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_DEFAULT_REGION: 'us-east-1' };
@@ -62,12 +63,6 @@ export async function startS3rver(buckets: string[] = []): Promise<S3rverHandle>
   return { endpoint: `http://127.0.0.1:${port}`, port, directory, stop };
 }
 
-export interface CliRun {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 /** Runs the real CLI from source in its own process (`ts-node --swc lib/cli/main.ts …`). */
 export function spawnCli(args: string[], env: Record<string, string | undefined>): Promise<CliRun> {
   const tsNode = path.join(ROOT, 'node_modules/.bin/ts-node');
@@ -82,19 +77,3 @@ export function spawnCli(args: string[], env: Record<string, string | undefined>
   });
 }
 
-/** Runs `main(argv)` in this process, capturing what it writes. */
-export async function runCliInProcess(argv: string[]): Promise<CliRun> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { main } = require('../../../../lib/cli/main') as typeof import('../../../../lib/cli/main');
-  let stdout = '';
-  let stderr = '';
-  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: any) => { stdout += String(chunk); return true; });
-  const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: any) => { stderr += String(chunk); return true; });
-  try {
-    const code = await main(argv);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}

@@ -1,6 +1,13 @@
 import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import { ConfigErrors } from './config-error';
 
+/*
+ * Checks of Duration and Size props before they are rendered: cdk8s's `toSeconds()` and
+ * `toMebibytes()` throw on fractions (naming no prop) and render NaN as is, so these add a
+ * ConfigError naming the prop instead. Parsing quantities written in manifests is
+ * lib/core/quantity.ts; rendering a duration in a unit is lib/core/exact-duration.ts.
+ */
+
 /** Bounds of a duration prop, in seconds (inclusive). */
 export interface SecondsRange {
   readonly min?: number;
