@@ -7,7 +7,7 @@ import { ConfigErrors } from '../core/config-error';
 import { poolsCreatedSoFar } from '../pooler/pool-registry';
 import { checkPeers, NetworkPeer } from './network-peer';
 import type { ResolvedNetworkSecurity } from './network-security';
-import { anyAddressEgress, dnsEgress, endpointPort, kubernetesApiEgress, namespacedPeer, objectStoreEgress, samePodsPeer, tcp, userPeer } from './policy-rules';
+import { dnsEgress, externalEgressRule, endpointPort, kubernetesApiEgress, namespacedPeer, objectStoreEgress, samePodsPeer, tcp, userPeer } from './policy-rules';
 
 /**
  * Who may connect to a cluster's instances. Renders one NetworkPolicy (`<cluster>-instances`,
@@ -23,11 +23,14 @@ export class ClusterConnections {
 
   public constructor(private readonly cluster: HaPostgres, public readonly settings: ResolvedNetworkSecurity) {
     if (!settings.enabled) return;
-    cluster.node.addValidation({ validate: () => this.peerErrors() });
     const profile = cluster.engine.networkProfile?.();
+    cluster.node.addValidation({ validate: () => this.peerErrors(profile) });
     if (!profile) {
       SynthWarnings.add(cluster, `the engine ${cluster.engine.name} does not describe its network needs yet: no NetworkPolicy is rendered, so every pod can reach the instances. Add your own policies.`);
       return;
+    }
+    for (const external of profile.externalEgress ?? []) {
+      if (external.warning) SynthWarnings.add(cluster, external.warning);
     }
     new ApiObject(cluster, 'NetworkPolicy', {
       apiVersion: 'networking.k8s.io/v1',
@@ -58,9 +61,12 @@ export class ClusterConnections {
     return [...this.peers];
   }
 
-  private peerErrors(): string[] {
+  private peerErrors(profile: EngineNetworkProfile | undefined): string[] {
     const errors = new ConfigErrors();
     checkPeers(errors, 'connections.allowFrom()', this.peers);
+    for (const external of profile?.externalEgress ?? []) {
+      checkPeers(errors, `${external.property}.peers`, external.peers ?? []);
+    }
     return errors.messages;
   }
 
@@ -94,7 +100,7 @@ export class ClusterConnections {
       egress.push({ to: [userPeer(target)], ports: tcp(t.port) });
     }
     if (profile.instancesNeedKubernetesApi) egress.push(kubernetesApiEgress(s.kubernetesApiCidr));
-    if (profile.externalEgressPorts?.length) egress.push(anyAddressEgress(profile.externalEgressPorts));
+    for (const external of profile.externalEgress ?? []) egress.push(externalEgressRule(external));
     const stores: number[] = [];
     if (c.walArchive) stores.push(endpointPort(c.walArchive.destination.endpoint));
     if (c.bootstrap.source) stores.push(endpointPort(c.bootstrap.source.destination.endpoint));
