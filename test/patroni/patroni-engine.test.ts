@@ -182,6 +182,12 @@ describe('Patroni versions', () => {
     expect(cfg3.bootstrap.dcs).toMatchObject({ synchronous_mode: true, synchronous_node_count: 1, synchronous_mode_strict: true });
   });
 
+  test('3.0: bootstrap.pg_hba repeats postgresql.pg_hba (its validator requires the key; Patroni ignores it while postgresql.pg_hba is set); 4.1 has none', () => {
+    expect(cfg3.bootstrap.pg_hba).toEqual(cfg3.postgresql.pg_hba);
+    expect(cfg3.postgresql.pg_hba[0]).toBe('hostnossl all all all reject');
+    expect(patroniYml(synthPatroni()).bootstrap.pg_hba).toBeUndefined();
+  });
+
   test('3.0 timing defaults: ttl 8 / loop_wait 2 / retry_timeout 3 (the rule holds exactly)', () => {
     expect([cfg3.bootstrap.dcs.ttl, cfg3.bootstrap.dcs.loop_wait, cfg3.bootstrap.dcs.retry_timeout]).toEqual([8, 2, 3]);
   });
