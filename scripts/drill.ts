@@ -83,7 +83,8 @@ async function main(): Promise<number> {
   const promotions = results.reduce((n, r) => n + r.stabilityPromotions, 0);
   console.log(`during ${stabilitySeconds} s of write load per run: leader changes ${changes}, leader locks lost ${lockLosses}, promotions ${promotions} ` +
     `(per run: ${results.map((r) => `${r.leaderLockLosses} lost, ${r.stabilityPromotions} promoted`).join('; ')})`);
-  console.log(`bring-up          ${stats(results.map((r) => r.bringUpSeconds))}`);
+  console.log(`bring-up          ${stats(results.map((r) => r.bringUpSeconds))}` +
+    `${results.some((r) => !r.topologyReached) ? `; never reached Leader + Sync Standby + Replica in ${results.filter((r) => !r.topologyReached).length} run(s)` : ''}`);
   const checks: Array<[string, boolean]> = [
     ['0 acknowledged commits lost', lost === 0],
     ['no leader change and no lost leader lock under healthy load', changes === 0 && lockLosses === 0],

@@ -9,7 +9,7 @@ import { describeWithBinaries } from '../support/binaries';
 import { DrillResult, runPatroniDrill } from '../support/patroni-drill';
 import { drillManifests } from './drill-cluster';
 
-describeWithBinaries(['patroni', 'etcd', 'pg_ctl', 'psql', '/usr/bin/python3'], 'Patroni failover drill (real etcd, Patroni, PostgreSQL)', () => {
+describeWithBinaries(['patroni', 'etcd', 'etcdctl', 'pg_ctl', 'psql', '/usr/bin/python3'], 'Patroni failover drill (real etcd, Patroni, PostgreSQL)', () => {
   let result: DrillResult;
   const lines: string[] = [];
 

@@ -104,12 +104,17 @@ export interface DrillResult {
   /** The bootstrap.dcs timing the members ran. */
   readonly timing: { readonly ttl: number; readonly loopWait: number; readonly retryTimeout: number; readonly unsafe: boolean };
   readonly bringUpSeconds: number;
+  /** False when the members never showed Leader + Sync Standby + Replica (only possible with `unsafeTiming`). */
+  readonly topologyReached: boolean;
   readonly stabilitySeconds: number;
   /** Leader changes seen (by REST polling and timeline) during the stability window. */
   readonly spuriousLeaderChanges: number;
-  /** Times a leader lost its lock during the stability window, from the members' Patroni logs. */
+  /**
+   * Times the leader lock was lost during the stability window: deletions of the leader
+   * key in etcd (its lease expired, or the leader released it), seen by `etcdctl watch`.
+   */
   readonly leaderLockLosses: number;
-  /** The Patroni log lines counted in `leaderLockLosses`. */
+  /** The deletions, and the members' Patroni log lines about taking or losing the lock in the window. */
   readonly leaderLockLossLines: string[];
   /** Promotions during the stability window (timeline increments). */
   readonly stabilityPromotions: number;
@@ -139,10 +144,12 @@ interface Ack { id: number; start: number; ack: number; port: number }
 const now = () => Date.now() / 1000;
 
 /**
- * Patroni 3.0's HA-loop messages for a leader that lost its lock (patroni/ha.py): it
- * could not renew it in the DCS, or found it held by no one or someone else.
+ * Patroni 3.0's HA-loop messages (patroni/ha.py) for a leader lock that was lost: taken
+ * anew (`acquired session lock as a leader`, also logged by a leader that finds its own
+ * lock expired and takes it again), or a leader that could not renew it or found it gone.
+ * In a healthy window, where the lock is only ever renewed, none of them appears.
  */
-const LOCK_LOSS = /demoted self because failed to update leader lock in DCS|demoting self because I do not have the lock and I was a leader|demoting self because DCS is not accessible and I was a leader|not promoting because failed to update leader lock in DCS/;
+const LOCK_LOSS = /acquired session lock as a leader|demoted self because failed to update leader lock in DCS|demoting self because I do not have the lock and I was a leader|demoting self because DCS is not accessible and I was a leader|not promoting because failed to update leader lock in DCS/;
 
 function runFile(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -180,7 +187,8 @@ export async function runPatroniDrill(opts: DrillOptions): Promise<DrillResult> 
   const etcd = findBinary('etcd');
   const psql = findBinary('psql');
   const pgCtl = findBinary('pg_ctl');
-  if (!patroni || !etcd || !psql || !pgCtl) throw new Error('patroni, etcd, psql and pg_ctl are needed (scripts/ensure-test-deps.sh)');
+  const etcdctl = findBinary('etcdctl');
+  if (!patroni || !etcd || !etcdctl || !psql || !pgCtl) throw new Error('patroni, etcd, etcdctl, psql and pg_ctl are needed (scripts/ensure-test-deps.sh)');
   const binDir = path.dirname(fs.realpathSync(pgCtl));
   const pgControldata = path.join(binDir, 'pg_controldata');
 
@@ -282,17 +290,34 @@ export async function runPatroniDrill(opts: DrillOptions): Promise<DrillResult> 
     start(members[0]);
     await waitFor('the first member to lead', 60_000, async () => ((await status(members[0], '/primary')) === 200 ? true : undefined));
     for (const m of members.slice(1)) start(m);
-    let roles = await waitFor('Leader + Sync Standby + Replica', 90_000, topology, 200);
+    const currentLeader = (timeoutMs: number) => waitFor('a leader', timeoutMs, async () => {
+      for (const m of members) if ((await status(m, '/primary')) === 200) return m;
+      return undefined;
+    });
+    // An unsafe timing may flap before the cluster ever looks healthy: then the drill goes on
+    // with whichever member leads, to count what happens under load.
+    let roles: { [name: string]: string } | undefined = await waitFor('Leader + Sync Standby + Replica', 90_000, topology, 200)
+      .catch((e) => { if (unsafe) return undefined; throw e; });
     const bringUpSeconds = now() - t0;
-    log(`bring-up ${bringUpSeconds.toFixed(2)} s: ${JSON.stringify(roles)}`);
+    const topologyReached = roles !== undefined;
+    log(`bring-up ${bringUpSeconds.toFixed(2)} s: ${roles ? JSON.stringify(roles) : 'never Leader + Sync Standby + Replica (unsafe timing)'}`);
 
     // 2. synchronous writer, as the application owner in the application database
-    let leader = leaderOf(roles);
+    let leader = roles ? leaderOf(roles) : await currentLeader(60_000);
     // sslmode require: with TLS required the emitted pg_hba refuses plain text.
     const appEnv = { ...process.env, PGPASSWORD: TEST_PASSWORDS.app, PGCONNECT_TIMEOUT: '3', PGSSLMODE: 'require' };
-    const created = await runFile(psql, ['-h', '127.0.0.1', '-p', String(leader.pgPort), '-U', 'app', '-d', 'app', '-v', 'ON_ERROR_STOP=1',
-      '-c', 'CREATE TABLE drill (id bigint PRIMARY KEY, ts timestamptz DEFAULT clock_timestamp())'], appEnv);
-    if (created.code !== 0) throw new Error(`creating the drill table as the application owner failed: ${created.stderr}`);
+    const createTable = async () => {
+      const r = await runFile(psql, ['-h', '127.0.0.1', '-p', String(leader.pgPort), '-U', 'app', '-d', 'app', '-v', 'ON_ERROR_STOP=1',
+        '-c', 'CREATE TABLE IF NOT EXISTS drill (id bigint PRIMARY KEY, ts timestamptz DEFAULT clock_timestamp())'], appEnv);
+      return r.code === 0 ? true : undefined;
+    };
+    if (!(await createTable())) {
+      if (!unsafe) throw new Error('creating the drill table as the application owner failed');
+      await waitFor('the drill table on a leader', 60_000, async () => {
+        leader = await currentLeader(10_000);
+        return createTable();
+      }, 500);
+    }
     const dsn = `host=${members.map(() => '127.0.0.1').join(',')} port=${members.map((m) => m.pgPort).join(',')} ` +
       'dbname=app user=app target_session_attrs=read-write connect_timeout=1 sslmode=require';
     const acks: Ack[] = [];
@@ -309,7 +334,7 @@ export async function runPatroniDrill(opts: DrillOptions): Promise<DrillResult> 
         else if (kind === 'err') errors.push(line);
       }
     });
-    await waitFor('the first acknowledged commit', 20_000, async () => (acks.length > 0 ? true : undefined));
+    await waitFor('the first acknowledged commit', unsafe ? 60_000 : 20_000, async () => (acks.length > 0 ? true : undefined));
 
     /** The ids in the drill table of `m` (a standby answers too: it is read-only). */
     const idsOn = async (m: Member): Promise<Set<number>> => {
@@ -323,10 +348,26 @@ export async function runPatroniDrill(opts: DrillOptions): Promise<DrillResult> 
     };
 
     // Stability: all members healthy, writes running; leader changes, lost locks and promotions counted.
+    // The leader lock is a key with an etcd lease: a watch sees it deleted when the lease
+    // expires (or the leader releases it), whatever Patroni logs.
+    const leaderKey = `${runConfig.namespace ?? '/service/'}${runConfig.scope}/leader`.replace(/\/\/+/g, '/');
+    const watchEvents: string[] = [];
+    const watcher = spawn(etcdctl, ['--endpoints', `http://127.0.0.1:${etcdPort}`, 'watch', leaderKey], {
+      env: { PATH: process.env.PATH, ETCDCTL_API: '3' }, stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    let watchBuffer = '';
+    watcher.stdout!.on('data', (chunk: Buffer) => {
+      watchBuffer += chunk.toString();
+      const lines = watchBuffer.split('\n');
+      watchBuffer = lines.pop() as string;
+      for (const line of lines) if (line === 'DELETE' || line === 'PUT') watchEvents.push(`${new Date().toISOString()} ${line}`);
+    });
+    await sleep(500); // the watch is established
     const logOffsets = new Map(members.map((m) => [m.name, fs.statSync(logFile(m)).size]));
-    const firstTimeline = await timelineOf(leader);
+    const firstTimeline = Math.max(0, ...(await Promise.all(members.map(timelineOf))).filter((t): t is number => t !== undefined));
     let spuriousLeaderChanges = 0;
-    let lastLeaders = leader.name;
+    let lastLeaders = '';
+    for (const m of members) if ((await status(m, '/primary')) === 200) lastLeaders += (lastLeaders ? ',' : '') + m.name;
     const stabilityEnd = now() + opts.stabilitySeconds;
     while (now() < stabilityEnd) {
       const leaders: string[] = [];
@@ -339,35 +380,38 @@ export async function runPatroniDrill(opts: DrillOptions): Promise<DrillResult> 
       await sleep(500);
     }
     const timelines = (await Promise.all(members.map(timelineOf))).filter((t): t is number => t !== undefined);
-    const stabilityPromotions = Math.max(0, ...timelines) - (firstTimeline ?? 0);
+    const stabilityPromotions = Math.max(0, ...timelines) - firstTimeline;
     if (stabilityPromotions > 0 && spuriousLeaderChanges === 0) spuriousLeaderChanges++;
-    const leaderLockLossLines = members.flatMap((m) => {
-      const text = fs.readFileSync(logFile(m), 'utf8').slice(logOffsets.get(m.name));
-      return text.split('\n').filter((l) => LOCK_LOSS.test(l)).map((l) => `${m.name}: ${l}`);
-    });
-    const leaderLockLosses = leaderLockLossLines.length;
+    watcher.kill('SIGKILL');
+    const leaderKeyDeletions = watchEvents.filter((e) => e.endsWith(' DELETE'));
+    const leaderLockLossLines = [
+      ...leaderKeyDeletions.map((e) => `etcd watch ${leaderKey}: ${e}`),
+      ...members.flatMap((m) => {
+        const text = fs.readFileSync(logFile(m), 'utf8').slice(logOffsets.get(m.name));
+        return text.split('\n').filter((l) => LOCK_LOSS.test(l)).map((l) => `${m.name}: ${l}`);
+      }),
+    ];
+    const leaderLockLosses = leaderKeyDeletions.length;
     log(`stability ${opts.stabilitySeconds} s: ${spuriousLeaderChanges} leader changes, ${leaderLockLosses} lost leader locks, ` +
       `${stabilityPromotions} promotions, ${acks.length} acks, ${errors.length} writer errors`);
 
     const base = {
-      emitted, memberConfigs, timing, bringUpSeconds, stabilitySeconds: opts.stabilitySeconds, spuriousLeaderChanges,
+      emitted, memberConfigs, timing, bringUpSeconds, topologyReached, stabilitySeconds: opts.stabilitySeconds, spuriousLeaderChanges,
       leaderLockLosses, leaderLockLossLines, stabilityPromotions,
     };
     const finish = async (finalLeader: Member) => {
+      // SIGTERM lets the writer finish its commit; one blocked on a synchronous standby is killed after 5 s.
+      const exited = new Promise((r) => writer!.once('exit', r));
       writer!.kill('SIGTERM');
-      await new Promise((r) => writer!.once('exit', r));
+      const timer = setTimeout(() => writer?.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
       writer = undefined;
       const lostCommits = await lostOn(finalLeader);
       log(`${acks.length} acknowledged commits, ${lostCommits.length} lost (checked on ${finalLeader.name})`);
       return { ackedCommits: acks.length, lostCommits };
     };
-    if (opts.stabilityOnly) {
-      const current = await waitFor('a leader', 60_000, async () => {
-        for (const m of members) if ((await status(m, '/primary')) === 200) return m;
-        return undefined;
-      });
-      return { ...base, ...(await finish(current)) };
-    }
+    if (opts.stabilityOnly) return { ...base, ...(await finish(await currentLeader(60_000))) };
 
     // 3. kill -9 the leader: Patroni, the postmaster and its children
     const oldLeader = leaderOf(await waitFor('Leader + Sync Standby + Replica before the failover', 60_000, topology, 200));
@@ -477,10 +521,7 @@ export async function runPatroniDrill(opts: DrillOptions): Promise<DrillResult> 
     await sleep(1000);
 
     // 8. every acknowledged id must be on the final leader
-    const finalLeader = await waitFor('the final leader', 30_000, async () => {
-      for (const m of members) if ((await status(m, '/primary')) === 200) return m;
-      return undefined;
-    });
+    const finalLeader = await currentLeader(30_000);
     return {
       ...base, ...(await finish(finalLeader)),
       failoverOutageSeconds, oldLeader: oldLeader.name, newLeader: newLeader.name, rejoin,
