@@ -99,7 +99,7 @@ async function main(): Promise<number> {
     console.log(`rejoin            ${stats(results.map((r) => r.rejoin!.seconds))}; ` +
       `rewound by pg_rewind (its backup label and exit code 0) in ${rewound} of ${runs}; methods: ${results.map((r) => r.rejoin!.method).join(', ')}`);
     console.log(`two-member loss   survivor promoted in ${loss.filter((l) => l.survivorPromoted).length} of ${runs}; ` +
-      `survivor lacked ${loss.map((l) => `${l.survivorMissingAcked} of ${l.ackedAtKill}`).join(', ')} acknowledged commits; ` +
+      `survivor (WAL receiver held before the kill) lacked ${loss.map((l) => `${l.survivorMissingAcked} of ${l.ackedAtKill}`).join(', ')} acknowledged commits; ` +
       `commits acknowledged with both down: ${loss.reduce((n, l) => n + l.acksAfterKillBeforeRecovery, 0)}; ` +
       `back to writes after restarting both: ${stats(loss.map((l) => l.recoverySeconds))}`);
     checks.push(

@@ -79,11 +79,13 @@ describeWithBinaries(['patroni', 'etcd', 'etcdctl', 'pg_ctl', 'psql', '/usr/bin/
     expect(result.switchoverOutageSeconds).toBeLessThan(8);
   });
 
-  test('leader and synchronous standby killed together under load: the asynchronous standby is not promoted and nothing is acknowledged', () => {
+  test('leader and synchronous standby killed together under load: the asynchronous standby, which lacks acknowledged commits, is not promoted and nothing is acknowledged', () => {
     const loss = result.twoMemberLoss!;
     expect(new Set([loss.killedLeader, loss.killedSyncStandby, loss.survivor]).size).toBe(3);
     expect(loss.watchedSeconds).toBeGreaterThanOrEqual(3 * result.timing.ttl);
     expect(loss.ackedAtKill).toBeGreaterThan(100);
+    // The survivor lacked acknowledged commits (its WAL receiver was held), so promoting it would have lost them.
+    expect(loss.survivorMissingAcked).toBeGreaterThan(0);
     // Patroni 3.0 in synchronous mode promotes only the members of the /sync key (the leader and the synchronous standby).
     expect(loss.survivorPromoted).toBe(false);
     expect(loss.acksAfterKillBeforeRecovery).toBe(0);

@@ -6,9 +6,10 @@
  * (3) kill -9 of the leader, (4) write outage, (5) rejoin of the old leader, with proof of
  * whether pg_rewind rewound it (its backup label and Patroni's exit code, not a word in
  * a log), (6) a planned switchover, (7) kill -9 of the leader and the synchronous standby
- * together under load: the survivor must not be promoted, or must hold every
- * acknowledged commit; then the two come back, and (8) every acknowledged commit must be
- * on the final leader. Always tears everything down (kill -9 + rm).
+ * together under load, with the asynchronous standby behind (its WAL receiver held with
+ * SIGSTOP from just before the kill until the end of the watch): the survivor must not be promoted, or must hold every acknowledged
+ * commit; then the two come back, and (8) every acknowledged commit must be on the final
+ * leader. Always tears everything down (kill -9 + rm).
  *
  * `stabilityOnly` stops after (2), for measuring timings the engine refuses to render
  * (`unsafeTiming` is written into bootstrap.dcs after synthesis).
@@ -86,7 +87,10 @@ export interface TwoMemberLossResult {
   readonly watchedSeconds: number;
   /** True when the survivor became leader (answered /primary 200, or left recovery). */
   readonly survivorPromoted: boolean;
-  /** Acknowledged commits (before the kill) missing on the survivor: what its promotion would have lost. */
+  /**
+   * Acknowledged commits (before the kill) missing on the survivor: what its promotion would
+   * have lost. The drill holds its WAL receiver before the kill, so this is above 0.
+   */
   readonly survivorMissingAcked: number;
   /** Acknowledged commits in total when the two were killed. */
   readonly ackedAtKill: number;
@@ -482,10 +486,26 @@ export async function runPatroniDrill(opts: DrillOptions): Promise<DrillResult> 
     const lossSync = roleMember(roles, 'sync');
     const survivor = roleMember(roles, 'async');
     await waitFor('a commit on the leader before the two-member loss', 10_000, async () => acks.find((a) => a.ack > now() - 0.5 && a.port === lossLeader.pgPort));
+    // Hold the asynchronous standby's WAL receiver (SIGSTOP) from a moment before the kill to
+    // the end of the watch, so that it lacks commits the synchronous standby acknowledged, as
+    // when the primary's machine dies with WAL in flight: its promotion would lose them, and
+    // the case shows that Patroni does not promote it, not merely that it happened to be current.
+    const survivorPm = postmasterPid(dataDir(survivor));
+    const walReceiver = (survivorPm ? childPids(survivorPm) : []).find((pid) => {
+      try {
+        return /walreceiver/.test(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+      } catch {
+        return false;
+      }
+    });
+    if (walReceiver === undefined) throw new Error(`${survivor.name} has no WAL receiver to hold`);
+    process.kill(walReceiver, 'SIGSTOP');
+    const held = acks.length;
+    await waitFor('commits acknowledged while the asynchronous standby is held', 20_000, async () => (acks.length >= held + 20 ? true : undefined));
     const tLoss = now();
     const lossVictims = killMembers([lossLeader, lossSync]);
     const ackedAtKill = acks.length;
-    log(`killed ${lossLeader.name} (leader) and ${lossSync.name} (synchronous standby) together; ${survivor.name} survives`);
+    log(`held ${survivor.name}'s WAL receiver for ${acks.length - held} commits, then killed ${lossLeader.name} (leader) and ${lossSync.name} (synchronous standby) together`);
     const watchSeconds = opts.twoMemberLossWatchSeconds ?? Math.max(30, 3 * timing.ttl + timing.loopWait);
     let survivorPromoted = false;
     while (now() < tLoss + watchSeconds) {
@@ -497,6 +517,9 @@ export async function runPatroniDrill(opts: DrillOptions): Promise<DrillResult> 
     if (inRecovery.code !== 0) throw new Error(`asking ${survivor.name} whether it is in recovery failed: ${inRecovery.stderr}`);
     if (inRecovery.stdout.trim() !== 't') survivorPromoted = true;
     const survivorMissing = await lostOn(survivor, tLoss);
+    // Released only now: a killed process's socket still delivers what it had sent, which a
+    // crashed machine would not.
+    process.kill(walReceiver, 'SIGCONT');
     const acksAfterKillBeforeRecovery = acks.filter((a) => a.ack > tLoss).length;
     log(`${survivor.name} watched for ${watchSeconds} s: ${survivorPromoted ? 'PROMOTED' : 'not promoted'}, ` +
       `missing ${survivorMissing.length} of ${ackedAtKill} acknowledged commits; ${acksAfterKillBeforeRecovery} commits acknowledged after the kill`);

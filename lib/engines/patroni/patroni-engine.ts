@@ -331,7 +331,8 @@ export class PatroniEngine implements IClusterEngine {
   /**
    * Patroni's network needs: PostgreSQL on 5432; members call each other's REST API on
    * 8008, which also serves the metrics; the members use the Kubernetes API (DCS, role
-   * labels); with etcd, egress to the etcd endpoints' ports; pgbouncer metrics on 9127.
+   * labels); with etcd, egress to the etcd endpoints (their IP addresses, or the pods and ranges
+   * named with `PatroniDcs.etcd(urls, { peers, cidrs })`); pgbouncer metrics on 9127.
    */
   public networkProfile(): EngineNetworkProfile {
     return {
