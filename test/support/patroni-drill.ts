@@ -257,15 +257,11 @@ export async function runPatroniDrill(opts: DrillOptions): Promise<DrillResult> 
     const start = (m: Member) => {
       m.proc = spawnLogged(patroni, [m.configFile], logFile(m), memberEnv(m));
     };
-    /** kill -9 of the members' Patroni, postmaster and its children, all in one go; returns the pids. */
-    const killMembers = (victims: Member[]) => {
-      const pids = victims.flatMap((m) => {
-        const pm = postmasterPid(dataDir(m));
-        return [m.proc?.pid, pm, ...(pm ? childPids(pm) : [])];
-      });
-      killHard(pids);
-      return pids;
-    };
+    /** The pids of the members' Patroni, postmaster and its children (collected before the kill: /proc is slow to scan). */
+    const pidsOf = (victims: Member[]) => victims.flatMap((m) => {
+      const pm = postmasterPid(dataDir(m));
+      return [m.proc?.pid, pm, ...(pm ? childPids(pm) : [])];
+    });
     const gone = (pids: Array<number | undefined>) => waitFor('the killed processes to be gone', 10_000,
       async () => (pids.every((p) => p === undefined || !alive(p)) ? true : undefined));
     const status = async (m: Member, p: string) => (await httpRequest(m.restPort, 'GET', p)).status;
@@ -420,8 +416,9 @@ export async function runPatroniDrill(opts: DrillOptions): Promise<DrillResult> 
     // 3. kill -9 the leader: Patroni, the postmaster and its children
     const oldLeader = leaderOf(await waitFor('Leader + Sync Standby + Replica before the failover', 60_000, topology, 200));
     const timelineBefore = (await timelineOf(oldLeader)) ?? 0;
+    const victims = pidsOf([oldLeader]);
     const tKill = now();
-    const victims = killMembers([oldLeader]);
+    killHard(victims);
     log(`killed ${oldLeader.name} (pids ${victims.join(' ')})`);
 
     // 4. outage: kill to the first acknowledged commit on the new leader
@@ -502,9 +499,10 @@ export async function runPatroniDrill(opts: DrillOptions): Promise<DrillResult> 
     process.kill(walReceiver, 'SIGSTOP');
     const held = acks.length;
     await waitFor('commits acknowledged while the asynchronous standby is held', 20_000, async () => (acks.length >= held + 20 ? true : undefined));
+    const lossVictims = pidsOf([lossLeader, lossSync]);
+    killHard(lossVictims);
+    // Commits that returned before this instant were acknowledged before both were dead.
     const tLoss = now();
-    const lossVictims = killMembers([lossLeader, lossSync]);
-    const ackedAtKill = acks.length;
     log(`held ${survivor.name}'s WAL receiver for ${acks.length - held} commits, then killed ${lossLeader.name} (leader) and ${lossSync.name} (synchronous standby) together`);
     const watchSeconds = opts.twoMemberLossWatchSeconds ?? Math.max(30, 3 * timing.ttl + timing.loopWait);
     let survivorPromoted = false;
@@ -520,7 +518,10 @@ export async function runPatroniDrill(opts: DrillOptions): Promise<DrillResult> 
     // Released only now: a killed process's socket still delivers what it had sent, which a
     // crashed machine would not.
     process.kill(walReceiver, 'SIGCONT');
-    const acksAfterKillBeforeRecovery = acks.filter((a) => a.ack > tLoss).length;
+    // A commit that returned just before the kill may carry a timestamp a moment after tLoss;
+    // anything later than 0.5 s, or from the survivor, was acknowledged with both down.
+    const acksAfterKillBeforeRecovery = acks.filter((a) => a.ack > tLoss && (a.ack > tLoss + 0.5 || a.port === survivor.pgPort)).length;
+    const ackedAtKill = acks.filter((a) => a.ack <= tLoss).length;
     log(`${survivor.name} watched for ${watchSeconds} s: ${survivorPromoted ? 'PROMOTED' : 'not promoted'}, ` +
       `missing ${survivorMissing.length} of ${ackedAtKill} acknowledged commits; ${acksAfterKillBeforeRecovery} commits acknowledged after the kill`);
     if (survivorPromoted && survivorMissing.length > 0) {
