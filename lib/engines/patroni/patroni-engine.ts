@@ -1,10 +1,10 @@
+import { isIP } from 'node:net';
 import { Duration, Size } from 'cdk8s';
 import type { HaPostgres } from '../../cluster/ha-postgres';
 import type { PostgresVersion } from '../../cluster/postgres-version';
 import { PrimaryUpdateMethod } from '../../cluster/replication';
 import { ConfigErrors } from '../../core/config-error';
 import { checkDnsSubdomain, checkImageReference, isPinnedImage } from '../../core/dns';
-import { isIP } from 'node:net';
 import type { EngineNetworkProfile, ExternalEgress } from '../../security/engine-network-profile';
 import { checkCidr } from '../../security/cidr';
 import type { PgBouncerPool } from '../../pooler/pgbouncer-pool';
