@@ -13,8 +13,8 @@ const crdDir = join(root, 'crds');
 
 function vendored(): Map<string, string> {
   const out = new Map<string, string>();
-  for (const group of fs.readdirSync(crdDir)) {
-    if (!fs.statSync(join(crdDir, group)).isDirectory()) continue;
+  // One folder per API group; crds/README.md (the provenance) sits beside them.
+  for (const group of fs.readdirSync(crdDir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name)) {
     for (const f of fs.readdirSync(join(crdDir, group))) if (f.endsWith('.yaml')) out.set(f, join(crdDir, group, f));
   }
   return out;

@@ -7,7 +7,7 @@ import { ConfigErrors } from '../core/config-error';
 import { poolsCreatedSoFar } from '../pooler/pool-registry';
 import { checkPeers, NetworkPeer } from './network-peer';
 import type { ResolvedNetworkSecurity } from './network-security';
-import { anyAddressEgress, dnsEgress, endpointPort, kubernetesApiEgress, namespacedPeer, objectStoreEgress, samePodsPeer, tcp, userPeer } from './policy-rules';
+import { anyAddressEgress, dnsEgress, externalEgressRule, endpointPort, kubernetesApiEgress, namespacedPeer, objectStoreEgress, samePodsPeer, tcp, userPeer } from './policy-rules';
 import { engineFeatures } from '../engines/cluster-engine';
 
 /**
@@ -25,11 +25,14 @@ export class ClusterConnections {
 
   public constructor(private readonly cluster: HaPostgres, public readonly settings: ResolvedNetworkSecurity) {
     if (!settings.enabled) return;
-    cluster.node.addValidation({ validate: () => this.peerErrors() });
     const profile = engineFeatures(cluster.engine).networkProfile?.();
+    cluster.node.addValidation({ validate: () => this.peerErrors(profile) });
     if (!profile) {
       SynthWarnings.add(cluster, `the engine ${cluster.engine.name} does not describe its network needs yet: no NetworkPolicy is rendered, so every pod can reach the instances. Add your own policies.`);
       return;
+    }
+    for (const external of profile.externalEgress ?? []) {
+      if (external.warning) SynthWarnings.add(cluster, external.warning);
     }
     new ApiObject(cluster, 'NetworkPolicy', {
       apiVersion: 'networking.k8s.io/v1',
@@ -69,9 +72,12 @@ export class ClusterConnections {
     return [...this.peers];
   }
 
-  private peerErrors(): string[] {
+  private peerErrors(profile: IEngineNetworkProfile | undefined): string[] {
     const errors = new ConfigErrors();
     checkPeers(errors, 'connections.allowFrom()', this.peers);
+    for (const external of profile?.externalEgress ?? []) {
+      checkPeers(errors, `${external.property}.peers`, external.peers ?? []);
+    }
     return errors.messages;
   }
 
@@ -105,7 +111,7 @@ export class ClusterConnections {
       egress.push({ to: [userPeer(target)], ports: tcp(t.port) });
     }
     if (profile.instancesNeedKubernetesApi) egress.push(kubernetesApiEgress(s.kubernetesApiCidr));
-    if (profile.externalEgressPorts?.length) egress.push(anyAddressEgress(profile.externalEgressPorts));
+    for (const external of profile.externalEgress ?? []) egress.push(externalEgressRule(external));
     if (this.externalPorts.length > 0) egress.push(anyAddressEgress(this.externalPorts));
     const stores: number[] = [];
     if (c.walArchive) stores.push(endpointPort(c.walArchive.destination.endpoint));

@@ -1,4 +1,5 @@
 import { k8s } from 'cdk8s-plus-28';
+import type { ExternalEgress } from './engine-network-profile';
 import { NAMESPACE_NAME_LABEL, ResolvedPeer } from './network-peer';
 
 /** Building blocks of the NetworkPolicies this library renders. */
@@ -40,6 +41,20 @@ export function kubernetesApiEgress(cidr: string): k8s.NetworkPolicyEgressRule {
 /** Endpoints whose addresses are unknown at synth time: any address, on their ports only. */
 export function anyAddressEgress(ports: number[]): k8s.NetworkPolicyEgressRule {
   return { to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: tcp(...ports) };
+}
+
+/**
+ * Egress to a destination outside the cluster's pods: its address ranges and pods on its
+ * ports, or any address on its ports when it names neither.
+ */
+export function externalEgressRule(external: ExternalEgress): k8s.NetworkPolicyEgressRule {
+  const cidrs = external.cidrs ?? [];
+  const peers = external.peers ?? [];
+  if (cidrs.length === 0 && peers.length === 0) return anyAddressEgress(external.ports);
+  return {
+    to: [...[...new Set(cidrs)].map((cidr) => ({ ipBlock: { cidr } })), ...peers.map((p) => userPeer(p.resolve()))],
+    ports: tcp(...external.ports),
+  };
 }
 
 /** An object store endpoint (address unknown at synth time: any address, on its port). */

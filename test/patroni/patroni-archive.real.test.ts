@@ -25,6 +25,7 @@ import {
 } from '../../lib';
 import { S3RVER_ENV, S3rverHandle, startS3rver } from '../cli/archive/support/s3rver';
 import { describeWithBinaries, findBinary } from '../support/binaries';
+import { podEnvironment, validatePatroniConfig } from '../support/patroni-validate';
 import { emittedPatroni, localMemberConfig, TEST_PASSWORDS } from '../support/patroni-local-config';
 import {
   childPids, freePort, httpRequest, killHard, ownForPostgres, postgresIds, postmasterPid, sleep, spawnLogged, waitFor,
@@ -217,8 +218,8 @@ describeWithBinaries(
       r.counts = await mustSql(copy, 'SELECT count(*) || \' \' || min(id) || \' \' || max(id) FROM orders');
       r.restoredTimeline = await mustSql(copy, 'SELECT timeline_id FROM pg_control_checkpoint()', 'postgres', 'postgres');
       r.pgWalLink = fs.readlinkSync(path.join(copy.dir, 'data', 'pgdata', 'pg_wal'));
-      r.validate = await validateConfig(emittedPatroni(r.restored).config);
-      r.validateSource = await validateConfig(emittedPatroni(r.source).config);
+      r.validate = await validateConfig(r.restored);
+      r.validateSource = await validateConfig(r.source);
       // eslint-disable-next-line no-console
       console.log(`Patroni archive test: ${((Date.now() - started) / 1000).toFixed(1)} s`);
     }, 170_000);
@@ -298,17 +299,8 @@ function listKeys(dir: string): string[] {
   return out.sort();
 }
 
-/** `patroni --validate-config` with the environment a pod has (3.0.2 also wants the deprecated bootstrap.pg_hba). */
-async function validateConfig(config: any): Promise<{ code: number; out: string }> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'patroni-validate-'));
-  const file = path.join(dir, 'patroni.yml');
-  fs.writeFileSync(file, stringify({ ...config, bootstrap: { ...config.bootstrap, pg_hba: config.postgresql.pg_hba } }));
-  const env = {
-    PATH: process.env.PATH, PATRONI_NAME: 'orders-copy-0', PATRONI_KUBERNETES_NAMESPACE: 'db', PATRONI_KUBERNETES_POD_IP: '10.1.2.3',
-    PATRONI_POSTGRESQL_CONNECT_ADDRESS: '10.1.2.3:5432', PATRONI_RESTAPI_CONNECT_ADDRESS: '10.1.2.3:8008',
-    PATRONI_SUPERUSER_PASSWORD: 's', PATRONI_REPLICATION_PASSWORD: 'r', PATRONI_REWIND_PASSWORD: 'w', PATRONI_RESTAPI_PASSWORD: 'p',
-  };
-  const res = await run(findBinary('patroni') as string, ['--validate-config', file], env, 30_000);
-  fs.rmSync(dir, { recursive: true, force: true });
-  return res;
+/** `patroni --validate-config` on the configuration as emitted, with the environment of the cluster's pod. */
+async function validateConfig(manifests: any[]): Promise<{ code: number; out: string }> {
+  const r = await validatePatroniConfig(emittedPatroni(manifests).config, podEnvironment(manifests.find((m) => m.kind === 'StatefulSet')));
+  return { code: r.code, out: r.output };
 }

@@ -1,9 +1,9 @@
 import { Duration, Size } from 'cdk8s';
-import { HaPostgres, PatroniDcs, PatroniSynchronousMode, PatroniVersion, PostgresVersion, DataDurability, ClusterMode } from '../../lib';
+import { HaPostgres, NetworkEndpoint, NetworkPeer, NetworkPolicyModel, PatroniDcs, PatroniSynchronousMode, PatroniVersion, PostgresVersion, DataDurability, ClusterMode } from '../../lib';
 import { podsUnderSeveralPdbs, podsWithoutPdb } from '../support/pod-model';
 import { expectValidManifests } from '../support/schema-validator';
-import { only, synth } from '../support/synth';
-import { byName, patroniProps, patroniYml, synthPatroni } from './patroni-fixtures';
+import { only, synth, synthError } from '../support/synth';
+import { byName, patroniProps, patroniYml, synthPatroni, synthPatroniWithWarnings } from './patroni-fixtures';
 
 const SELECTOR = { 'app.kubernetes.io/name': 'patroni', 'app.kubernetes.io/component': 'instance', 'app.kubernetes.io/instance': 'orders' };
 
@@ -182,6 +182,12 @@ describe('Patroni versions', () => {
     expect(cfg3.bootstrap.dcs).toMatchObject({ synchronous_mode: true, synchronous_node_count: 1, synchronous_mode_strict: true });
   });
 
+  test('3.0: bootstrap.pg_hba repeats postgresql.pg_hba (its validator requires the key; Patroni ignores it while postgresql.pg_hba is set); 4.1 has none', () => {
+    expect(cfg3.bootstrap.pg_hba).toEqual(cfg3.postgresql.pg_hba);
+    expect(cfg3.postgresql.pg_hba[0]).toBe('hostnossl all all all reject');
+    expect(patroniYml(synthPatroni()).bootstrap.pg_hba).toBeUndefined();
+  });
+
   test('3.0 timing defaults: ttl 8 / loop_wait 2 / retry_timeout 3 (the rule holds exactly)', () => {
     expect([cfg3.bootstrap.dcs.ttl, cfg3.bootstrap.dcs.loop_wait, cfg3.bootstrap.dcs.retry_timeout]).toEqual([8, 2, 3]);
   });
@@ -215,10 +221,79 @@ describe('etcd DCS', () => {
     expect(ms.filter((m) => m.kind === 'Service').map((m) => m.metadata.name).sort()).toEqual(['orders-members', 'orders-r', 'orders-ro', 'orders-rw']);
   });
 
-  test('the members\' NetworkPolicy lets them reach etcd on its client port (any address: etcd is not our pods)', () => {
+  test('endpoints by host name and nothing named: any address on the etcd ports, and a warning that says how to narrow it', () => {
     const policy = ms.find((m) => m.kind === 'NetworkPolicy' && m.metadata.name === 'orders-instances');
     expect(policy.spec.egress).toContainEqual({ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ protocol: 'TCP', port: 2379 }] });
     expect(policy.spec.policyTypes).toEqual(['Ingress', 'Egress']);
+    const { warnings } = synthPatroniWithWarnings({ dcs: PatroniDcs.etcd(['https://etcd-0.etcd:2379', 'https://etcd-1.etcd:2379']) });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/engine\.dcs: the etcd endpoints https:\/\/etcd-0\.etcd:2379, https:\/\/etcd-1\.etcd:2379 are host names, which a NetworkPolicy cannot name, so the members may open TCP 2379 to any address/);
+    expect(warnings[0]).toMatch(/PatroniDcs\.etcd\(urls, \{ peers: \[NetworkPeer\.podsWithLabels/);
+  });
+});
+
+describe('etcd DCS: egress limited to the etcd endpoints the user names', () => {
+  const NS = 'db';
+  const member: NetworkEndpoint = { namespace: NS, labels: SELECTOR };
+  const etcdPolicyEgress = (ms: any[]) => ms.find((m) => m.kind === 'NetworkPolicy' && m.metadata.name === 'orders-instances').spec.egress
+    .filter((r: any) => r.ports?.some((p: any) => p.port === 2379 || p.port === 12379));
+
+  test('endpoints by IP address: one single-address range each, on its port; nothing else on those ports; no warning', () => {
+    const { ms, warnings } = synthPatroniWithWarnings({ dcs: PatroniDcs.etcd(['http://10.0.4.10:2379', 'http://10.0.4.11:2379', 'http://[fd00::12]:12379']) });
+    expectValidManifests(ms);
+    expect(warnings).toEqual([]);
+    expect(etcdPolicyEgress(ms)).toEqual([
+      { to: [{ ipBlock: { cidr: '10.0.4.10/32' } }, { ipBlock: { cidr: '10.0.4.11/32' } }], ports: [{ protocol: 'TCP', port: 2379 }] },
+      { to: [{ ipBlock: { cidr: 'fd00::12/128' } }], ports: [{ protocol: 'TCP', port: 12379 }] },
+    ]);
+    const model = new NetworkPolicyModel(ms, NS);
+    expect(model.allows(member, { ip: '10.0.4.10' }, 2379)).toBe(true);
+    expect(model.allows(member, { ip: 'fd00::12' }, 12379)).toBe(true);
+    expect(model.allows(member, { ip: '10.0.4.12' }, 2379)).toBe(false);
+    expect(model.allows(member, { ip: '10.0.4.10' }, 12379)).toBe(false);
+    expect(model.allows(member, { ip: '203.0.113.9' }, 2379)).toBe(false);
+  });
+
+  test('endpoints by host name with the etcd pods named: egress to those pods only, no warning', () => {
+    const { ms, warnings } = synthPatroniWithWarnings({
+      dcs: PatroniDcs.etcd(['https://etcd-0.etcd.infra:2379', 'https://etcd-1.etcd.infra:2379'], {
+        peers: [NetworkPeer.podsWithLabels({ 'app.kubernetes.io/name': 'etcd' }, 'infra')],
+      }),
+    });
+    expectValidManifests(ms);
+    expect(warnings).toEqual([]);
+    expect(etcdPolicyEgress(ms)).toEqual([{
+      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'infra' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'etcd' } } }],
+      ports: [{ protocol: 'TCP', port: 2379 }],
+    }]);
+    const model = new NetworkPolicyModel(ms, NS);
+    expect(model.allows(member, { namespace: 'infra', labels: { 'app.kubernetes.io/name': 'etcd' } }, 2379)).toBe(true);
+    expect(model.allows(member, { namespace: 'infra', labels: { app: 'other' } }, 2379)).toBe(false);
+    expect(model.allows(member, { namespace: 'other', labels: { 'app.kubernetes.io/name': 'etcd' } }, 2379)).toBe(false);
+    expect(model.allows(member, { ip: '203.0.113.9' }, 2379)).toBe(false);
+  });
+
+  test('endpoints by host name with the etcd address range named: egress to that range only, no warning', () => {
+    const { ms, warnings } = synthPatroniWithWarnings({ dcs: PatroniDcs.etcd(['https://etcd.corp.example:2379'], { cidrs: ['10.20.0.0/24'] }) });
+    expect(warnings).toEqual([]);
+    expect(etcdPolicyEgress(ms)).toEqual([{ to: [{ ipBlock: { cidr: '10.20.0.0/24' } }], ports: [{ protocol: 'TCP', port: 2379 }] }]);
+    const model = new NetworkPolicyModel(ms, NS);
+    expect(model.allows(member, { ip: '10.20.0.7' }, 2379)).toBe(true);
+    expect(model.allows(member, { ip: '10.21.0.7' }, 2379)).toBe(false);
+  });
+
+  test('with NetworkPolicies turned off: no policy and no warning', () => {
+    const { ms, warnings } = synthPatroniWithWarnings({ dcs: PatroniDcs.etcd(['https://etcd-0.etcd:2379']) }, { network: { enabled: false } });
+    expect(ms.some((m) => m.kind === 'NetworkPolicy')).toBe(false);
+    expect(warnings).toEqual([]);
+  });
+
+  test('a bad range and a peer that would select every pod fail synthesis, naming the property', () => {
+    const msg = synthError((c) => new HaPostgres(c, 'orders', patroniProps({
+      dcs: PatroniDcs.etcd(['https://etcd-0.etcd:2379'], { cidrs: ['10.20.0.0/33'], peers: [NetworkPeer.podsWithLabels({}, 'infra')] }),
+    })));
+    expect(msg).toMatch(/engine\.dcs\.cidrs\[0\] = "10\.20\.0\.0\/33": is not a CIDR.*Fix: /);
+    expect(msg).toMatch(/engine\.dcs\.peers\[0\] = "pods \{\} in namespace infra": selects no label, so it would allow every pod of the namespace.*Fix: /);
   });
 });
 

@@ -1,6 +1,6 @@
-import { Chart } from 'cdk8s';
+import { Chart, Testing } from 'cdk8s';
 import { parse } from 'yaml';
-import { AppCredentials, ClusterEngine, HaPostgres, HaPostgresProps, PatroniEngineProps, PatroniVersion } from '../../lib';
+import { AppCredentials, ClusterEngine, HaPostgres, HaPostgresProps, PatroniEngineProps, PatroniVersion, SynthWarnings } from '../../lib';
 import { synth } from '../support/synth';
 
 /** Engine props every Patroni test needs (the image and Secret are required). */
@@ -18,6 +18,14 @@ export function patroniProps(engine: Partial<PatroniEngineProps> = {}, props: Ha
 
 export function synthPatroni(engine: Partial<PatroniEngineProps> = {}, props: HaPostgresProps = {}): any[] {
   return synth((c: Chart) => new HaPostgres(c, 'orders', patroniProps(engine, props)));
+}
+
+/** Like `synthPatroni`, with the synth warnings recorded on the chart. */
+export function synthPatroniWithWarnings(engine: Partial<PatroniEngineProps> = {}, props: HaPostgresProps = {}): { ms: any[]; warnings: string[] } {
+  const chart = new Chart(Testing.app(), 'test', { namespace: 'db', disableResourceNameHashes: true });
+  new HaPostgres(chart, 'orders', patroniProps(engine, props));
+  const ms = Testing.synth(chart);
+  return { ms, warnings: SynthWarnings.collect(chart) };
 }
 
 /** The parsed patroni.yml of the manifests. */

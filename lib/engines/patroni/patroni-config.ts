@@ -122,6 +122,7 @@ export function renderPatroniConfig(cluster: HaPostgres, input: PatroniConfigInp
     config.namespace = '/service/';
     config.etcd3 = { protocol, hosts };
   }
+  const hba = hbaRules(cluster);
   config.bootstrap = {
     // A restored cluster: Patroni's custom bootstrap method instead of initdb.
     ...recoveryBootstrapConfig(cluster),
@@ -130,6 +131,10 @@ export function renderPatroniConfig(cluster: HaPostgres, input: PatroniConfigInp
     // Creates the application owner and database; the password comes from the
     // application Secret through APP_PASSWORD.
     post_bootstrap: `sh ${L.postBootstrapScript}`,
+    // Patroni 3.0's validator (`patroni --validate-config`) requires bootstrap.pg_hba.
+    // Patroni appends it to pg_hba.conf only when postgresql.pg_hba is not set, which it
+    // always is here, so the same rules are a no-op; later releases dropped the key.
+    ...(input.version.major < 4 ? { pg_hba: hba } : {}),
   };
   config.postgresql = {
     listen: `0.0.0.0:${L.postgresPort}`,
@@ -147,7 +152,7 @@ export function renderPatroniConfig(cluster: HaPostgres, input: PatroniConfigInp
       ...(input.tlsSecretName ? { ssl: 'on', ssl_cert_file: `${L.tlsDir}/tls.crt`, ssl_key_file: `${L.tlsDir}/tls.key` } : {}),
       ...(archive ? archiveParameters(archive, archiveTimeout) : {}),
     },
-    pg_hba: hbaRules(cluster),
+    pg_hba: hba,
   };
   if (archive) config.postgresql.recovery_conf = standbyRecoveryConf(archive);
   if (input.dcs.kind === 'etcd3') {

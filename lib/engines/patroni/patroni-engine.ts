@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { Duration, Size } from 'cdk8s';
 import type { HaPostgres } from '../../cluster/ha-postgres';
 import type { PostgresVersion } from '../../cluster/postgres-version';
@@ -5,7 +6,8 @@ import { DataDurability, PrimaryUpdateMethod } from '../../cluster/replication';
 import { ConfigErrors } from '../../core/config-error';
 import { checkDnsSubdomain, checkImageReference, isPinnedImage } from '../../core/dns';
 import { positiveMebibytes, wholeSeconds } from '../../core/duration-size-checks';
-import type { IEngineNetworkProfile } from '../../security/engine-network-profile';
+import type { IEngineNetworkProfile, ExternalEgress } from '../../security/engine-network-profile';
+import { checkCidr } from '../../security/cidr';
 import type { PgBouncerPool } from '../../pooler/pgbouncer-pool';
 import { RestoreDrill } from '../../backup/restore-drill';
 import type { ScheduledBackup } from '../../backup/scheduled-backup';
@@ -15,7 +17,7 @@ import { renderPatroniArchive } from './patroni-archive';
 import { renderPatroniScheduledBackup } from './patroni-backup-job';
 import type { ClusterEndpoints, IClusterEngine, PoolerEndpoint } from '../cluster-engine';
 import { PatroniSynchronousMode } from './patroni-synchronous-mode';
-import { ETCD_DEFAULT_PORT, etcdPort } from './patroni-config';
+import { etcdPort } from './patroni-config';
 import { PatroniDcs } from './patroni-dcs';
 import { PATRONI_LAYOUT as L } from './patroni-layout';
 import { PATRONI_MANAGED_PARAMETERS } from './patroni-managed-parameters';
@@ -387,7 +389,8 @@ export class PatroniEngine implements IClusterEngine, EngineFeatures {
   /**
    * Patroni's network needs: PostgreSQL on 5432; members call each other's REST API on
    * 8008, which also serves the metrics; the members use the Kubernetes API (DCS, role
-   * labels); with etcd, egress to the etcd endpoints' ports; pgbouncer metrics on 9127.
+   * labels); with etcd, egress to the etcd endpoints (their IP addresses, or the pods and ranges
+   * named with `PatroniDcs.etcd(urls, { peers, cidrs })`); pgbouncer metrics on 9127.
    */
   public networkProfile(): IEngineNetworkProfile {
     return {
@@ -401,8 +404,8 @@ export class PatroniEngine implements IClusterEngine, EngineFeatures {
       // The Kubernetes DCS (leader lock in Endpoints, member state on the pods); with etcd the
       // members still label their own pods with their role.
       instancesNeedKubernetesApi: true,
-      // etcd's addresses are not pods of ours: any address, on the endpoints' ports only.
-      externalEgressPorts: this.dcs.kind === 'etcd3' ? [...new Set(this.dcs.endpoints.map(etcdPortOf))] : undefined,
+      // etcd is not one of our pods: its addresses, the pods or ranges the user names.
+      externalEgress: this.dcs.kind === 'etcd3' ? etcdEgress(this.dcs) : undefined,
       // The pgbouncer Deployment reads its config from a ConfigMap volume: no API calls.
       poolersNeedKubernetesApi: false,
       clusterPodLabels: (clusterName) => this.instanceLabels(clusterName),
@@ -430,7 +433,8 @@ export class PatroniEngine implements IClusterEngine, EngineFeatures {
 
   private checkDcs(errors: ConfigErrors): void {
     if (this.dcs.kind !== 'etcd3') return;
-    const eps = this.dcs.endpoints;
+    const dcs = this.dcs;
+    const eps = dcs.endpoints;
     if (eps.length === 0) {
       errors.add('engine.dcs', 'PatroniDcs.etcd([])', 'lists no etcd endpoint', 'give the client URLs of the etcd members, e.g. PatroniDcs.etcd([\'http://etcd-0.etcd:2379\'])');
       return;
@@ -449,19 +453,62 @@ export class PatroniEngine implements IClusterEngine, EngineFeatures {
         schemes.add(url.protocol);
       }
     }
+    dcs.etcdCidrs.forEach((cidr, i) => checkCidr(errors, `engine.dcs.cidrs[${i}]`, cidr));
     if (schemes.size > 1) {
       errors.add('engine.dcs', eps, 'mixes http and https; Patroni uses one protocol for every etcd host', 'use the same scheme for all endpoints');
     }
   }
 }
 
-/** Port of an etcd client URL (the default when the URL has none or is malformed: `checkDcs` reports it). */
-function etcdPortOf(endpoint: string): number {
+/** Host and port of an etcd client URL, the host without IPv6 brackets (undefined when malformed: `checkDcs` reports it). */
+function etcdAddress(endpoint: string): { host: string; port: number } | undefined {
   let url: URL;
   try {
     url = new URL(endpoint);
   } catch {
-    return ETCD_DEFAULT_PORT;
+    return undefined;
   }
-  return etcdPort(url);
+  return { host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: etcdPort(url) };
+}
+
+/**
+ * The members' egress to etcd, one rule per client port: endpoints given by IP address as
+ * single-address ranges, plus the pods and ranges the user named for the DCS. A port with
+ * an endpoint given by host name, when nothing is named, can only be opened to any
+ * address (a NetworkPolicy cannot name a host); the first rule then carries a warning that
+ * says how to narrow it.
+ */
+function etcdEgress(dcs: PatroniDcs): ExternalEgress[] {
+  const description = 'etcd (Patroni\'s DCS)';
+  const property = 'engine.dcs';
+  const named = dcs.etcdPeers.length > 0 || dcs.etcdCidrs.length > 0;
+  const byPort = new Map<number, { addresses: string[]; hostNames: string[] }>();
+  for (const endpoint of dcs.endpoints) {
+    const a = etcdAddress(endpoint);
+    if (!a) continue;
+    const entry = byPort.get(a.port) ?? { addresses: [], hostNames: [] };
+    const family = isIP(a.host);
+    if (family === 0) entry.hostNames.push(endpoint);
+    else entry.addresses.push(`${a.host}/${family === 4 ? 32 : 128}`);
+    byPort.set(a.port, entry);
+  }
+  const anyAddressPorts: number[] = [];
+  const hostNames: string[] = [];
+  const rules: ExternalEgress[] = [...byPort.entries()].map(([port, e]) => {
+    if (e.hostNames.length > 0 && !named) {
+      anyAddressPorts.push(port);
+      hostNames.push(...e.hostNames);
+      return { description, property, ports: [port] };
+    }
+    return { description, property, ports: [port], cidrs: [...e.addresses, ...dcs.etcdCidrs], peers: dcs.etcdPeers };
+  });
+  if (anyAddressPorts.length > 0) {
+    rules[0] = {
+      ...rules[0],
+      warning: `engine.dcs: the etcd endpoints ${hostNames.join(', ')} are host names, which a NetworkPolicy cannot name, so the members may open ` +
+        `TCP ${anyAddressPorts.join(', ')} to any address. Name where etcd runs: PatroniDcs.etcd(urls, { peers: [NetworkPeer.podsWithLabels({ 'app.kubernetes.io/name': 'etcd' }, '<namespace>')] }) ` +
+        'for etcd pods, { cidrs: [\'10.0.4.0/24\'] } for etcd outside the Kubernetes cluster, or endpoints given by IP address.',
+    };
+  }
+  return rules;
 }

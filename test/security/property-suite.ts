@@ -1,0 +1,90 @@
+/**
+ * The property-based suite of one engine; property.cloudnative-pg.test.ts and
+ * property.patroni.test.ts run it (two files, so Jest can run the engines in parallel).
+ * test/security/random-stacks.ts draws the stacks:
+ * - stacks VALID BY CONSTRUCTION (cluster, pools, peers; for Patroni also random engine
+ *   props) synthesize, and their manifests pass the strict schemas, have no pod under two
+ *   PDBs, pass PSS, the credential and RBAC scans, resolve their references, keep
+ *   replication and pool → cluster reachable and keep strangers out;
+ * - the same stacks with one or two documented rules broken fail with a ConfigError whose
+ *   every line reads `prop = value: problem. Fix: …` and names each broken rule's
+ *   property; never a TypeError or another crash.
+ * `npm test` (CI) checks 1,000 valid and 250 invalid stacks per engine; `npm run test:unit`
+ * sets PROPERTY_RUNS=100 (100 valid, 25 invalid) for a fast loop.
+ */
+import { engineFeatures } from '../../lib/engines/cluster-engine';
+import * as fc from 'fast-check';
+import { buildStack, Defect, EngineKind, invalidStacks, StackSpec, validStacks } from './random-stacks';
+import { badErrorLines, reachabilityFindings, stackFindings } from './stack-checks';
+
+const VALID_RUNS = Number(process.env.PROPERTY_RUNS ?? 1000);
+const INVALID_RUNS = Math.ceil(VALID_RUNS / 4);
+
+/** Errors that mean a crash, not a configuration error. */
+const CRASHES = ['TypeError', 'RangeError', 'ReferenceError', 'SyntaxError'];
+
+function synthError(stack: StackSpec): Error | undefined {
+  try {
+    buildStack(stack);
+    return undefined;
+  } catch (e) {
+    if (!(e instanceof Error) || CRASHES.includes(e.name)) throw e;
+    return e;
+  }
+}
+
+/** True when an error line's property (the text after `[path] ` up to ` = `) is the defect's. */
+export function namesProperty(message: string, defect: Defect): boolean {
+  return message.split('\n').some((line) => {
+    const body = line.trim().replace(/^\[[^\]]+\] /, '');
+    return body.startsWith(defect.property) && /^[ .([=]/.test(body.slice(defect.property.length));
+  });
+}
+
+/** The two properties for `engine`. */
+export function describeRandomStacks(engine: EngineKind): void {
+  beforeAll(() => {
+    process.env.HA_POSTGRES_SILENCE_WARNINGS = '1';
+  });
+
+  describe(`random stacks (${engine})`, () => {
+    test(`${VALID_RUNS} stacks valid by construction synthesize and pass every check`, () => {
+      let checked = 0;
+      const started = Date.now();
+      fc.assert(fc.property(validStacks(engine), (stack) => {
+        const { manifests, clusters } = buildStack(stack);
+        expect(stackFindings(manifests)).toEqual([]);
+        for (const c of clusters) {
+          const profile = engineFeatures(c.db.engine).networkProfile?.();
+          if (!profile || c.spec.props.network?.enabled === false) continue;
+          expect(reachabilityFindings(manifests, {
+            namespace: c.spec.namespace, instance: c.db.engine.instanceLabels(c.db.clusterName), poolers: c.reachability,
+          })).toEqual([]);
+        }
+        checked++;
+      }), { numRuns: VALID_RUNS, includeErrorInReport: true });
+      expect(checked).toBe(VALID_RUNS);
+      // eslint-disable-next-line no-console
+      console.log(`property (${engine}): ${checked} valid stacks synthesized and checked in ${Date.now() - started} ms`);
+    });
+
+    test(`${INVALID_RUNS} stacks with broken rules fail with a ConfigError naming each broken property, never a crash`, () => {
+      let rejected = 0;
+      const seen = new Set<string>();
+      const started = Date.now();
+      fc.assert(fc.property(invalidStacks(engine), ({ stack, defects }) => {
+        const error = synthError(stack);
+        if (!error) throw new Error(`synthesis succeeded despite ${defects.map((d) => `"${d.name}"`).join(' and ')}`);
+        expect(badErrorLines(error!.message)).toEqual([]);
+        for (const d of defects) {
+          if (!namesProperty(error!.message, d)) throw new Error(`defect "${d.name}": no error names ${d.property}:\n${error!.message}`);
+          seen.add(d.name);
+        }
+        rejected++;
+      }), { numRuns: INVALID_RUNS, includeErrorInReport: true });
+      expect(rejected).toBe(INVALID_RUNS);
+      // eslint-disable-next-line no-console
+      console.log(`property (${engine}): ${rejected} invalid stacks rejected with the broken properties named (${seen.size} kinds of defect) in ${Date.now() - started} ms`);
+    });
+  });
+}

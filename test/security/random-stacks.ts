@@ -1,0 +1,527 @@
+/**
+ * Random stacks for the property tests (property.test.ts), in two families:
+ *
+ * - VALID BY CONSTRUCTION (`validStacks(engine)`): every value is drawn from what the
+ *   library documents as valid, and values that depend on each other are drawn in order
+ *   (instances, then synchronous standbys below them; volume sizes, then a slot bound
+ *   below the WAL volume; max_connections, then pools that fit in it). Every such stack
+ *   must synthesize; one that does not is a bug in the library or in this generator.
+ * - INVALID (`invalidStacks(engine)`): a valid stack with one or two DEFECTS applied, each
+ *   a documented rule broken on purpose. Synthesis must fail with a ConfigError that names
+ *   each defect's property (`prop = value: problem. Fix: …`), never with a crash.
+ *
+ * HOW TO ADD A SHAPE
+ * - A new construct or option of a cluster (an archive with several backups, a second
+ *   monitoring stack…): write a `StackPart` (`valid(facts)` draws its valid values for a
+ *   cluster, `build(value, cluster)` creates its constructs) and add it to `PARTS`. Its
+ *   values land in `ClusterSpec.parts[name]`; checks on the built stack run over all of
+ *   the app's manifests, so new objects are schema-, PSS-, RBAC- and credential-checked
+ *   without more code. Reachability of new pods is checked only if `build` adds them to
+ *   `cluster.reachability`.
+ * - A new prop of HaPostgres or of an engine: draw its valid values in `clusterProps` or
+ *   `patroniEngineProps` (dependent values with `chain`).
+ * - A new stack-level arrangement (several clusters, the same names in two namespaces):
+ *   change `validStacks` (it draws `StackSpec.clusters`; `buildStack` gives each
+ *   namespace its own chart and builds every cluster in it).
+ * - A new rule: add a `Defect` to `DEFECTS` naming the property its error must name, and
+ *   the (valid) stacks it applies to.
+ * Keep draws cheap (constantFrom over small sets) and names from small sets: the schema
+ * validator caches by object, and repeated objects keep 1,000 stacks per engine fast.
+ */
+import { engineFeatures } from '../../lib/engines/cluster-engine';
+import { Chart, Duration, Size, Testing } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-28';
+import { App } from 'cdk8s';
+import * as fc from 'fast-check';
+import {
+  AppCredentials, ClusterEngine, ClusterMode, DataDurability, DisruptionBudget, HaPostgres, HaPostgresProps, NetworkPeer,
+  PatroniDcs, PatroniEngineProps, PatroniSynchronousMode, PatroniVersion, PgBouncerPool, PgBouncerPoolProps, PoolMode, PoolType,
+  PostgresVersion, PrimaryUpdateMethod, TlsVersion, VolumeAccessMode,
+} from '../../lib';
+
+export type EngineKind = 'CloudNativePG' | 'Patroni';
+export const ENGINE_KINDS: EngineKind[] = ['CloudNativePG', 'Patroni'];
+
+/** One cluster of a stack: its namespace, engine, props and the values of its parts. */
+export interface ClusterSpec {
+  /** Construct id of the HaPostgres (its name when `props.name` is not set); unique in the namespace. */
+  readonly id: string;
+  readonly namespace: string;
+  readonly engine: EngineKind;
+  /** Patroni's engine props (undefined for CloudNativePG, whose engine is the default). */
+  readonly patroni?: PatroniEngineProps;
+  /** The HaPostgres props, without `engine`. */
+  readonly props: HaPostgresProps;
+  /** Values of the PARTS, by part name. */
+  readonly parts: { readonly [part: string]: unknown };
+}
+
+export interface StackSpec {
+  readonly clusters: ClusterSpec[];
+}
+
+/** What a part's values may depend on. */
+export interface ClusterFacts {
+  readonly engine: EngineKind;
+  readonly name: string;
+  readonly namespace: string;
+  readonly highlyAvailable: boolean;
+  readonly instances: number;
+  /** Connections one instance can give to pools (max_connections less reserved slots and headroom). */
+  readonly poolBudget: number;
+  /** True when the cluster can have pools: they serve TLS to clients, which on Patroni needs the engine's TLS Secret. */
+  readonly poolerTls: boolean;
+}
+
+/** A built cluster, for parts to add to and for the checks. */
+export interface BuiltCluster {
+  readonly spec: ClusterSpec;
+  readonly chart: Chart;
+  readonly db: HaPostgres;
+  /** Pod labels of pods that must reach the instances on 5432 and that strangers must not reach. */
+  readonly reachability: Array<{ [key: string]: string }>;
+}
+
+/** An optional part of a cluster. See "HOW TO ADD A SHAPE" above. */
+export interface StackPart<T> {
+  readonly name: string;
+  valid(facts: ClusterFacts): fc.Arbitrary<T>;
+  build(value: T, cluster: BuiltCluster): void;
+}
+
+/** A documented rule broken on purpose. */
+export interface Defect {
+  readonly name: string;
+  /** The property the error must name: the text before ` = ` in `[path] prop = value: problem. Fix: …`. */
+  readonly property: string;
+  /** Defects of one group touch the same props; two defects of a stack come from different groups. */
+  readonly group: string;
+  /** Rewrites the cluster broadly (e.g. makes it standalone): never combined with another defect. */
+  readonly alone?: boolean;
+  readonly engines?: EngineKind[];
+  applies?(c: ClusterSpec): boolean;
+  apply(c: ClusterSpec): ClusterSpec;
+}
+
+// ---------------------------------------------------------------------------------------
+// Helpers
+
+/** Absent 2 times out of 3, so the defaults are exercised as often as the values. */
+const opt = <T>(a: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> =>
+  fc.oneof({ weight: 2, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: a });
+
+/** Drops undefined values, so that a record prints (and is passed) as the props a user would write. */
+function compact<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+const gi = (n: number) => Size.gibibytes(n);
+const mi = (s: Size) => s.toMebibytes();
+const ZONES = ['eu-west-1a', 'eu-west-1b', 'eu-west-1c', 'eu-west-1d'];
+const CLUSTER_NAMES = ['orders-db', 'db', `pg-${'a'.repeat(47)}`]; // the last is 50 characters, the longest allowed
+const POOL_NAMES = ['orders-pool', 'reports-pool', 'pool-a'];
+const DEFAULT_MAX_CONNECTIONS = 200;
+/** superuser_reserved_connections (3) and the library's headroom (10), see lib/pooler/pool-sizing.ts. */
+const RESERVED_FOR_OTHERS = 3 + 10;
+
+/** Facts of a spec, as the library resolves them. */
+export function factsOf(c: ClusterSpec): ClusterFacts {
+  const mode = c.props.mode ?? ClusterMode.highAvailability();
+  const maxConnections = Number(c.props.parameters?.max_connections ?? DEFAULT_MAX_CONNECTIONS);
+  const reserved = Number(c.props.parameters?.reserved_connections ?? 0);
+  return {
+    engine: c.engine,
+    name: c.props.name ?? c.id,
+    namespace: c.namespace,
+    highlyAvailable: mode.highlyAvailable,
+    instances: mode.instances,
+    poolBudget: maxConnections - reserved - RESERVED_FOR_OTHERS,
+    poolerTls: c.engine === 'CloudNativePG' || c.patroni?.tlsSecretName !== undefined,
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// Valid cluster props
+
+const PARAMETERS: Array<[string, string | number | boolean]> = [
+  ['work_mem', '16MB'], ['log_min_duration_statement', '500ms'], ['jit', false], ['random_page_cost', 1.1],
+  ['shared_buffers', '1GB'], ['effective_cache_size', '3GB'], ['wal_level', 'logical'], ['synchronous_commit', 'remote_apply'],
+  ['log_statement', 'ddl'], ['idle_in_transaction_session_timeout', '10min'], ['max_wal_size', '4GB'], ['track_io_timing', true],
+];
+
+interface VolumeDraw { separate?: boolean; dataGi: number; walGi?: number }
+
+/** Volumes: WAL on its own volume of at least 2Gi (the default slot bound, half of it, must be 1Gi or more). */
+const volumes: fc.Arbitrary<VolumeDraw> = fc.oneof(
+  fc.record({ separate: fc.constantFrom(undefined, true), dataGi: fc.constantFrom(1, 5, 50, 200), walGi: fc.constantFrom(undefined, 2, 5, 20) }),
+  fc.record({ separate: fc.constant(false), dataGi: fc.constantFrom(2, 10, 100) }),
+);
+
+function storageProps(v: VolumeDraw, ha: boolean): fc.Arbitrary<Partial<HaPostgresProps>> {
+  const walMi = 1024 * (v.separate === false ? v.dataGi : v.walGi ?? 20);
+  const storage = fc.record({
+    size: fc.constant(gi(v.dataGi)),
+    storageClass: opt(fc.constantFrom('gp3', 'fast.ssd')),
+    accessMode: opt(fc.constantFrom(VolumeAccessMode.READ_WRITE_ONCE, VolumeAccessMode.READ_WRITE_ONCE_POD)),
+  }).map(compact);
+  return fc.record({
+    // 50Gi is the default size: the prop may be left out.
+    storage: v.dataGi === 50 ? opt(storage) : storage,
+    separateWalVolume: fc.constant(v.separate),
+    walStorage: fc.constant(v.separate !== false && v.walGi !== undefined ? { size: gi(v.walGi) } : undefined),
+    // Between 1Gi and just below the volume that holds WAL.
+    maxSlotWalKeepSize: ha ? opt(fc.constantFrom(1024, Math.floor(walMi / 2), walMi - 1).map((n) => Size.mebibytes(n))) : fc.constant(undefined),
+  });
+}
+
+function topologyProps(engine: EngineKind): fc.Arbitrary<Partial<HaPostgresProps>> {
+  const ha = fc.integer({ min: 3, max: 6 }).chain((n) => fc.record({
+    mode: n === 3 ? fc.constantFrom(undefined, ClusterMode.highAvailability(3)) : fc.constant(ClusterMode.highAvailability(n)),
+    synchronousStandbys: opt(fc.integer({ min: 1, max: n - 1 })),
+    dataDurability: opt(fc.constantFrom(DataDurability.REQUIRED, DataDurability.PREFERRED)),
+    disruptionBudget: opt(fc.oneof(
+      fc.integer({ min: 1, max: n - 1 }).map((k) => DisruptionBudget.minAvailable(k)),
+      ...(engine === 'CloudNativePG' ? [fc.constant(DisruptionBudget.operatorManaged())] : []),
+    )),
+    placement: opt(fc.record({
+      zones: opt(fc.uniqueArray(fc.constantFrom(...ZONES), { minLength: 2, maxLength: 4 })),
+      zoneTopologyKey: opt(fc.constantFrom('topology.kubernetes.io/zone', 'example.com/rack-zone')),
+      nodeTopologyKey: opt(fc.constant('kubernetes.io/hostname')),
+    }).map(compact)),
+  }));
+  const standalone = fc.record({
+    mode: fc.constant(ClusterMode.standalone()),
+    synchronousStandbys: opt(fc.constant(0)),
+    placement: opt(fc.record({ zones: opt(fc.uniqueArray(fc.constantFrom(...ZONES), { minLength: 1, maxLength: 2 })) }).map(compact)),
+  });
+  return fc.oneof({ weight: 5, arbitrary: ha }, { weight: 1, arbitrary: standalone });
+}
+
+function versionProps(engine: EngineKind, patroni?: PatroniEngineProps): fc.Arbitrary<Partial<HaPostgresProps>> {
+  const maxMajor = engine === 'Patroni' ? patroni!.version.maxPostgresMajor : 18;
+  const majors = PostgresVersion.SUPPORTED_MAJORS.filter((m) => m <= maxMajor);
+  // Patroni has no default that fits 3.0 (PostgresVersion.V18): it always gets a version.
+  const version = fc.record({ major: fc.constantFrom(...majors), minor: fc.constantFrom(0, 4, 18) })
+    .map(({ major, minor }) => PostgresVersion.of(major, minor));
+  const chosen = engine === 'Patroni' && maxMajor < 18 ? version : opt(version);
+  return chosen.chain((v) => fc.record({
+    version: fc.constant(v),
+    // CloudNativePG only (Patroni's image is the engine's): a tag of the same major.
+    imageName: engine === 'CloudNativePG'
+      ? opt(fc.constant(`ghcr.io/cloudnative-pg/postgresql:${(v ?? PostgresVersion.V18).major}.${(v ?? PostgresVersion.V18).minor}-system-trixie`))
+      : fc.constant(undefined),
+  }));
+}
+
+const cpu = fc.constantFrom(Cpu.millis(500), Cpu.millis(1500), Cpu.units(2));
+const resources = opt(fc.record({ cpuRequest: cpu, memoryRequest: fc.constantFrom(Size.mebibytes(512), gi(1), gi(4)), limitFactor: fc.constantFrom(1, 1, 2) })
+  .chain(({ cpuRequest, memoryRequest, limitFactor }) => fc.record({
+    cpuRequest: fc.constantFrom(cpuRequest, undefined),
+    memoryRequest: fc.constant(memoryRequest),
+    cpuLimit: opt(fc.constant(limitFactor === 1 ? cpuRequest : Cpu.millis(2 * (cpuRequest.amount.endsWith('m') ? Number(cpuRequest.amount.slice(0, -1)) : 1000 * Number(cpuRequest.amount))))),
+    memoryLimit: opt(fc.constant(Size.mebibytes(mi(memoryRequest) * limitFactor))),
+  }).map((r) => compact(r.cpuRequest === undefined ? { ...r, cpuLimit: undefined } : r))));
+
+function clusterProps(engine: EngineKind, patroni?: PatroniEngineProps): fc.Arbitrary<HaPostgresProps> {
+  return fc.tuple(topologyProps(engine), volumes, versionProps(engine, patroni)).chain(([topology, v, version]) => {
+    const ha = (topology.mode ?? ClusterMode.highAvailability()).highlyAvailable;
+    const sixteenPlus = (version.version ?? PostgresVersion.V18).major >= 16;
+    return fc.record({
+      name: opt(fc.constantFrom(...CLUSTER_NAMES)),
+      storage: storageProps(v, ha),
+      maxStandbyStreamingDelay: opt(fc.constantFrom(Duration.seconds(0), Duration.seconds(30), Duration.hours(1))),
+      primaryUpdateMethod: opt(fc.constantFrom(PrimaryUpdateMethod.SWITCHOVER, ...(engine === 'CloudNativePG' ? [PrimaryUpdateMethod.RESTART] : []))),
+      resources,
+      parameters: opt(fc.tuple(
+        fc.subarray(PARAMETERS, { maxLength: 4 }),
+        opt(fc.constantFrom(100, 300)),
+        sixteenPlus ? opt(fc.constantFrom(0, 5)) : fc.constant(undefined),
+      ).map(([entries, maxConnections, reserved]) => compact({
+        ...Object.fromEntries(entries), max_connections: maxConnections, reserved_connections: reserved,
+      }))),
+      credentials: engine === 'Patroni'
+        ? fc.record({ database: opt(fc.constantFrom('app', 'orders')), owner: opt(fc.constantFrom('app', 'orders_owner')) })
+          .map((o) => AppCredentials.fromSecret('orders-app', compact(o)))
+        : opt(fc.record({ secret: fc.boolean(), database: opt(fc.constantFrom('app', 'orders', '_x1')), owner: opt(fc.constantFrom('app', 'orders_owner')) })
+          .map(({ secret, ...o }) => (secret ? AppCredentials.fromSecret('orders-app', compact(o)) : AppCredentials.generated(compact(o))))),
+      tls: opt(fc.record({
+        minimumVersion: opt(fc.constantFrom(TlsVersion.TLS_1_2, TlsVersion.TLS_1_3)),
+        allowPlainTextReason: engine === 'Patroni' && patroni!.tlsSecretName === undefined
+          ? fc.constant('legacy batch client until 2027-01') : opt(fc.constant('legacy batch client until 2027-01')),
+      }).map(compact)),
+      network: opt(fc.record({
+        enabled: opt(fc.boolean()),
+        operatorNamespace: opt(fc.constantFrom('cnpg-system', 'postgres-operator')),
+        monitoringNamespace: opt(fc.constantFrom('monitoring', 'observability')),
+        kubernetesApiCidr: opt(fc.constantFrom('0.0.0.0/0', '172.20.0.0/16', 'fd00:10::/64')),
+      }).map(compact)),
+    }).map(({ storage, ...rest }) => compact({ ...topology, ...version, ...storage, ...rest }) as HaPostgresProps);
+  }).map((props) => {
+    // Patroni without a TLS Secret must allow plain text (the draw above gives it a reason).
+    if (engine === 'Patroni' && patroni!.tlsSecretName === undefined && !props.tls?.allowPlainTextReason) {
+      return { ...props, tls: { ...props.tls, allowPlainTextReason: 'legacy batch client until 2027-01' } };
+    }
+    return props;
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// Valid Patroni engine props
+
+const ETCD: fc.Arbitrary<PatroniDcs> = fc.oneof(
+  fc.constantFrom(['http://10.0.4.10:2379', 'http://10.0.4.11:2379'], ['https://10.0.4.10:2379']).map((urls) => PatroniDcs.etcd([...urls])),
+  fc.constantFrom('peers', 'cidrs').map((named) => PatroniDcs.etcd(['https://etcd-0.etcd.infra:2379', 'https://etcd-1.etcd.infra:2379'],
+    named === 'peers' ? { peers: [NetworkPeer.podsWithLabels({ 'app.kubernetes.io/name': 'etcd' }, 'infra')] } : { cidrs: ['10.20.0.0/24'] })),
+);
+
+const patroniEngineProps: fc.Arbitrary<PatroniEngineProps> = fc.constantFrom(PatroniVersion.V3_0, PatroniVersion.V4_1).chain((version) => {
+  const v41 = version === PatroniVersion.V4_1;
+  // ttl >= loopWait + 2 × retryTimeout, retryTimeout >= 3, and ttl >= 20 on 4.1.
+  const timing = fc.record({ loopWait: fc.integer({ min: 1, max: 3 }), retryTimeout: fc.integer({ min: 3, max: 5 }), slack: fc.integer({ min: 0, max: 4 }) })
+    .map(({ loopWait, retryTimeout, slack }) => ({
+      ttl: Duration.seconds(Math.max(version.minTtlSeconds, loopWait + 2 * retryTimeout) + slack),
+      loopWait: Duration.seconds(loopWait),
+      retryTimeout: Duration.seconds(retryTimeout),
+    }));
+  return fc.record({
+    version: fc.constant(version),
+    image: fc.constant(v41 ? 'registry.example.com/patroni:4.1.4-pg17' : 'registry.example.com/patroni:3.0.2-pg15'),
+    credentialsSecretName: fc.constant('orders-patroni'),
+    tlsSecretName: fc.constantFrom('orders-tls', 'orders-tls', undefined),
+    pgbouncerImage: fc.constant('registry.example.com/pgbouncer:1.25.1'),
+    dcs: opt(fc.oneof(fc.constant(PatroniDcs.kubernetes()), ETCD)),
+    timing: opt(timing),
+    synchronousMode: opt(v41 ? fc.constantFrom(PatroniSynchronousMode.QUORUM, PatroniSynchronousMode.PRIORITY) : fc.constant(PatroniSynchronousMode.PRIORITY)),
+    memberSlotsTtl: v41 ? opt(fc.constant(Duration.minutes(45))) : fc.constant(undefined),
+    failsafeMode: opt(fc.boolean()),
+    maximumLagOnFailover: opt(fc.constantFrom(Size.mebibytes(1), Size.mebibytes(16))),
+    userId: opt(fc.constantFrom(999, 26)),
+  }).map(compact);
+});
+
+// ---------------------------------------------------------------------------------------
+// Parts
+
+export interface PoolSpec {
+  readonly props: Omit<PgBouncerPoolProps, 'cluster'>;
+  /** Let the `app: web` pods into the pool. */
+  readonly allowApp: boolean;
+}
+
+/** The server connections a pool asks of one instance. */
+const poolDemand = (p: PoolSpec) => (p.props.instances ?? 2) * ((p.props.defaultPoolSize ?? 20) + (p.props.reservePoolSize ?? 0));
+const poolName = (p: PoolSpec, cluster: string) => p.props.name ?? `${cluster}-pooler-${p.props.type === PoolType.READ_ONLY ? 'ro' : 'rw'}`;
+
+function poolSpec(facts: ClusterFacts): fc.Arbitrary<PoolSpec> {
+  return fc.record({
+    name: opt(fc.constantFrom(...POOL_NAMES)),
+    type: opt(facts.highlyAvailable ? fc.constantFrom(PoolType.READ_WRITE, PoolType.READ_ONLY) : fc.constant(PoolType.READ_WRITE)),
+    poolMode: opt(fc.constantFrom(PoolMode.TRANSACTION, PoolMode.SESSION)),
+    instances: opt(fc.constantFrom(1, 2, 3)),
+    defaultPoolSize: opt(fc.constantFrom(1, 10, 30)),
+    minPoolSize: opt(fc.constantFrom(0, 1)),
+    reservePoolSize: opt(fc.constantFrom(0, 5)),
+    reservePoolTimeout: opt(fc.constantFrom(Duration.seconds(1), Duration.seconds(5))),
+    maxClientConnections: opt(fc.constantFrom(100, 2000)),
+    maxPreparedStatements: opt(fc.constantFrom(0, 200)),
+    idleTransactionTimeout: opt(fc.constantFrom(Duration.seconds(0), Duration.minutes(5))),
+    parameters: opt(fc.constantFrom<{ [k: string]: string }>({ log_connections: '1' }, { tcp_keepalive: '1', query_timeout: '30' }, { client_tls_sslmode: 'require' })),
+    allowApp: fc.boolean(),
+  }).map(({ allowApp, ...p }) => ({
+    allowApp,
+    // One pooler pod is refused unless asked for explicitly (development only).
+    props: compact({ ...p, allowSingleInstance: p.instances === 1 ? true : undefined }),
+  }));
+}
+
+const pools: StackPart<PoolSpec[]> = {
+  name: 'pools',
+  // A pool serves TLS to its clients, always; on Patroni that needs the engine's TLS Secret.
+  valid: (facts) => fc.array(poolSpec(facts), { maxLength: facts.poolerTls ? 2 : 0 }).filter((ps) => {
+    // Names unique in the namespace; the pools of each type fit in one instance's connections.
+    const names = ps.map((p) => poolName(p, facts.name));
+    if (new Set(names).size !== names.length) return false;
+    return [PoolType.READ_WRITE, PoolType.READ_ONLY].every((t) =>
+      ps.filter((p) => (p.props.type ?? PoolType.READ_WRITE) === t).reduce((n, p) => n + poolDemand(p), 0) <= facts.poolBudget);
+  }),
+  build: (value, c) => value.forEach((p, i) => {
+    const pool = new PgBouncerPool(c.chart, `${c.db.node.id}-pool${i}`, { cluster: c.db, ...p.props });
+    if (p.allowApp) pool.connections.allowFrom(NetworkPeer.podsWithLabels({ app: 'web' }));
+    const profile = engineFeatures(c.db.engine).networkProfile?.();
+    if (profile) c.reachability.push(profile.poolerPodLabels(pool.poolName));
+  }),
+};
+
+const peers: StackPart<Array<{ [key: string]: string }>> = {
+  name: 'peers',
+  valid: () => fc.subarray<{ [key: string]: string }>([{ app: 'migrate' }, { app: 'reporting', tier: 'batch' }]),
+  build: (value, c) => value.forEach((labels) => c.db.connections.allowFrom(NetworkPeer.podsWithLabels(labels))),
+};
+
+/** The parts of every cluster, built in this order after the HaPostgres. */
+export const PARTS: Array<StackPart<any>> = [pools, peers];
+
+// ---------------------------------------------------------------------------------------
+// Stacks
+
+function clusterSpec(engine: EngineKind, namespace: string, id: string): fc.Arbitrary<ClusterSpec> {
+  const engineDraw: fc.Arbitrary<PatroniEngineProps | undefined> = engine === 'Patroni' ? patroniEngineProps : fc.constant(undefined);
+  return engineDraw.chain((patroni) => clusterProps(engine, patroni).chain((props) => {
+    const base: ClusterSpec = { id, namespace, engine, patroni, props, parts: {} };
+    const facts = factsOf(base);
+    return fc.tuple(...PARTS.map((p) => p.valid(facts))).map((values) => ({
+      ...base, parts: Object.fromEntries(PARTS.map((p, i) => [p.name, values[i]])),
+    }));
+  }));
+}
+
+/** Stacks every one of which must synthesize and pass every check. */
+export function validStacks(engine: EngineKind): fc.Arbitrary<StackSpec> {
+  return clusterSpec(engine, 'shop', 'db0').map((c) => ({ clusters: [c] }));
+}
+
+/** Valid stacks with one or two defects (of different groups) in their first cluster. */
+export function invalidStacks(engine: EngineKind): fc.Arbitrary<{ stack: StackSpec; defects: Defect[] }> {
+  return validStacks(engine).chain((stack) => {
+    const c = stack.clusters[0];
+    const candidates = DEFECTS.filter((d) => (d.engines ?? ENGINE_KINDS).includes(engine) && (d.applies?.(c) ?? true));
+    return fc.tuple(fc.constantFrom(...candidates), fc.option(fc.constantFrom(...candidates), { nil: undefined })).map(([first, second]) => {
+      const chosen = second && second.group !== first.group && !first.alone && !second.alone ? [first, second] : [first];
+      // Mode-changing defects first, so a later one sees the cluster it breaks.
+      chosen.sort((a, b) => Number(b.group === 'topology') - Number(a.group === 'topology'));
+      let broken = c;
+      const applied: Defect[] = [];
+      for (const d of chosen) {
+        if (applied.length > 0 && !(d.applies?.(broken) ?? true)) continue;
+        broken = d.apply(broken);
+        applied.push(d);
+      }
+      return { stack: { clusters: [broken, ...stack.clusters.slice(1)] }, defects: applied };
+    });
+  });
+}
+
+/** Builds the stack in one app (a chart per namespace); throws what synthesis throws. */
+export function buildStack(stack: StackSpec): { app: App; manifests: any[]; clusters: BuiltCluster[] } {
+  const app = Testing.app();
+  const charts = new Map<string, Chart>();
+  const clusters = stack.clusters.map((spec) => {
+    let chart = charts.get(spec.namespace);
+    if (!chart) {
+      chart = new Chart(app, spec.namespace, { namespace: spec.namespace, disableResourceNameHashes: true });
+      charts.set(spec.namespace, chart);
+    }
+    const engine = spec.patroni ? ClusterEngine.patroni(spec.patroni) : undefined;
+    const db = new HaPostgres(chart, spec.id, { ...spec.props, ...(engine ? { engine } : {}) });
+    const built: BuiltCluster = { spec, chart, db, reachability: [] };
+    for (const part of PARTS) if (spec.parts[part.name] !== undefined) part.build(spec.parts[part.name], built);
+    return built;
+  });
+  const manifests = [...charts.values()].flatMap((chart) => Testing.synth(chart));
+  return { app, manifests, clusters };
+}
+
+// ---------------------------------------------------------------------------------------
+// Defects
+
+const withProps = (c: ClusterSpec, props: Partial<HaPostgresProps>): ClusterSpec => ({ ...c, props: { ...c.props, ...props } });
+const withPools = (c: ClusterSpec, list: PoolSpec[]): ClusterSpec => ({ ...c, parts: { ...c.parts, pools: list } });
+const isHa = (c: ClusterSpec) => factsOf(c).highlyAvailable;
+const instancesOf = (c: ClusterSpec) => factsOf(c).instances;
+const walVolumeMi = (c: ClusterSpec) => mi(c.props.separateWalVolume === false ? c.props.storage?.size ?? gi(50) : c.props.walStorage?.size ?? gi(20));
+const aPool = (props: PoolSpec['props']): PoolSpec => ({ props, allowApp: false });
+/** A standalone version of a valid HA spec (the props only HA clusters may have removed). */
+const standalone = (c: ClusterSpec): ClusterSpec => {
+  const { synchronousStandbys: _s, dataDurability: _d, disruptionBudget: _b, maxSlotWalKeepSize: _m, ...props } = c.props;
+  const pools = ((c.parts.pools as PoolSpec[] | undefined) ?? []).filter((p) => p.props.type !== PoolType.READ_ONLY);
+  return withPools({ ...c, props: { ...props, mode: ClusterMode.standalone(), placement: undefined } }, pools);
+};
+
+export const DEFECTS: Defect[] = [
+  // identity
+  { name: 'upper-case name', property: 'name', group: 'identity', apply: (c) => withProps(c, { name: 'Orders' }) },
+  { name: 'name of 51 characters', property: 'name', group: 'identity', apply: (c) => withProps(c, { name: 'a'.repeat(51) }) },
+  { name: 'unsupported major', property: 'version', group: 'identity', apply: (c) => withProps(c, { version: PostgresVersion.of(13, 4), imageName: undefined }) },
+  { name: 'PostgreSQL 16 on Patroni 3.0', property: 'version', group: 'identity', engines: ['Patroni'],
+    applies: (c) => c.patroni!.version === PatroniVersion.V3_0, apply: (c) => withProps(c, { version: PostgresVersion.V16 }) },
+  { name: 'image of another major', property: 'imageName', group: 'identity', engines: ['CloudNativePG'],
+    apply: (c) => withProps(c, { version: PostgresVersion.V17, imageName: 'ghcr.io/cloudnative-pg/postgresql:16.8-system-trixie' }) },
+  { name: 'database named pg_x', property: 'credentials.database', group: 'identity',
+    apply: (c) => withProps(c, { credentials: AppCredentials.fromSecret('orders-app', { database: 'pg_x' }) }) },
+  { name: 'generated credentials on Patroni', property: 'credentials', group: 'identity', engines: ['Patroni'],
+    apply: (c) => withProps(c, { credentials: AppCredentials.generated() }) },
+
+  // topology (may change the mode: applied first)
+  { name: 'two instances', property: 'mode', group: 'topology', applies: isHa,
+    apply: (c) => withProps(c, { mode: ClusterMode.highAvailability(2), synchronousStandbys: 1, disruptionBudget: undefined }) },
+  { name: 'as many synchronous standbys as instances', property: 'synchronousStandbys', group: 'topology', applies: isHa,
+    apply: (c) => withProps(c, { synchronousStandbys: instancesOf(c) }) },
+  { name: 'no synchronous standby in HA', property: 'synchronousStandbys', group: 'topology', applies: isHa, apply: (c) => withProps(c, { synchronousStandbys: 0 }) },
+  { name: 'budget keeping every instance', property: 'disruptionBudget', group: 'topology', applies: isHa,
+    apply: (c) => withProps(c, { disruptionBudget: DisruptionBudget.minAvailable(instancesOf(c)) }) },
+  { name: 'operator budgets on Patroni', property: 'disruptionBudget', group: 'topology', engines: ['Patroni'], applies: isHa,
+    apply: (c) => withProps(c, { disruptionBudget: DisruptionBudget.operatorManaged() }) },
+  { name: 'one zone for HA', property: 'placement.zones', group: 'topology', applies: isHa, apply: (c) => withProps(c, { placement: { zones: ['eu-west-1a'] } }) },
+  { name: 'a zone twice', property: 'placement.zones', group: 'topology', apply: (c) => withProps(c, { placement: { zones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1a'] } }) },
+  { name: 'zone key equal to node key', property: 'placement.zoneTopologyKey', group: 'topology',
+    apply: (c) => withProps(c, { placement: { ...c.props.placement, zoneTopologyKey: 'kubernetes.io/hostname', nodeTopologyKey: undefined } }) },
+  { name: 'standalone with synchronous standbys', alone: true, property: 'synchronousStandbys', group: 'topology', apply: (c) => withProps(standalone(c), { synchronousStandbys: 1 }) },
+  { name: 'standalone with a durability', alone: true, property: 'dataDurability', group: 'topology', apply: (c) => withProps(standalone(c), { dataDurability: DataDurability.REQUIRED }) },
+  { name: 'standalone with a budget', alone: true, property: 'disruptionBudget', group: 'topology', apply: (c) => withProps(standalone(c), { disruptionBudget: DisruptionBudget.minAvailable(1) }) },
+  { name: 'read-only pool of a standalone cluster', alone: true, property: 'type', group: 'topology',
+    apply: (c) => { const s = standalone(c); return withPools(s, [...((s.parts.pools as PoolSpec[]) ?? []).slice(0, 1), aPool({ name: 'ro-pool', type: PoolType.READ_ONLY })]); } },
+  { name: 'restart of the primary on Patroni', property: 'primaryUpdateMethod', group: 'topology', engines: ['Patroni'],
+    apply: (c) => withProps(c, { primaryUpdateMethod: PrimaryUpdateMethod.RESTART }) },
+
+  // storage
+  { name: 'data volume below 1Gi', property: 'storage.size', group: 'storage', apply: (c) => withProps(c, { storage: { ...c.props.storage, size: Size.mebibytes(512) } }) },
+  { name: 'shared volume', property: 'storage.accessMode', group: 'storage',
+    apply: (c) => withProps(c, { storage: { size: c.props.storage?.size ?? gi(50), accessMode: VolumeAccessMode.READ_WRITE_MANY } }) },
+  { name: 'WAL volume size without a WAL volume', property: 'walStorage', group: 'storage',
+    apply: (c) => withProps(c, { separateWalVolume: false, walStorage: { size: gi(5) } }) },
+  { name: 'slot bound as large as the WAL volume', property: 'maxSlotWalKeepSize', group: 'storage', applies: isHa,
+    apply: (c) => withProps(c, { maxSlotWalKeepSize: Size.mebibytes(walVolumeMi(c)) }) },
+  { name: 'slot bound below 1Gi', property: 'maxSlotWalKeepSize', group: 'storage', applies: isHa, apply: (c) => withProps(c, { maxSlotWalKeepSize: Size.mebibytes(512) }) },
+  { name: 'standby delay of 90 minutes', property: 'maxStandbyStreamingDelay', group: 'storage', apply: (c) => withProps(c, { maxStandbyStreamingDelay: Duration.minutes(90) }) },
+
+  // resources
+  { name: 'no CPU', property: 'resources.cpuRequest', group: 'resources', apply: (c) => withProps(c, { resources: { cpuRequest: Cpu.millis(0) } }) },
+  { name: 'CPU limit below the request', property: 'resources.cpuLimit', group: 'resources',
+    apply: (c) => withProps(c, { resources: { cpuRequest: Cpu.units(2), cpuLimit: Cpu.millis(500) } }) },
+  { name: 'memory limit below the request', property: 'resources.memoryLimit', group: 'resources',
+    apply: (c) => withProps(c, { resources: { memoryRequest: gi(4), memoryLimit: gi(1) } }) },
+  { name: 'memory below 512Mi', property: 'resources.memoryRequest', group: 'resources', apply: (c) => withProps(c, { resources: { memoryRequest: Size.mebibytes(256) } }) },
+
+  // parameters
+  { name: 'misspelt parameter', property: 'parameters.work_memory', group: 'parameters', apply: (c) => withProps(c, { parameters: { ...c.props.parameters, work_memory: '4MB' } }) },
+  { name: 'parameter the engine manages', property: 'parameters.listen_addresses', group: 'parameters', apply: (c) => withProps(c, { parameters: { ...c.props.parameters, listen_addresses: '*' } }) },
+  { name: 'parameter a property sets', property: 'parameters.ssl_min_protocol_version', group: 'parameters',
+    apply: (c) => withProps(c, { parameters: { ...c.props.parameters, ssl_min_protocol_version: 'TLSv1.2' } }) },
+
+  // security
+  { name: 'empty plain-text reason', property: 'tls.allowPlainTextReason', group: 'security', apply: (c) => withProps(c, { tls: { ...c.props.tls, allowPlainTextReason: '' } }) },
+  { name: 'operator namespace not a DNS label', property: 'network.operatorNamespace', group: 'security',
+    apply: (c) => withProps(c, { network: { ...c.props.network, operatorNamespace: 'Bad_NS' } }) },
+  { name: 'API CIDR with prefix 33', property: 'network.kubernetesApiCidr', group: 'security',
+    apply: (c) => withProps(c, { network: { ...c.props.network, kubernetesApiCidr: '10.0.0.0/33' } }) },
+  { name: 'peer without labels', property: 'connections.allowFrom()[0]', group: 'security',
+    applies: (c) => c.props.network?.enabled !== false, apply: (c) => ({ ...c, parts: { ...c.parts, peers: [{}, ...((c.parts.peers as any[]) ?? [])] } }) },
+  { name: 'ttl below loopWait + 2 × retryTimeout', property: 'engine.timing', group: 'security', engines: ['Patroni'],
+    apply: (c) => ({ ...c, patroni: { ...c.patroni!, timing: { ttl: Duration.seconds(24), loopWait: Duration.seconds(10), retryTimeout: Duration.seconds(10) } } }) },
+  { name: 'quorum mode on Patroni 3.0', property: 'engine.synchronousMode', group: 'security', engines: ['Patroni'],
+    applies: (c) => c.patroni!.version === PatroniVersion.V3_0, apply: (c) => ({ ...c, patroni: { ...c.patroni!, synchronousMode: PatroniSynchronousMode.QUORUM } }) },
+  { name: 'etcd range with prefix 33', property: 'engine.dcs.cidrs[0]', group: 'security', engines: ['Patroni'],
+    apply: (c) => ({ ...c, patroni: { ...c.patroni!, dcs: PatroniDcs.etcd(['https://etcd.infra:2379'], { cidrs: ['10.20.0.0/33'] }) } }) },
+
+  // pools
+  { name: 'statement pooling', property: 'poolMode', group: 'pools', apply: (c) => withPools(c, [aPool({ name: 'pool-x', poolMode: PoolMode.STATEMENT })]) },
+  { name: 'one pooler pod without allowSingleInstance', property: 'instances', group: 'pools', apply: (c) => withPools(c, [aPool({ name: 'pool-x', instances: 1 })]) },
+  { name: 'pool name starting with a digit', property: 'name', group: 'pools', apply: (c) => withPools(c, [aPool({ name: '9pool' })]) },
+  { name: 'pool named like its cluster', property: 'name', group: 'pools', apply: (c) => withPools(c, [aPool({ name: factsOf(c).name })]) },
+  { name: 'two pools of one name', property: 'name', group: 'pools', apply: (c) => withPools(c, [aPool({ name: 'pool-x' }), aPool({ name: 'pool-x' })]) },
+  { name: 'minPoolSize above defaultPoolSize', property: 'minPoolSize', group: 'pools', apply: (c) => withPools(c, [aPool({ name: 'pool-x', defaultPoolSize: 5, minPoolSize: 6 })]) },
+  { name: 'plain-text clients', property: 'parameters.client_tls_sslmode', group: 'pools',
+    applies: (c) => !c.props.tls?.allowPlainTextReason, apply: (c) => withPools(c, [aPool({ name: 'pool-x', parameters: { client_tls_sslmode: 'disable' } })]) },
+  { name: 'pools larger than max_connections', property: 'pool sizing (1 read-write pool of cluster', group: 'pools',
+    apply: (c) => withPools(c, [aPool({ name: 'pool-x', instances: 3, defaultPoolSize: Math.ceil(factsOf(c).poolBudget / 3) + 1 })]) },
+];
