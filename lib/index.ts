@@ -36,6 +36,7 @@ export type { CloudNativePgEngineProps, IsolationCheckProps } from './engines/cn
 export { PatroniEngine } from './engines/patroni/patroni-engine';
 export type { PatroniEngineProps } from './engines/patroni/patroni-engine';
 export { PatroniDcs } from './engines/patroni/patroni-dcs';
+export type { PatroniEtcdNetworkProps } from './engines/patroni/patroni-dcs';
 export { PatroniSynchronousMode } from './engines/patroni/patroni-synchronous-mode';
 export type { PatroniTimingProps } from './engines/patroni/patroni-timing-props';
 export { PatroniVersion } from './engines/patroni/patroni-version';
@@ -82,7 +83,7 @@ export type { TopologyDiagramProps } from './monitoring/topology/topology-diagra
 
 // Security
 export { ClusterConnections } from './security/cluster-connections';
-export type { IEngineNetworkProfile } from './security/engine-network-profile';
+export type { ExternalEgress, IEngineNetworkProfile } from './security/engine-network-profile';
 export { HbaMethod, HbaRule } from './security/hba-rule';
 export type { HbaRuleOptions } from './security/hba-rule';
 export { NetworkPeer } from './security/network-peer';
