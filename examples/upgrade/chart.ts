@@ -17,7 +17,7 @@ export interface UpgradeChartProps extends ChartProps {
 }
 
 /**
- * An online major upgrade, 14 → 17 (docs/notes/logical.md): the running cluster `orders`
+ * An online major upgrade, 14 → 17 (docs/guides/upgrades.md): the running cluster `orders`
  * and its pool, the new cluster `orders-v17` and its pool, the BlueGreenUpgrade between
  * them, and the applications' Service `orders-db` in front of both pools. `npm run
  * synth:upgrade` renders the manifests of today (dist/upgrade), and

@@ -13,7 +13,7 @@ import { HaPostgres, ManifestChecks, NetworkPolicyModel, PgBouncerPool } from '.
 const root = join(__dirname, '../..');
 const pages = docFiles(root);
 const blocks = pages.flatMap((doc) => extractBlocks(readPage(root, doc), doc));
-const GUIDES = ['install', 'cluster', 'backups', 'pooling', 'monitoring', 'patroni', 'operator-rules', 'security', 'testing', 'performance'];
+const GUIDES = ['install', 'cluster', 'backups', 'pooling', 'monitoring', 'databases-and-replication', 'upgrades', 'patroni', 'operator-rules', 'security', 'testing', 'performance'];
 
 describe('documentation blocks', () => {
   test('the pages checked are the README, CONTRIBUTING and one guide per area', () => {

@@ -16,7 +16,7 @@
  * application to the target and resumes. Proven: every committed row is on the target,
  * the sequences are ahead of every value used, the source takes no more writes. The write
  * pause (cutover report, and the longest gap between two commits the application saw) is
- * printed (docs/notes/logical.md has the latest run).
+ * printed (docs/guides/upgrades.md has the latest run).
  */
 import * as fs from 'fs';
 import * as os from 'os';

@@ -3,7 +3,7 @@ import { PoolSwitchSide, SynthWarnings } from '../../lib';
 import { UpgradeChart } from '../../examples/upgrade/chart';
 import { expectValidManifests } from '../support/schema-validator';
 
-describe('upgrade example (docs/notes/logical.md)', () => {
+describe('upgrade example (docs/guides/upgrades.md)', () => {
   const render = (serve: PoolSwitchSide) => {
     const chart = new UpgradeChart(Testing.app(), 'upgrade', { serve });
     return { chart, manifests: Testing.synth(chart) };

@@ -13,7 +13,7 @@ export interface PatroniTimingProps {
    * last renewal + promotion). Patroni 4.x raises values below 20 s to 20 s, so
    * smaller values are rejected for it.
    *
-   * @default - 8 s on Patroni 3.0 (measured on 2 cores with etcd: median failover outage 9.3 s, max 9.6 s, and no leader change in 3 × 2 minutes of writes; Patroni's ttl 30 gave 20–29 s); 20 s on Patroni 4.1 (its minimum)
+   * @default - 8 s on Patroni 3.0 (`npm run drill -- --runs 3 --stability-seconds 120`, 2026-12-02, 2 shared cores with etcd: median failover outage 8.85 s, max 9.25 s, no leader change or lost leader lock in 3 × 2 minutes of writes; Patroni's ttl 30 / loop_wait 10 / retry_timeout 10 gave 30.77 s in one run of `npm run drill -- --ttl 30 --loop-wait 10 --retry-timeout 10 --runs 1 --stability-seconds 20` the same day; see the Patroni guide); 20 s on Patroni 4.1 (its minimum)
    */
   readonly ttl?: Duration;
 
