@@ -34,7 +34,7 @@ import { Cpu } from 'cdk8s-plus-28';
 import { App } from 'cdk8s';
 import * as fc from 'fast-check';
 import {
-  AppCredentials, ClusterEngine, ClusterMode, DataDurability, DisruptionBudget, HaPostgres, HaPostgresProps, NetworkPeer,
+  AppCredentials, ArchiveCredentials, ArchiveDestination, BackupSchedule, RestoreDrill, ScheduledBackup, WalArchive, ClusterEngine, ClusterMode, DataDurability, DisruptionBudget, HaPostgres, HaPostgresProps, NetworkPeer,
   PatroniDcs, PatroniEngineProps, PatroniSynchronousMode, PatroniVersion, PgBouncerPool, PgBouncerPoolProps, PoolMode, PoolType,
   PostgresVersion, PrimaryUpdateMethod, TlsVersion, VolumeAccessMode,
 } from '../../lib';
@@ -143,11 +143,33 @@ export function factsOf(c: ClusterSpec): ClusterFacts {
 // ---------------------------------------------------------------------------------------
 // Valid cluster props
 
+/** Parameters whose valid values do not depend on other props. */
 const PARAMETERS: Array<[string, string | number | boolean]> = [
   ['work_mem', '16MB'], ['log_min_duration_statement', '500ms'], ['jit', false], ['random_page_cost', 1.1],
-  ['shared_buffers', '1GB'], ['effective_cache_size', '3GB'], ['wal_level', 'logical'], ['synchronous_commit', 'remote_apply'],
-  ['log_statement', 'ddl'], ['idle_in_transaction_session_timeout', '10min'], ['max_wal_size', '4GB'], ['track_io_timing', true],
+  ['effective_cache_size', '3GB'], ['wal_level', 'logical'], ['synchronous_commit', 'remote_apply'],
+  ['log_statement', 'ddl'], ['idle_in_transaction_session_timeout', '10min'], ['track_io_timing', true],
+  ['hot_standby_feedback', 'on'],
 ];
+/** CloudNativePG only: Patroni manages wal_log_hints. */
+const CNPG_PARAMETERS: Array<[string, string | number | boolean]> = [['wal_log_hints', 'on']];
+
+/**
+ * Parameters whose valid values depend on drawn sizes (CloudNativePG's webhook rules, issue 20):
+ * shared_buffers at most the memory request; min_wal_size < max_wal_size < the volume that holds WAL
+ * (defaults 80MB and 1GB when absent).
+ */
+function sizedParameters(memoryMi: number, walMi: number): fc.Arbitrary<{ [name: string]: string | undefined }> {
+  return fc.record({
+    sharedBuffers: opt(fc.constantFrom(`${Math.floor(memoryMi / 4)}MB`, `${memoryMi}MB`, ...(memoryMi >= 1024 ? ['1GB'] : []))),
+    maxWalMi: opt(fc.constantFrom(Math.floor(walMi / 4), walMi - 1, ...(walMi > 4096 ? [4096] : []))),
+    minWal: fc.constantFrom('none', 'half', 'default'),
+  }).map(({ sharedBuffers, maxWalMi, minWal }) => compact({
+    shared_buffers: sharedBuffers,
+    max_wal_size: maxWalMi === undefined ? undefined : `${maxWalMi}MB`,
+    // Below max_wal_size (1GB when it is not set).
+    min_wal_size: minWal === 'none' ? undefined : minWal === 'half' ? `${Math.floor((maxWalMi ?? 1024) / 2)}MB` : '80MB',
+  }));
+}
 
 interface VolumeDraw { separate?: boolean; dataGi: number; walGi?: number }
 
@@ -158,7 +180,7 @@ const volumes: fc.Arbitrary<VolumeDraw> = fc.oneof(
 );
 
 function storageProps(v: VolumeDraw, ha: boolean): fc.Arbitrary<Partial<HaPostgresProps>> {
-  const walMi = 1024 * (v.separate === false ? v.dataGi : v.walGi ?? 20);
+  const walMi = walMiOf(v);
   const storage = fc.record({
     size: fc.constant(gi(v.dataGi)),
     storageClass: opt(fc.constantFrom('gp3', 'fast.ssd')),
@@ -214,16 +236,25 @@ function versionProps(engine: EngineKind, patroni?: PatroniEngineProps): fc.Arbi
 }
 
 const cpu = fc.constantFrom(Cpu.millis(500), Cpu.millis(1500), Cpu.units(2));
-const resources = opt(fc.record({ cpuRequest: cpu, memoryRequest: fc.constantFrom(Size.mebibytes(512), gi(1), gi(4)), limitFactor: fc.constantFrom(1, 1, 2) })
-  .chain(({ cpuRequest, memoryRequest, limitFactor }) => fc.record({
-    cpuRequest: fc.constantFrom(cpuRequest, undefined),
-    memoryRequest: fc.constant(memoryRequest),
-    cpuLimit: opt(fc.constant(limitFactor === 1 ? cpuRequest : Cpu.millis(2 * (cpuRequest.amount.endsWith('m') ? Number(cpuRequest.amount.slice(0, -1)) : 1000 * Number(cpuRequest.amount))))),
-    memoryLimit: opt(fc.constant(Size.mebibytes(mi(memoryRequest) * limitFactor))),
-  }).map((r) => compact(r.cpuRequest === undefined ? { ...r, cpuLimit: undefined } : r))));
+const cpuMillis = (c: Cpu) => (c.amount.endsWith('m') ? Number(c.amount.slice(0, -1)) : 1000 * Number(c.amount));
+/** Requests, and limits equal to them or above them (request ≠ limit is admitted: only a request above its limit is refused). */
+const resources = opt(fc.record({
+  cpuRequest: cpu, memoryRequest: fc.constantFrom(Size.mebibytes(512), gi(1), gi(4)),
+  cpuFactor: fc.constantFrom(1, 1, 2, 4), memoryFactor: fc.constantFrom(1, 1, 2, 8),
+}).chain(({ cpuRequest, memoryRequest, cpuFactor, memoryFactor }) => fc.record({
+  cpuRequest: fc.constantFrom(cpuRequest, undefined),
+  memoryRequest: fc.constant(memoryRequest),
+  cpuLimit: opt(fc.constant(cpuFactor === 1 ? cpuRequest : Cpu.millis(cpuFactor * cpuMillis(cpuRequest)))),
+  memoryLimit: opt(fc.constant(Size.mebibytes(mi(memoryRequest) * memoryFactor))),
+}).map((r) => compact(r.cpuRequest === undefined ? { ...r, cpuLimit: undefined } : r))));
+
+/** The memory request the library resolves (4Gi by default). */
+const memoryRequestMi = (props: Partial<HaPostgresProps>) => mi(props.resources?.memoryRequest ?? gi(4));
+/** The size of the volume that holds WAL: the WAL volume (20Gi by default), or the data volume without one. */
+const walMiOf = (v: VolumeDraw) => 1024 * (v.separate === false ? v.dataGi : v.walGi ?? 20);
 
 function clusterProps(engine: EngineKind, patroni?: PatroniEngineProps): fc.Arbitrary<HaPostgresProps> {
-  return fc.tuple(topologyProps(engine), volumes, versionProps(engine, patroni)).chain(([topology, v, version]) => {
+  return fc.tuple(topologyProps(engine), volumes, versionProps(engine, patroni), resources).chain(([topology, v, version, res]) => {
     const ha = (topology.mode ?? ClusterMode.highAvailability()).highlyAvailable;
     const sixteenPlus = (version.version ?? PostgresVersion.V18).major >= 16;
     return fc.record({
@@ -231,13 +262,14 @@ function clusterProps(engine: EngineKind, patroni?: PatroniEngineProps): fc.Arbi
       storage: storageProps(v, ha),
       maxStandbyStreamingDelay: opt(fc.constantFrom(Duration.seconds(0), Duration.seconds(30), Duration.hours(1))),
       primaryUpdateMethod: opt(fc.constantFrom(PrimaryUpdateMethod.SWITCHOVER, ...(engine === 'CloudNativePG' ? [PrimaryUpdateMethod.RESTART] : []))),
-      resources,
+      resources: fc.constant(res),
       parameters: opt(fc.tuple(
-        fc.subarray(PARAMETERS, { maxLength: 4 }),
+        fc.subarray(engine === 'CloudNativePG' ? [...PARAMETERS, ...CNPG_PARAMETERS] : PARAMETERS, { maxLength: 4 }),
+        sizedParameters(memoryRequestMi({ resources: res }), walMiOf(v)),
         opt(fc.constantFrom(100, 300)),
         sixteenPlus ? opt(fc.constantFrom(0, 5)) : fc.constant(undefined),
-      ).map(([entries, maxConnections, reserved]) => compact({
-        ...Object.fromEntries(entries), max_connections: maxConnections, reserved_connections: reserved,
+      ).map(([entries, sized, maxConnections, reserved]) => compact({
+        ...Object.fromEntries(entries), ...sized, max_connections: maxConnections, reserved_connections: reserved,
       }))),
       credentials: engine === 'Patroni'
         ? fc.record({ database: opt(fc.constantFrom('app', 'orders')), owner: opt(fc.constantFrom('app', 'orders_owner')) })
@@ -358,8 +390,46 @@ const peers: StackPart<Array<{ [key: string]: string }>> = {
   build: (value, c) => value.forEach((labels) => c.db.connections.allowFrom(NetworkPeer.podsWithLabels(labels))),
 };
 
+/** A WalArchive of the cluster, its ScheduledBackups (several per archive) and, where the engine has them, a RestoreDrill. */
+export interface ArchiveSpec {
+  readonly credentials: 'iam' | 'secret';
+  readonly schedules: BackupSchedule[];
+  /** A RestoreDrill into the scratch namespace `drills`, shared by every cluster of the stack that has one. */
+  readonly drill: boolean;
+}
+
+/** Valid schedules of one archive's backups (robfig/cron and Kubernetes both read them: Sunday is 0). */
+const SCHEDULES = [
+  BackupSchedule.daily({ hour: 2 }), BackupSchedule.weekly({ hour: 3 }), BackupSchedule.monthly(), BackupSchedule.cron('30 1 * * 1-5'), BackupSchedule.cron('0 3 * * 0'),
+];
+export const DRILL_NAMESPACE = 'drills';
+
+const archiveSpec = (facts: ClusterFacts): fc.Arbitrary<ArchiveSpec> => fc.record({
+  credentials: fc.constantFrom<'iam' | 'secret'>('iam', 'secret'),
+  // Often a daily and a weekly backup of one archive, otherwise any 0 to 3 distinct schedules.
+  schedules: fc.oneof(fc.constant<BackupSchedule[]>([SCHEDULES[0], SCHEDULES[1]]), fc.uniqueArray(fc.constantFrom(...SCHEDULES), { maxLength: 3 })),
+  drill: facts.engine === 'CloudNativePG' ? fc.boolean() : fc.constant(false),
+});
+
+const archive: StackPart<ArchiveSpec | undefined> = {
+  name: 'archive',
+  valid: (facts) => opt(archiveSpec(facts)),
+  build: (value, c) => {
+    if (!value) return;
+    const id = c.db.node.id;
+    const archived = new WalArchive(c.chart, `${id}-archive`, {
+      cluster: c.db,
+      // One folder per namespace: same-named clusters of two namespaces must not write one folder.
+      destination: ArchiveDestination.s3({ bucket: 'acme-pg-archive', path: c.spec.namespace, region: 'eu-west-1' }),
+      credentials: value.credentials === 'iam' ? ArchiveCredentials.fromIamRole('arn:aws:iam::123456789012:role/shop-archive') : ArchiveCredentials.fromSecret('orders-s3'),
+    });
+    value.schedules.forEach((schedule, i) => new ScheduledBackup(c.chart, `${id}-backup${i}`, { archive: archived, schedule }));
+    if (value.drill) new RestoreDrill(c.chart, `${id}-drill`, { cluster: c.db, scratchNamespace: DRILL_NAMESPACE });
+  },
+};
+
 /** The parts of every cluster, built in this order after the HaPostgres. */
-export const PARTS: Array<StackPart<any>> = [pools, peers];
+export const PARTS: Array<StackPart<any>> = [pools, peers, archive];
 
 // ---------------------------------------------------------------------------------------
 // Stacks
@@ -377,7 +447,19 @@ function clusterSpec(engine: EngineKind, namespace: string, id: string): fc.Arbi
 
 /** Stacks every one of which must synthesize and pass every check. */
 export function validStacks(engine: EngineKind): fc.Arbitrary<StackSpec> {
-  return clusterSpec(engine, 'shop', 'db0').map((c) => ({ clusters: [c] }));
+  return fc.tuple(clusterSpec(engine, 'shop', 'db0'), fc.boolean()).map(([c, twin]) => ({ clusters: twin ? twins(c) : [c] }));
+}
+
+/**
+ * The cluster and the same cluster (same id, name and props) in namespace `shop-b`, as teams copy
+ * a stack per namespace; both get an archive and, where the engine has them, restore drills into
+ * the one scratch namespace `drills`.
+ */
+function twins(c: ClusterSpec): ClusterSpec[] {
+  const a = c.parts.archive as ArchiveSpec | undefined;
+  const drill = c.engine === 'CloudNativePG';
+  const archived: ClusterSpec = { ...c, parts: { ...c.parts, archive: a ? { ...a, drill } : { credentials: 'iam', schedules: [SCHEDULES[0]], drill } } };
+  return [archived, { ...archived, namespace: 'shop-b' }];
 }
 
 /** Valid stacks with one or two defects (of different groups) in their first cluster. */
