@@ -511,6 +511,8 @@ const withPools = (c: ClusterSpec, list: PoolSpec[]): ClusterSpec => ({ ...c, pa
 const isHa = (c: ClusterSpec) => factsOf(c).highlyAvailable;
 const instancesOf = (c: ClusterSpec) => factsOf(c).instances;
 const walVolumeMi = (c: ClusterSpec) => mi(c.props.separateWalVolume === false ? c.props.storage?.size ?? gi(50) : c.props.walStorage?.size ?? gi(20));
+const withArchive = (c: ClusterSpec, f: (a: ArchiveSpec) => ArchiveSpec): ClusterSpec =>
+  ({ ...c, parts: { ...c.parts, archive: f((c.parts.archive as ArchiveSpec | undefined) ?? { credentials: 'iam', schedules: [], drill: false }) } });
 const aPool = (props: PoolSpec['props']): PoolSpec => ({ props, allowApp: false });
 /** A standalone version of a valid HA spec (the props only HA clusters may have removed). */
 const standalone = (c: ClusterSpec): ClusterSpec => {
@@ -532,6 +534,11 @@ export const DEFECTS: Defect[] = [
     apply: (c) => withProps(c, { credentials: AppCredentials.fromSecret('orders-app', { database: 'pg_x' }) }) },
   { name: 'generated credentials on Patroni', property: 'credentials', group: 'identity', engines: ['Patroni'],
     apply: (c) => withProps(c, { credentials: AppCredentials.generated() }) },
+
+  // identity: issue 20 (what CloudNativePG's webhook or the API server refuse)
+  { name: 'name starting with a digit', property: 'name', group: 'identity', apply: (c) => withProps(c, { name: '2024-orders' }) },
+  { name: 'image tagged latest', property: 'imageName', group: 'identity', engines: ['CloudNativePG'],
+    apply: (c) => withProps(c, { imageName: 'ghcr.io/cloudnative-pg/postgresql:latest' }) },
 
   // topology (may change the mode: applied first)
   { name: 'two instances', property: 'mode', group: 'topology', applies: isHa,
@@ -566,6 +573,11 @@ export const DEFECTS: Defect[] = [
   { name: 'slot bound below 1Gi', property: 'maxSlotWalKeepSize', group: 'storage', applies: isHa, apply: (c) => withProps(c, { maxSlotWalKeepSize: Size.mebibytes(512) }) },
   { name: 'standby delay of 90 minutes', property: 'maxStandbyStreamingDelay', group: 'storage', apply: (c) => withProps(c, { maxStandbyStreamingDelay: Duration.minutes(90) }) },
 
+  // (With maxSlotWalKeepSize set, the volume need only be above it, and that error names maxSlotWalKeepSize.)
+  { name: 'WAL volume below 2Gi in HA mode', property: 'walStorage.size', group: 'storage',
+    applies: (c) => isHa(c) && c.props.separateWalVolume !== false && c.props.maxSlotWalKeepSize === undefined,
+    apply: (c) => withProps(c, { walStorage: { size: gi(1) } }) },
+
   // resources
   { name: 'no CPU', property: 'resources.cpuRequest', group: 'resources', apply: (c) => withProps(c, { resources: { cpuRequest: Cpu.millis(0) } }) },
   { name: 'CPU limit below the request', property: 'resources.cpuLimit', group: 'resources',
@@ -579,6 +591,24 @@ export const DEFECTS: Defect[] = [
   { name: 'parameter the engine manages', property: 'parameters.listen_addresses', group: 'parameters', apply: (c) => withProps(c, { parameters: { ...c.props.parameters, listen_addresses: '*' } }) },
   { name: 'parameter a property sets', property: 'parameters.ssl_min_protocol_version', group: 'parameters',
     apply: (c) => withProps(c, { parameters: { ...c.props.parameters, ssl_min_protocol_version: 'TLSv1.2' } }) },
+
+  // parameters: issue 20 (values CloudNativePG's webhook refuses, or accepts only with the right sizes)
+  { name: 'shared_buffers above the memory request', property: 'parameters.shared_buffers', group: 'parameters',
+    apply: (c) => withProps(c, { parameters: { ...c.props.parameters, shared_buffers: `${2 * memoryRequestMi(c.props)}MB` } }) },
+  { name: 'max_wal_size as large as the volume that holds WAL', property: 'parameters.max_wal_size', group: 'parameters',
+    apply: (c) => withProps(c, { parameters: { ...c.props.parameters, max_wal_size: `${walVolumeMi(c)}MB` } }) },
+  { name: 'min_wal_size not below max_wal_size', property: 'parameters.min_wal_size', group: 'parameters',
+    apply: (c) => withProps(c, { parameters: { ...c.props.parameters, min_wal_size: String(c.props.parameters?.max_wal_size ?? '1GB') } }) },
+  { name: 'wal_level minimal with standbys', property: 'parameters.wal_level', group: 'parameters', applies: isHa,
+    apply: (c) => withProps(c, { parameters: { ...c.props.parameters, wal_level: 'minimal' } }) },
+  { name: 'wal_level minimal on CloudNativePG (archive_mode is always on)', property: 'parameters.wal_level', group: 'parameters', engines: ['CloudNativePG'],
+    apply: (c) => withProps(c, { parameters: { ...c.props.parameters, wal_level: 'minimal' } }) },
+  { name: 'wal_log_hints off with standbys', property: 'parameters.wal_log_hints', group: 'parameters', applies: (c) => instancesOf(c) > 1,
+    apply: (c) => withProps(c, { parameters: { ...c.props.parameters, wal_log_hints: 'off' } }) },
+  { name: 'hot_standby_feedback not a boolean', property: 'parameters.hot_standby_feedback', group: 'parameters',
+    apply: (c) => withProps(c, { parameters: { ...c.props.parameters, hot_standby_feedback: 'maybe' } }) },
+  { name: 'parameter name with two dots', property: 'parameters.pg_stat_statements.track.utility', group: 'parameters', engines: ['CloudNativePG'],
+    apply: (c) => withProps(c, { parameters: { ...c.props.parameters, 'pg_stat_statements.track.utility': 'on' } }) },
 
   // security
   { name: 'empty plain-text reason', property: 'tls.allowPlainTextReason', group: 'security', apply: (c) => withProps(c, { tls: { ...c.props.tls, allowPlainTextReason: '' } }) },
@@ -595,11 +625,25 @@ export const DEFECTS: Defect[] = [
   { name: 'etcd range with prefix 33', property: 'engine.dcs.cidrs[0]', group: 'security', engines: ['Patroni'],
     apply: (c) => ({ ...c, patroni: { ...c.patroni!, dcs: PatroniDcs.etcd(['https://etcd.infra:2379'], { cidrs: ['10.20.0.0/33'] }) } }) },
 
+  { name: 'member slots TTL not in whole seconds', property: 'engine.memberSlotsTtl', group: 'security', engines: ['Patroni'],
+    applies: (c) => c.patroni!.version === PatroniVersion.V4_1, apply: (c) => ({ ...c, patroni: { ...c.patroni!, memberSlotsTtl: Duration.seconds(90.5) } }) },
+
+  // backups: issue 20 (robfig/cron reads day-of-week 0-6; CloudNativePG refuses 7, and the library refuses it on every engine)
+  { name: 'backup on day-of-week 7', property: 'schedule', group: 'backups',
+    apply: (c) => withArchive(c, (a) => ({ ...a, schedules: [...a.schedules.slice(0, 1), BackupSchedule.cron('0 3 * * 7')] })) },
+  { name: 'backups on days 1-7', property: 'schedule', group: 'backups',
+    apply: (c) => withArchive(c, (a) => ({ ...a, schedules: [BackupSchedule.cron('0 3 * * 1-7'), ...a.schedules.slice(0, 1)] })) },
+
   // pools
   { name: 'statement pooling', property: 'poolMode', group: 'pools', apply: (c) => withPools(c, [aPool({ name: 'pool-x', poolMode: PoolMode.STATEMENT })]) },
   { name: 'one pooler pod without allowSingleInstance', property: 'instances', group: 'pools', apply: (c) => withPools(c, [aPool({ name: 'pool-x', instances: 1 })]) },
   { name: 'pool name starting with a digit', property: 'name', group: 'pools', apply: (c) => withPools(c, [aPool({ name: '9pool' })]) },
   { name: 'pool named like its cluster', property: 'name', group: 'pools', apply: (c) => withPools(c, [aPool({ name: factsOf(c).name })]) },
+  { name: 'pool named like a Service CloudNativePG creates', property: 'name', group: 'pools', engines: ['CloudNativePG'],
+    apply: (c) => withPools(c, [aPool({ name: `${factsOf(c).name}-rw` })]) },
+  { name: 'pool named like the cluster\'s disruption budget', property: 'name', group: 'pools', engines: ['CloudNativePG'],
+    applies: (c) => isHa(c) && c.props.disruptionBudget?.owner !== 'operator',
+    apply: (c) => withPools(c, [aPool({ name: `${factsOf(c).name}-pdb` })]) },
   { name: 'two pools of one name', property: 'name', group: 'pools', apply: (c) => withPools(c, [aPool({ name: 'pool-x' }), aPool({ name: 'pool-x' })]) },
   { name: 'minPoolSize above defaultPoolSize', property: 'minPoolSize', group: 'pools', apply: (c) => withPools(c, [aPool({ name: 'pool-x', defaultPoolSize: 5, minPoolSize: 6 })]) },
   { name: 'plain-text clients', property: 'parameters.client_tls_sslmode', group: 'pools',
