@@ -3,8 +3,10 @@
  *
  * - VALID BY CONSTRUCTION (`validStacks(engine)`): every value is drawn from what the
  *   library documents as valid, and values that depend on each other are drawn in order
- *   (instances, then synchronous standbys below them; volume sizes, then a slot bound
- *   below the WAL volume; max_connections, then pools that fit in it). Every such stack
+ *   (instances, then synchronous standbys below them; volume sizes, then a slot bound and
+ *   max_wal_size below the volume that holds WAL and min_wal_size below max_wal_size; the
+ *   memory request, then shared_buffers at most it; max_connections, then pools that fit in
+ *   it). The rules are those of docs/guides/operator-rules.md as well as the props' own. Every such stack
  *   must synthesize; one that does not is a bug in the library or in this generator.
  * - INVALID (`invalidStacks(engine)`): a valid stack with one or two DEFECTS applied, each
  *   a documented rule broken on purpose. Synthesis must fail with a ConfigError that names
@@ -52,7 +54,7 @@ export interface ClusterSpec {
   readonly patroni?: PatroniEngineProps;
   /** The HaPostgres props, without `engine`. */
   readonly props: HaPostgresProps;
-  /** Values of the PARTS, by part name. */
+  /** Values of the PARTS, by part name (pools, peers, archive, sameNamedSibling). */
   readonly parts: { readonly [part: string]: unknown };
 }
 
@@ -428,8 +430,20 @@ const archive: StackPart<ArchiveSpec | undefined> = {
   },
 };
 
+/**
+ * A second HaPostgres in the same namespace under the cluster's name: never in a valid stack
+ * (its objects would replace the cluster's); the defect "two clusters of one name" sets it.
+ */
+const sameNamedSibling: StackPart<boolean | undefined> = {
+  name: 'sameNamedSibling',
+  valid: () => fc.constant(undefined),
+  build: (value, c) => {
+    if (value) new HaPostgres(c.chart, `${c.db.node.id}-sibling`, { name: c.db.clusterName, ...(c.spec.patroni ? { engine: ClusterEngine.patroni(c.spec.patroni), version: c.spec.props.version, credentials: c.spec.props.credentials, tls: c.spec.props.tls } : {}) });
+  },
+};
+
 /** The parts of every cluster, built in this order after the HaPostgres. */
-export const PARTS: Array<StackPart<any>> = [pools, peers, archive];
+export const PARTS: Array<StackPart<any>> = [pools, peers, archive, sameNamedSibling];
 
 // ---------------------------------------------------------------------------------------
 // Stacks
@@ -644,6 +658,7 @@ export const DEFECTS: Defect[] = [
   { name: 'pool named like the cluster\'s disruption budget', property: 'name', group: 'pools', engines: ['CloudNativePG'],
     applies: (c) => isHa(c) && c.props.disruptionBudget?.owner !== 'operator',
     apply: (c) => withPools(c, [aPool({ name: `${factsOf(c).name}-pdb` })]) },
+  { name: 'two clusters of one name in a namespace', property: 'name', group: 'pools', apply: (c) => ({ ...c, parts: { ...c.parts, sameNamedSibling: true } }) },
   { name: 'two pools of one name', property: 'name', group: 'pools', apply: (c) => withPools(c, [aPool({ name: 'pool-x' }), aPool({ name: 'pool-x' })]) },
   { name: 'minPoolSize above defaultPoolSize', property: 'minPoolSize', group: 'pools', apply: (c) => withPools(c, [aPool({ name: 'pool-x', defaultPoolSize: 5, minPoolSize: 6 })]) },
   { name: 'plain-text clients', property: 'parameters.client_tls_sslmode', group: 'pools',
