@@ -2,10 +2,13 @@
  * The property-based suite of one engine; property.cloudnative-pg.test.ts and
  * property.patroni.test.ts run it (two files, so Jest can run the engines in parallel).
  * test/security/random-stacks.ts draws the stacks:
- * - stacks VALID BY CONSTRUCTION (cluster, pools, peers; for Patroni also random engine
- *   props) synthesize, and their manifests pass the strict schemas, have no pod under two
- *   PDBs, pass PSS, the credential and RBAC scans, resolve their references, keep
- *   replication and pool → cluster reachable and keep strangers out;
+ * - stacks VALID BY CONSTRUCTION (cluster, pools, peers, an archive with several backups and,
+ *   on CloudNativePG, a restore drill; sometimes the same cluster again in a second namespace
+ *   with drills sharing one scratch namespace; for Patroni also random engine props)
+ *   synthesize, and their manifests pass the strict schemas, have no pod under two PDBs, pass
+ *   PSS, the credential and RBAC scans, resolve their references, pass the admission model of
+ *   CloudNativePG's webhooks and the API server (test/support/admission.ts, with no object
+ *   applied twice), keep replication and pool → cluster reachable and keep strangers out;
  * - the same stacks with one or two documented rules broken fail with a ConfigError whose
  *   every line reads `prop = value: problem. Fix: …` and names each broken rule's
  *   property; never a TypeError or another crash.
@@ -14,7 +17,7 @@
  */
 import { engineFeatures } from '../../lib/engines/cluster-engine';
 import * as fc from 'fast-check';
-import { buildStack, Defect, EngineKind, invalidStacks, StackSpec, validStacks } from './random-stacks';
+import { ArchiveSpec, buildStack, Defect, DRILL_NAMESPACE, EngineKind, invalidStacks, StackSpec, validStacks } from './random-stacks';
 import { badErrorLines, reachabilityFindings, stackFindings } from './stack-checks';
 
 const VALID_RUNS = Number(process.env.PROPERTY_RUNS ?? 1000);
@@ -66,6 +69,30 @@ export function describeRandomStacks(engine: EngineKind): void {
       expect(checked).toBe(VALID_RUNS);
       // eslint-disable-next-line no-console
       console.log(`property (${engine}): ${checked} valid stacks synthesized and checked in ${Date.now() - started} ms`);
+    });
+
+    test('the valid stacks draw every shape: twins in two namespaces, several backups, drills, limits above requests, sized WAL and memory parameters', () => {
+      const sample = fc.sample(validStacks(engine), { numRuns: 400, seed: 20 });
+      const clusters = sample.flatMap((s) => s.clusters);
+      const archives = clusters.map((c) => c.parts.archive as ArchiveSpec | undefined);
+      const twins = sample.filter((s) => s.clusters.length === 2);
+      const shapes: { [shape: string]: boolean } = {
+        'same-named cluster in a second namespace': twins.some((s) => s.clusters[1].namespace !== s.clusters[0].namespace && s.clusters[1].id === s.clusters[0].id),
+        'a daily and a weekly backup of one archive': archives.some((a) => (a?.schedules.length ?? 0) >= 2),
+        'drills of both twins': twins.some((s) => s.clusters.every((c) => (c.parts.archive as ArchiveSpec).drill)) === (engine === 'CloudNativePG'),
+        'CPU limit above the request': clusters.some((c) => c.props.resources?.cpuLimit && c.props.resources.cpuLimit.amount !== c.props.resources.cpuRequest?.amount),
+        'memory limit above the request': clusters.some((c) => c.props.resources?.memoryLimit && c.props.resources.memoryLimit.toMebibytes() > c.props.resources.memoryRequest!.toMebibytes()),
+        ...Object.fromEntries(['shared_buffers', 'max_wal_size', 'min_wal_size'].map((p) => [p, clusters.some((c) => c.props.parameters?.[p] !== undefined)])),
+      };
+      expect(Object.entries(shapes).filter(([, drawn]) => !drawn).map(([shape]) => shape)).toEqual([]);
+      // The twins' drills share the scratch namespace, each object under its own name (the admission check refuses duplicates).
+      const twin = twins.find((s) => s.clusters.every((c) => (c.parts.archive as ArchiveSpec).drill));
+      if (twin) {
+        const scratch = buildStack(twin).manifests.filter((m) => m.metadata?.namespace === DRILL_NAMESPACE);
+        const ids = scratch.map((m) => `${m.kind}/${m.metadata.name}`);
+        expect(new Set(ids).size).toBe(ids.length);
+        for (const ns of ['shop', 'shop-b']) expect(ids.filter((id) => id.endsWith(`-${ns}`) || id.endsWith(`-${ns}-source`)).length).toBeGreaterThan(0);
+      }
     });
 
     test(`${INVALID_RUNS} stacks with broken rules fail with a ConfigError naming each broken property, never a crash`, () => {

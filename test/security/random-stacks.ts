@@ -3,8 +3,10 @@
  *
  * - VALID BY CONSTRUCTION (`validStacks(engine)`): every value is drawn from what the
  *   library documents as valid, and values that depend on each other are drawn in order
- *   (instances, then synchronous standbys below them; volume sizes, then a slot bound
- *   below the WAL volume; max_connections, then pools that fit in it). Every such stack
+ *   (instances, then synchronous standbys below them; volume sizes, then a slot bound and
+ *   max_wal_size below the volume that holds WAL and min_wal_size below max_wal_size; the
+ *   memory request, then shared_buffers at most it; max_connections, then pools that fit in
+ *   it). The rules are those of docs/guides/operator-rules.md as well as the props' own. Every such stack
  *   must synthesize; one that does not is a bug in the library or in this generator.
  * - INVALID (`invalidStacks(engine)`): a valid stack with one or two DEFECTS applied, each
  *   a documented rule broken on purpose. Synthesis must fail with a ConfigError that names
@@ -34,7 +36,7 @@ import { Cpu } from 'cdk8s-plus-28';
 import { App } from 'cdk8s';
 import * as fc from 'fast-check';
 import {
-  AppCredentials, ClusterEngine, ClusterMode, DataDurability, DisruptionBudget, HaPostgres, HaPostgresProps, NetworkPeer,
+  AppCredentials, ArchiveCredentials, ArchiveDestination, BackupSchedule, RestoreDrill, ScheduledBackup, WalArchive, ClusterEngine, ClusterMode, DataDurability, DisruptionBudget, HaPostgres, HaPostgresProps, NetworkPeer,
   PatroniDcs, PatroniEngineProps, PatroniSynchronousMode, PatroniVersion, PgBouncerPool, PgBouncerPoolProps, PoolMode, PoolType,
   PostgresVersion, PrimaryUpdateMethod, TlsVersion, VolumeAccessMode,
 } from '../../lib';
@@ -52,7 +54,7 @@ export interface ClusterSpec {
   readonly patroni?: PatroniEngineProps;
   /** The HaPostgres props, without `engine`. */
   readonly props: HaPostgresProps;
-  /** Values of the PARTS, by part name. */
+  /** Values of the PARTS, by part name (pools, peers, archive, sameNamedSibling). */
   readonly parts: { readonly [part: string]: unknown };
 }
 
@@ -143,11 +145,33 @@ export function factsOf(c: ClusterSpec): ClusterFacts {
 // ---------------------------------------------------------------------------------------
 // Valid cluster props
 
+/** Parameters whose valid values do not depend on other props. */
 const PARAMETERS: Array<[string, string | number | boolean]> = [
   ['work_mem', '16MB'], ['log_min_duration_statement', '500ms'], ['jit', false], ['random_page_cost', 1.1],
-  ['shared_buffers', '1GB'], ['effective_cache_size', '3GB'], ['wal_level', 'logical'], ['synchronous_commit', 'remote_apply'],
-  ['log_statement', 'ddl'], ['idle_in_transaction_session_timeout', '10min'], ['max_wal_size', '4GB'], ['track_io_timing', true],
+  ['effective_cache_size', '3GB'], ['wal_level', 'logical'], ['synchronous_commit', 'remote_apply'],
+  ['log_statement', 'ddl'], ['idle_in_transaction_session_timeout', '10min'], ['track_io_timing', true],
+  ['hot_standby_feedback', 'on'],
 ];
+/** CloudNativePG only: Patroni manages wal_log_hints. */
+const CNPG_PARAMETERS: Array<[string, string | number | boolean]> = [['wal_log_hints', 'on']];
+
+/**
+ * Parameters whose valid values depend on drawn sizes (CloudNativePG's webhook rules, issue 20):
+ * shared_buffers at most the memory request; min_wal_size < max_wal_size < the volume that holds WAL
+ * (defaults 80MB and 1GB when absent).
+ */
+function sizedParameters(memoryMi: number, walMi: number): fc.Arbitrary<{ [name: string]: string | undefined }> {
+  return fc.record({
+    sharedBuffers: opt(fc.constantFrom(`${Math.floor(memoryMi / 4)}MB`, `${memoryMi}MB`, ...(memoryMi >= 1024 ? ['1GB'] : []))),
+    maxWalMi: opt(fc.constantFrom(Math.floor(walMi / 4), walMi - 1, ...(walMi > 4096 ? [4096] : []))),
+    minWal: fc.constantFrom('none', 'half', 'default'),
+  }).map(({ sharedBuffers, maxWalMi, minWal }) => compact({
+    shared_buffers: sharedBuffers,
+    max_wal_size: maxWalMi === undefined ? undefined : `${maxWalMi}MB`,
+    // Below max_wal_size (1GB when it is not set).
+    min_wal_size: minWal === 'none' ? undefined : minWal === 'half' ? `${Math.floor((maxWalMi ?? 1024) / 2)}MB` : '80MB',
+  }));
+}
 
 interface VolumeDraw { separate?: boolean; dataGi: number; walGi?: number }
 
@@ -158,7 +182,7 @@ const volumes: fc.Arbitrary<VolumeDraw> = fc.oneof(
 );
 
 function storageProps(v: VolumeDraw, ha: boolean): fc.Arbitrary<Partial<HaPostgresProps>> {
-  const walMi = 1024 * (v.separate === false ? v.dataGi : v.walGi ?? 20);
+  const walMi = walMiOf(v);
   const storage = fc.record({
     size: fc.constant(gi(v.dataGi)),
     storageClass: opt(fc.constantFrom('gp3', 'fast.ssd')),
@@ -214,16 +238,25 @@ function versionProps(engine: EngineKind, patroni?: PatroniEngineProps): fc.Arbi
 }
 
 const cpu = fc.constantFrom(Cpu.millis(500), Cpu.millis(1500), Cpu.units(2));
-const resources = opt(fc.record({ cpuRequest: cpu, memoryRequest: fc.constantFrom(Size.mebibytes(512), gi(1), gi(4)), limitFactor: fc.constantFrom(1, 1, 2) })
-  .chain(({ cpuRequest, memoryRequest, limitFactor }) => fc.record({
-    cpuRequest: fc.constantFrom(cpuRequest, undefined),
-    memoryRequest: fc.constant(memoryRequest),
-    cpuLimit: opt(fc.constant(limitFactor === 1 ? cpuRequest : Cpu.millis(2 * (cpuRequest.amount.endsWith('m') ? Number(cpuRequest.amount.slice(0, -1)) : 1000 * Number(cpuRequest.amount))))),
-    memoryLimit: opt(fc.constant(Size.mebibytes(mi(memoryRequest) * limitFactor))),
-  }).map((r) => compact(r.cpuRequest === undefined ? { ...r, cpuLimit: undefined } : r))));
+const cpuMillis = (c: Cpu) => (c.amount.endsWith('m') ? Number(c.amount.slice(0, -1)) : 1000 * Number(c.amount));
+/** Requests, and limits equal to them or above them (request ≠ limit is admitted: only a request above its limit is refused). */
+const resources = opt(fc.record({
+  cpuRequest: cpu, memoryRequest: fc.constantFrom(Size.mebibytes(512), gi(1), gi(4)),
+  cpuFactor: fc.constantFrom(1, 1, 2, 4), memoryFactor: fc.constantFrom(1, 1, 2, 8),
+}).chain(({ cpuRequest, memoryRequest, cpuFactor, memoryFactor }) => fc.record({
+  cpuRequest: fc.constantFrom(cpuRequest, undefined),
+  memoryRequest: fc.constant(memoryRequest),
+  cpuLimit: opt(fc.constant(cpuFactor === 1 ? cpuRequest : Cpu.millis(cpuFactor * cpuMillis(cpuRequest)))),
+  memoryLimit: opt(fc.constant(Size.mebibytes(mi(memoryRequest) * memoryFactor))),
+}).map((r) => compact(r.cpuRequest === undefined ? { ...r, cpuLimit: undefined } : r))));
+
+/** The memory request the library resolves (4Gi by default). */
+const memoryRequestMi = (props: Partial<HaPostgresProps>) => mi(props.resources?.memoryRequest ?? gi(4));
+/** The size of the volume that holds WAL: the WAL volume (20Gi by default), or the data volume without one. */
+const walMiOf = (v: VolumeDraw) => 1024 * (v.separate === false ? v.dataGi : v.walGi ?? 20);
 
 function clusterProps(engine: EngineKind, patroni?: PatroniEngineProps): fc.Arbitrary<HaPostgresProps> {
-  return fc.tuple(topologyProps(engine), volumes, versionProps(engine, patroni)).chain(([topology, v, version]) => {
+  return fc.tuple(topologyProps(engine), volumes, versionProps(engine, patroni), resources).chain(([topology, v, version, res]) => {
     const ha = (topology.mode ?? ClusterMode.highAvailability()).highlyAvailable;
     const sixteenPlus = (version.version ?? PostgresVersion.V18).major >= 16;
     return fc.record({
@@ -231,13 +264,14 @@ function clusterProps(engine: EngineKind, patroni?: PatroniEngineProps): fc.Arbi
       storage: storageProps(v, ha),
       maxStandbyStreamingDelay: opt(fc.constantFrom(Duration.seconds(0), Duration.seconds(30), Duration.hours(1))),
       primaryUpdateMethod: opt(fc.constantFrom(PrimaryUpdateMethod.SWITCHOVER, ...(engine === 'CloudNativePG' ? [PrimaryUpdateMethod.RESTART] : []))),
-      resources,
+      resources: fc.constant(res),
       parameters: opt(fc.tuple(
-        fc.subarray(PARAMETERS, { maxLength: 4 }),
+        fc.subarray(engine === 'CloudNativePG' ? [...PARAMETERS, ...CNPG_PARAMETERS] : PARAMETERS, { maxLength: 4 }),
+        sizedParameters(memoryRequestMi({ resources: res }), walMiOf(v)),
         opt(fc.constantFrom(100, 300)),
         sixteenPlus ? opt(fc.constantFrom(0, 5)) : fc.constant(undefined),
-      ).map(([entries, maxConnections, reserved]) => compact({
-        ...Object.fromEntries(entries), max_connections: maxConnections, reserved_connections: reserved,
+      ).map(([entries, sized, maxConnections, reserved]) => compact({
+        ...Object.fromEntries(entries), ...sized, max_connections: maxConnections, reserved_connections: reserved,
       }))),
       credentials: engine === 'Patroni'
         ? fc.record({ database: opt(fc.constantFrom('app', 'orders')), owner: opt(fc.constantFrom('app', 'orders_owner')) })
@@ -358,8 +392,58 @@ const peers: StackPart<Array<{ [key: string]: string }>> = {
   build: (value, c) => value.forEach((labels) => c.db.connections.allowFrom(NetworkPeer.podsWithLabels(labels))),
 };
 
+/** A WalArchive of the cluster, its ScheduledBackups (several per archive) and, where the engine has them, a RestoreDrill. */
+export interface ArchiveSpec {
+  readonly credentials: 'iam' | 'secret';
+  readonly schedules: BackupSchedule[];
+  /** A RestoreDrill into the scratch namespace `drills`, shared by every cluster of the stack that has one. */
+  readonly drill: boolean;
+}
+
+/** Valid schedules of one archive's backups (robfig/cron and Kubernetes both read them: Sunday is 0). */
+const SCHEDULES = [
+  BackupSchedule.daily({ hour: 2 }), BackupSchedule.weekly({ hour: 3 }), BackupSchedule.monthly(), BackupSchedule.cron('30 1 * * 1-5'), BackupSchedule.cron('0 3 * * 0'),
+];
+export const DRILL_NAMESPACE = 'drills';
+
+const archiveSpec = (facts: ClusterFacts): fc.Arbitrary<ArchiveSpec> => fc.record({
+  credentials: fc.constantFrom<'iam' | 'secret'>('iam', 'secret'),
+  // Often a daily and a weekly backup of one archive, otherwise any 0 to 3 distinct schedules.
+  schedules: fc.oneof(fc.constant<BackupSchedule[]>([SCHEDULES[0], SCHEDULES[1]]), fc.uniqueArray(fc.constantFrom(...SCHEDULES), { maxLength: 3 })),
+  drill: facts.engine === 'CloudNativePG' ? fc.boolean() : fc.constant(false),
+});
+
+const archive: StackPart<ArchiveSpec | undefined> = {
+  name: 'archive',
+  valid: (facts) => opt(archiveSpec(facts)),
+  build: (value, c) => {
+    if (!value) return;
+    const id = c.db.node.id;
+    const archived = new WalArchive(c.chart, `${id}-archive`, {
+      cluster: c.db,
+      // One folder per namespace: same-named clusters of two namespaces must not write one folder.
+      destination: ArchiveDestination.s3({ bucket: 'acme-pg-archive', path: c.spec.namespace, region: 'eu-west-1' }),
+      credentials: value.credentials === 'iam' ? ArchiveCredentials.fromIamRole('arn:aws:iam::123456789012:role/shop-archive') : ArchiveCredentials.fromSecret('orders-s3'),
+    });
+    value.schedules.forEach((schedule, i) => new ScheduledBackup(c.chart, `${id}-backup${i}`, { archive: archived, schedule }));
+    if (value.drill) new RestoreDrill(c.chart, `${id}-drill`, { cluster: c.db, scratchNamespace: DRILL_NAMESPACE });
+  },
+};
+
+/**
+ * A second HaPostgres in the same namespace under the cluster's name: never in a valid stack
+ * (its objects would replace the cluster's); the defect "two clusters of one name" sets it.
+ */
+const sameNamedSibling: StackPart<boolean | undefined> = {
+  name: 'sameNamedSibling',
+  valid: () => fc.constant(undefined),
+  build: (value, c) => {
+    if (value) new HaPostgres(c.chart, `${c.db.node.id}-sibling`, { name: c.db.clusterName, ...(c.spec.patroni ? { engine: ClusterEngine.patroni(c.spec.patroni), version: c.spec.props.version, credentials: c.spec.props.credentials, tls: c.spec.props.tls } : {}) });
+  },
+};
+
 /** The parts of every cluster, built in this order after the HaPostgres. */
-export const PARTS: Array<StackPart<any>> = [pools, peers];
+export const PARTS: Array<StackPart<any>> = [pools, peers, archive, sameNamedSibling];
 
 // ---------------------------------------------------------------------------------------
 // Stacks
@@ -377,7 +461,20 @@ function clusterSpec(engine: EngineKind, namespace: string, id: string): fc.Arbi
 
 /** Stacks every one of which must synthesize and pass every check. */
 export function validStacks(engine: EngineKind): fc.Arbitrary<StackSpec> {
-  return clusterSpec(engine, 'shop', 'db0').map((c) => ({ clusters: [c] }));
+  // A twin in one stack of four: it doubles the synthesis cost of its stack.
+  return fc.tuple(clusterSpec(engine, 'shop', 'db0'), fc.constantFrom(false, false, false, true)).map(([c, twin]) => ({ clusters: twin ? twins(c) : [c] }));
+}
+
+/**
+ * The cluster and the same cluster (same id, name and props) in namespace `shop-b`, as teams copy
+ * a stack per namespace; both get an archive and, where the engine has them, restore drills into
+ * the one scratch namespace `drills`.
+ */
+function twins(c: ClusterSpec): ClusterSpec[] {
+  const a = c.parts.archive as ArchiveSpec | undefined;
+  const drill = c.engine === 'CloudNativePG';
+  const archived: ClusterSpec = { ...c, parts: { ...c.parts, archive: a ? { ...a, drill } : { credentials: 'iam', schedules: [SCHEDULES[0]], drill } } };
+  return [archived, { ...archived, namespace: 'shop-b' }];
 }
 
 /** Valid stacks with one or two defects (of different groups) in their first cluster. */
@@ -429,6 +526,8 @@ const withPools = (c: ClusterSpec, list: PoolSpec[]): ClusterSpec => ({ ...c, pa
 const isHa = (c: ClusterSpec) => factsOf(c).highlyAvailable;
 const instancesOf = (c: ClusterSpec) => factsOf(c).instances;
 const walVolumeMi = (c: ClusterSpec) => mi(c.props.separateWalVolume === false ? c.props.storage?.size ?? gi(50) : c.props.walStorage?.size ?? gi(20));
+const withArchive = (c: ClusterSpec, f: (a: ArchiveSpec) => ArchiveSpec): ClusterSpec =>
+  ({ ...c, parts: { ...c.parts, archive: f((c.parts.archive as ArchiveSpec | undefined) ?? { credentials: 'iam', schedules: [], drill: false }) } });
 const aPool = (props: PoolSpec['props']): PoolSpec => ({ props, allowApp: false });
 /** A standalone version of a valid HA spec (the props only HA clusters may have removed). */
 const standalone = (c: ClusterSpec): ClusterSpec => {
@@ -450,6 +549,11 @@ export const DEFECTS: Defect[] = [
     apply: (c) => withProps(c, { credentials: AppCredentials.fromSecret('orders-app', { database: 'pg_x' }) }) },
   { name: 'generated credentials on Patroni', property: 'credentials', group: 'identity', engines: ['Patroni'],
     apply: (c) => withProps(c, { credentials: AppCredentials.generated() }) },
+
+  // identity: issue 20 (what CloudNativePG's webhook or the API server refuse)
+  { name: 'name starting with a digit', property: 'name', group: 'identity', apply: (c) => withProps(c, { name: '2024-orders' }) },
+  { name: 'image tagged latest', property: 'imageName', group: 'identity', engines: ['CloudNativePG'],
+    apply: (c) => withProps(c, { imageName: 'ghcr.io/cloudnative-pg/postgresql:latest' }) },
 
   // topology (may change the mode: applied first)
   { name: 'two instances', property: 'mode', group: 'topology', applies: isHa,
@@ -484,6 +588,11 @@ export const DEFECTS: Defect[] = [
   { name: 'slot bound below 1Gi', property: 'maxSlotWalKeepSize', group: 'storage', applies: isHa, apply: (c) => withProps(c, { maxSlotWalKeepSize: Size.mebibytes(512) }) },
   { name: 'standby delay of 90 minutes', property: 'maxStandbyStreamingDelay', group: 'storage', apply: (c) => withProps(c, { maxStandbyStreamingDelay: Duration.minutes(90) }) },
 
+  // (With maxSlotWalKeepSize set, the volume need only be above it, and that error names maxSlotWalKeepSize.)
+  { name: 'WAL volume below 2Gi in HA mode', property: 'walStorage.size', group: 'storage',
+    applies: (c) => isHa(c) && c.props.separateWalVolume !== false && c.props.maxSlotWalKeepSize === undefined,
+    apply: (c) => withProps(c, { walStorage: { size: gi(1) } }) },
+
   // resources
   { name: 'no CPU', property: 'resources.cpuRequest', group: 'resources', apply: (c) => withProps(c, { resources: { cpuRequest: Cpu.millis(0) } }) },
   { name: 'CPU limit below the request', property: 'resources.cpuLimit', group: 'resources',
@@ -497,6 +606,24 @@ export const DEFECTS: Defect[] = [
   { name: 'parameter the engine manages', property: 'parameters.listen_addresses', group: 'parameters', apply: (c) => withProps(c, { parameters: { ...c.props.parameters, listen_addresses: '*' } }) },
   { name: 'parameter a property sets', property: 'parameters.ssl_min_protocol_version', group: 'parameters',
     apply: (c) => withProps(c, { parameters: { ...c.props.parameters, ssl_min_protocol_version: 'TLSv1.2' } }) },
+
+  // parameters: issue 20 (values CloudNativePG's webhook refuses, or accepts only with the right sizes)
+  { name: 'shared_buffers above the memory request', property: 'parameters.shared_buffers', group: 'parameters',
+    apply: (c) => withProps(c, { parameters: { ...c.props.parameters, shared_buffers: `${2 * memoryRequestMi(c.props)}MB` } }) },
+  { name: 'max_wal_size as large as the volume that holds WAL', property: 'parameters.max_wal_size', group: 'parameters',
+    apply: (c) => withProps(c, { parameters: { ...c.props.parameters, max_wal_size: `${walVolumeMi(c)}MB` } }) },
+  { name: 'min_wal_size not below max_wal_size', property: 'parameters.min_wal_size', group: 'parameters',
+    apply: (c) => withProps(c, { parameters: { ...c.props.parameters, min_wal_size: String(c.props.parameters?.max_wal_size ?? '1GB') } }) },
+  { name: 'wal_level minimal with standbys', property: 'parameters.wal_level', group: 'parameters', applies: isHa,
+    apply: (c) => withProps(c, { parameters: { ...c.props.parameters, wal_level: 'minimal' } }) },
+  { name: 'wal_level minimal on CloudNativePG (archive_mode is always on)', property: 'parameters.wal_level', group: 'parameters', engines: ['CloudNativePG'],
+    apply: (c) => withProps(c, { parameters: { ...c.props.parameters, wal_level: 'minimal' } }) },
+  { name: 'wal_log_hints off with standbys', property: 'parameters.wal_log_hints', group: 'parameters', applies: (c) => instancesOf(c) > 1,
+    apply: (c) => withProps(c, { parameters: { ...c.props.parameters, wal_log_hints: 'off' } }) },
+  { name: 'hot_standby_feedback not a boolean', property: 'parameters.hot_standby_feedback', group: 'parameters',
+    apply: (c) => withProps(c, { parameters: { ...c.props.parameters, hot_standby_feedback: 'maybe' } }) },
+  { name: 'parameter name with two dots', property: 'parameters.pg_stat_statements.track.utility', group: 'parameters', engines: ['CloudNativePG'],
+    apply: (c) => withProps(c, { parameters: { ...c.props.parameters, 'pg_stat_statements.track.utility': 'on' } }) },
 
   // security
   { name: 'empty plain-text reason', property: 'tls.allowPlainTextReason', group: 'security', apply: (c) => withProps(c, { tls: { ...c.props.tls, allowPlainTextReason: '' } }) },
@@ -513,11 +640,26 @@ export const DEFECTS: Defect[] = [
   { name: 'etcd range with prefix 33', property: 'engine.dcs.cidrs[0]', group: 'security', engines: ['Patroni'],
     apply: (c) => ({ ...c, patroni: { ...c.patroni!, dcs: PatroniDcs.etcd(['https://etcd.infra:2379'], { cidrs: ['10.20.0.0/33'] }) } }) },
 
+  { name: 'member slots TTL not in whole seconds', property: 'engine.memberSlotsTtl', group: 'security', engines: ['Patroni'],
+    applies: (c) => c.patroni!.version === PatroniVersion.V4_1, apply: (c) => ({ ...c, patroni: { ...c.patroni!, memberSlotsTtl: Duration.seconds(90.5) } }) },
+
+  // backups: issue 20 (robfig/cron reads day-of-week 0-6; CloudNativePG refuses 7, and the library refuses it on every engine)
+  { name: 'backup on day-of-week 7', property: 'schedule', group: 'backups',
+    apply: (c) => withArchive(c, (a) => ({ ...a, schedules: [...a.schedules.slice(0, 1), BackupSchedule.cron('0 3 * * 7')] })) },
+  { name: 'backups on days 1-7', property: 'schedule', group: 'backups',
+    apply: (c) => withArchive(c, (a) => ({ ...a, schedules: [BackupSchedule.cron('0 3 * * 1-7'), ...a.schedules.slice(0, 1)] })) },
+
   // pools
   { name: 'statement pooling', property: 'poolMode', group: 'pools', apply: (c) => withPools(c, [aPool({ name: 'pool-x', poolMode: PoolMode.STATEMENT })]) },
   { name: 'one pooler pod without allowSingleInstance', property: 'instances', group: 'pools', apply: (c) => withPools(c, [aPool({ name: 'pool-x', instances: 1 })]) },
   { name: 'pool name starting with a digit', property: 'name', group: 'pools', apply: (c) => withPools(c, [aPool({ name: '9pool' })]) },
   { name: 'pool named like its cluster', property: 'name', group: 'pools', apply: (c) => withPools(c, [aPool({ name: factsOf(c).name })]) },
+  { name: 'pool named like a Service CloudNativePG creates', property: 'name', group: 'pools', engines: ['CloudNativePG'],
+    apply: (c) => withPools(c, [aPool({ name: `${factsOf(c).name}-rw` })]) },
+  { name: 'pool named like the cluster\'s disruption budget', property: 'name', group: 'pools', engines: ['CloudNativePG'],
+    applies: (c) => isHa(c) && c.props.disruptionBudget?.owner !== 'operator',
+    apply: (c) => withPools(c, [aPool({ name: `${factsOf(c).name}-pdb` })]) },
+  { name: 'two clusters of one name in a namespace', property: 'name', group: 'pools', apply: (c) => ({ ...c, parts: { ...c.parts, sameNamedSibling: true } }) },
   { name: 'two pools of one name', property: 'name', group: 'pools', apply: (c) => withPools(c, [aPool({ name: 'pool-x' }), aPool({ name: 'pool-x' })]) },
   { name: 'minPoolSize above defaultPoolSize', property: 'minPoolSize', group: 'pools', apply: (c) => withPools(c, [aPool({ name: 'pool-x', defaultPoolSize: 5, minPoolSize: 6 })]) },
   { name: 'plain-text clients', property: 'parameters.client_tls_sslmode', group: 'pools',
