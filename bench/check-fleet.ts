@@ -31,6 +31,7 @@ spec:
       method: any
       number: 1
       dataDurability: required
+      failoverQuorum: true
   topologySpreadConstraints:
     - maxSkew: 1
       topologyKey: topology.kubernetes.io/zone
@@ -53,6 +54,7 @@ spec:
       cpu: "2"
       memory: 8Gi
     limits:
+      cpu: "2"
       memory: 8Gi
   plugins:
     - name: barman-cloud.cloudnative-pg.io
@@ -73,6 +75,14 @@ spec:
     wal:
       compression: gzip
   retentionPolicy: 30d
+  instanceSidecarConfiguration:
+    resources:
+      requests:
+        cpu: 500m
+        memory: 512Mi
+      limits:
+        cpu: 500m
+        memory: 512Mi
 ---
 apiVersion: postgresql.cnpg.io/v1
 kind: ScheduledBackup
@@ -101,6 +111,26 @@ spec:
     poolMode: transaction
     parameters:
       max_client_conn: "1000"
+  template:
+    spec:
+      containers:
+        - name: pgbouncer
+          resources:
+            requests:
+              cpu: 500m
+              memory: 256Mi
+            limits:
+              cpu: 500m
+              memory: 256Mi
+      initContainers:
+        - name: bootstrap-controller
+          resources:
+            requests:
+              cpu: 500m
+              memory: 256Mi
+            limits:
+              cpu: 500m
+              memory: 256Mi
 ---
 apiVersion: policy/v1
 kind: PodDisruptionBudget

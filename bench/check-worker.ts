@@ -1,6 +1,6 @@
 /**
  * One `ha-postgres check` measurement in a fresh process, on the built package
- * (build/lib, what npm installs): reads and checks the manifests under a directory, as
+ * (packages/cli/build, what `npm install cdk8s-ha-postgres-cli` installs): reads and checks the manifests under a directory, as
  * `ha-postgres check <dir>` does, and prints one JSON line with the times of reading
  * (YAML, schemas, keys) and of the checklist, and the verdict counts.
  *
@@ -11,9 +11,9 @@ import { join } from 'path';
 const root = join(__dirname, '..');
 /* eslint-disable @typescript-eslint/no-require-imports */
 const started = process.hrtime.bigint();
-const { manifestFiles, readManifests } = require(join(root, 'build/lib/cli/check/read-manifests'));
-const { evaluateReadiness } = require(join(root, 'build/lib/monitoring/readiness/checklist'));
-const { formatReport } = require(join(root, 'build/lib/cli/check/check-command'));
+const { manifestFiles, readManifests } = require(join(root, 'packages/cli/build/lib/cli/check/read-manifests'));
+const { evaluateReadiness } = require(join(root, 'packages/cli/build/lib/monitoring/readiness/checklist'));
+const { formatReport } = require(join(root, 'packages/cli/build/lib/cli/check/check-command'));
 const loaded = process.hrtime.bigint();
 const cpu0 = process.cpuUsage();
 

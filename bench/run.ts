@@ -84,7 +84,8 @@ interface CheckRun { clusters: number; files: number; objects: number; commandMs
  * run split into reading (YAML 1.1, schemas, keys) and the checklist.
  */
 function checkBench(sizes: number[], runs: number): CheckRun[] {
-  execFileSync(bin('tsc'), ['-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  // The CLI is its own package (packages/cli, built from lib/cli into packages/cli/build).
+  execFileSync(bin('tsc'), ['-p', 'packages/cli/tsconfig.json'], { cwd: root, stdio: 'inherit' });
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { writeCheckFleet } = require('./check-fleet');
   const out: CheckRun[] = [];
@@ -93,7 +94,7 @@ function checkBench(sizes: number[], runs: number): CheckRun[] {
     const dir = mkdtempSync(join(tmpdir(), 'bench-check-'));
     writeCheckFleet(dir, n);
     const loadBefore = loadavg()[0];
-    const cli = join(root, 'build/lib/cli/main.js');
+    const cli = join(root, 'packages/cli/build/lib/cli/main.js');
     const commandMs: number[] = [];
     for (let i = 0; i < runs + 1; i++) {
       const start = process.hrtime.bigint();
@@ -121,7 +122,7 @@ function checkReport(runs: CheckRun[]): string {
 
 N hand-written production clusters in one namespace, one file each (\`bench/check-fleet.ts\`: Cluster,
 ObjectStore, ScheduledBackup, Pooler and PodDisruptionBudget per cluster, one PrometheusRule), every
-required item passing. "command" is \`node build/lib/cli/main.js check <dir>\` end to end in a fresh
+required item passing. "command" is \`node packages/cli/build/lib/cli/main.js check <dir>\` end to end in a fresh
 process (median of the runs after one warm-up run). "CPU" (user + system), "read" (YAML 1.1, schemas,
 object keys) and "checklist" (wall) are one in-process run of the same code. The machine is shared: the
 1-minute load average before and after each size is shown, and wall times above the CPU time are time

@@ -216,6 +216,8 @@ class NamespaceIndex {
   private readonly backupsByCluster = new Map<string, any[]>();
   private readonly objectStores = new Map<string, any>();
   private readonly pdbsByName = new Map<string, any>();
+  /** The pgbouncer Deployments of the library's Patroni engine, by the cluster they are part of. */
+  private readonly pgbouncersByCluster = new Map<string, any[]>();
   private drills?: Map<string, any[]>;
   private podIndex?: PodIndex;
   private pdbs?: ModelPdb[];
@@ -233,6 +235,9 @@ class NamespaceIndex {
         this.objectStores.set(m.metadata.name, m);
       } else if (m.kind === 'PodDisruptionBudget' && typeof m.metadata?.name === 'string') {
         this.pdbsByName.set(m.metadata.name, m);
+      } else if (m.apiVersion === 'apps/v1' && m.kind === 'Deployment' && m.metadata?.labels?.['app.kubernetes.io/name'] === 'pgbouncer') {
+        const partOf = m.metadata.labels['app.kubernetes.io/part-of'];
+        if (typeof partOf === 'string') push(this.pgbouncersByCluster, partOf, m);
       }
     }
   }
@@ -241,6 +246,7 @@ class NamespaceIndex {
   public poolers(cluster: string): any[] { return this.poolersByCluster.get(cluster) ?? []; }
   public scheduledBackups(cluster: string): any[] { return this.backupsByCluster.get(cluster) ?? []; }
   public objectStore(name: string): any { return this.objectStores.get(name); }
+  public patroniPgbouncers(cluster: string): any[] { return this.pgbouncersByCluster.get(cluster) ?? []; }
   /** The manifest PodDisruptionBudget of this name, if any. */
   public pdbNamed(name: string): any { return this.pdbsByName.get(name); }
 
@@ -678,8 +684,8 @@ function switchover(c: Ctx): Verdict {
 const BURSTABLE_COST = 'under node memory pressure the kubelet evicts Burstable pods before Guaranteed ones, and their CPU is not reserved; '
   + 'give every container (init containers and sidecars included) requests equal to limits';
 
-function qosVerdict(what: string, manifest: any, manifests: any[]): [boolean, string] {
-  const pod = podResourcesOf(manifest, manifests);
+function qosVerdict(what: string, manifest: any, manifests: any[], index?: NamespaceIndex): [boolean, string] {
+  const pod = podResourcesOf(manifest, manifests, index ? (_ns, name) => index.objectStore(name) : undefined);
   if (!pod) return [false, `${what}: no pod template to check`];
   const qos = podQos(pod);
   if (qos.qosClass === 'Guaranteed') return [true, `${what}: Guaranteed (${describeContainers(pod)})`];
@@ -688,21 +694,20 @@ function qosVerdict(what: string, manifest: any, manifests: any[]): [boolean, st
 }
 
 function instanceQos(c: Ctx): [boolean, string] {
-  return qosVerdict(`instance pods of Cluster ${c.name}`, c.cluster, c.ns);
+  return qosVerdict(`instance pods of Cluster ${c.name}`, c.cluster, c.ns, c.index);
 }
 
 function poolerQos(c: Ctx): [boolean, string] {
-  const poolers = c.ns.filter((m) => m.apiVersion === CNPG && m.kind === 'Pooler' && m.spec?.cluster?.name === c.name);
+  const poolers = c.index.poolers(c.name);
   return qosOfAll(poolers.map((p) => [`Pooler ${p.metadata?.name}`, p]), c.ns, 'no Pooler for this cluster: no PgBouncer pods to check');
 }
 
 function patroniInstanceQos(c: Ctx): [boolean, string] {
-  return qosVerdict(`Patroni pods of StatefulSet ${c.name}`, c.cluster, c.ns);
+  return qosVerdict(`Patroni pods of StatefulSet ${c.name}`, c.cluster, c.ns, c.index);
 }
 
 function patroniPoolerQos(c: Ctx): [boolean, string] {
-  const pools = c.ns.filter((m) => m.apiVersion === 'apps/v1' && m.kind === 'Deployment'
-    && m.metadata?.labels?.['app.kubernetes.io/name'] === 'pgbouncer' && m.metadata?.labels?.['app.kubernetes.io/part-of'] === c.name);
+  const pools = c.index.patroniPgbouncers(c.name);
   return qosOfAll(pools.map((d) => [`PgBouncer Deployment ${d.metadata?.name}`, d]), c.ns,
     'no PgBouncer Deployment for this cluster (app.kubernetes.io/name: pgbouncer, app.kubernetes.io/part-of: the cluster): no PgBouncer pods to check');
 }

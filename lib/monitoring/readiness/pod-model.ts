@@ -328,14 +328,20 @@ export function modelPodResources(manifests: any[]): ModelPodResources[] {
 }
 
 /** The pods of one manifest (undefined when it makes none); `manifests` are searched for the ObjectStores a Cluster names. */
-export function podResourcesOf(m: any, manifests: any[]): ModelPodResources | undefined {
+/**
+ * The pod `m` runs, with every container the operator and the plugins inject. `manifests`
+ * are searched for the objects that configure injected containers (the Barman Cloud
+ * ObjectStore); give `objectStore` to look those up in an index instead (the checklist does,
+ * so that a namespace of many clusters stays linear).
+ */
+export function podResourcesOf(m: any, manifests: any[], objectStore?: (namespace: string, name: string) => any): ModelPodResources | undefined {
   if (!m || typeof m !== 'object') return undefined;
   const namespace = m.metadata?.namespace ?? 'default';
   const name = String(m.metadata?.name ?? '');
   const owner = `${m.kind}/${name}`;
   if (m.apiVersion === 'postgresql.cnpg.io/v1' && m.kind === 'Cluster') {
     return { namespace, owner, kind: m.kind, name, labels: { 'cnpg.io/cluster': name, 'cnpg.io/podRole': 'instance' },
-      containers: cnpgInstanceContainers(manifests, namespace, name, m.spec ?? {}) };
+      containers: cnpgInstanceContainers(objectStore ?? ((ns, n) => findObjectStore(manifests, ns, n)), namespace, name, m.spec ?? {}) };
   }
   if (m.apiVersion === 'postgresql.cnpg.io/v1' && m.kind === 'Pooler') {
     const spec = m.spec?.template?.spec ?? {};
@@ -390,7 +396,11 @@ function writtenContainers(owner: string, spec: any): ModelContainer[] {
   return [...init, ...main];
 }
 
-function cnpgInstanceContainers(manifests: any[], namespace: string, name: string, spec: any): ModelContainer[] {
+function findObjectStore(manifests: any[], namespace: string, name: string): any {
+  return manifests.find((s: any) => s?.kind === 'ObjectStore' && s.metadata?.name === name && (s.metadata?.namespace ?? 'default') === namespace);
+}
+
+function cnpgInstanceContainers(objectStore: (namespace: string, name: string) => any, namespace: string, name: string, spec: any): ModelContainer[] {
   const resources = spec.resources ?? {};
   const source = `Cluster ${name} spec.resources`;
   const containers: ModelContainer[] = [
@@ -401,7 +411,7 @@ function cnpgInstanceContainers(manifests: any[], namespace: string, name: strin
   const barman = plugins.find((p: any) => p.name === BARMAN_PLUGIN && p.parameters?.barmanObjectName);
   if (barman) {
     const storeName = String(barman.parameters.barmanObjectName);
-    const store = manifests.find((s: any) => s?.kind === 'ObjectStore' && s.metadata?.name === storeName && (s.metadata?.namespace ?? 'default') === namespace);
+    const store = objectStore(namespace, storeName);
     containers.push({
       name: 'plugin-barman-cloud', role: 'sidecar', resources: store?.spec?.instanceSidecarConfiguration?.resources ?? {},
       source: `ObjectStore ${storeName} spec.instanceSidecarConfiguration.resources`,
