@@ -9,6 +9,15 @@
 import { mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
 
+/** PgBouncer's and the operator's init container's resources: requests equal to limits (Guaranteed). */
+const POOLER_RESOURCES = `          resources:
+            requests:
+              cpu: 500m
+              memory: 256Mi
+            limits:
+              cpu: 500m
+              memory: 256Mi`;
+
 function clusterFile(name: string, namespace: string): string {
   return `apiVersion: postgresql.cnpg.io/v1
 kind: Cluster
@@ -115,22 +124,10 @@ spec:
     spec:
       containers:
         - name: pgbouncer
-          resources:
-            requests:
-              cpu: 500m
-              memory: 256Mi
-            limits:
-              cpu: 500m
-              memory: 256Mi
+${POOLER_RESOURCES}
       initContainers:
         - name: bootstrap-controller
-          resources:
-            requests:
-              cpu: 500m
-              memory: 256Mi
-            limits:
-              cpu: 500m
-              memory: 256Mi
+${POOLER_RESOURCES}
 ---
 apiVersion: policy/v1
 kind: PodDisruptionBudget
