@@ -9,6 +9,8 @@ import { isLabelKey, isLabelValue } from '../../lib/core/labels';
 test('DNS subdomains: lower case, digits, \'-\' and \'.\', at most 253 characters', () => {
   for (const ok of ['orders-db', 'orders.db', 'a', '0', `${'a'.repeat(253)}`]) expect(isDnsSubdomain(ok)).toBe(true);
   for (const bad of ['', 'Orders', '-a', 'a-', 'a_b', 'a/b', `${'a'.repeat(254)}`]) expect(isDnsSubdomain(bad)).toBe(false);
+  // each dot-separated part is a DNS label (RFC 1123): no empty part, none starting or ending with '-'
+  for (const bad of ['a..b', 'a.-b', 'a-.b', '.a', 'a.']) expect(isDnsSubdomain(bad)).toBe(false);
 });
 
 test('image references: registry, repository, tag and digest; no empty path segment', () => {

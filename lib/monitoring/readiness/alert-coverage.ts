@@ -92,6 +92,16 @@ export function vectorSelectors(expr: string): VectorSelector[] | undefined {
   return error ? undefined : out;
 }
 
+const SELECTORS = new Map<string, VectorSelector[] | undefined>();
+/**
+ * The vector selectors of an expression, parsed once per expression: the synth-time
+ * readiness warnings evaluate each cluster of a namespace over the same PrometheusRules.
+ */
+function cachedSelectors(expr: string): VectorSelector[] | undefined {
+  if (!SELECTORS.has(expr)) SELECTORS.set(expr, vectorSelectors(expr));
+  return SELECTORS.get(expr);
+}
+
 /** Every alerting rule of the PrometheusRules, parsed once. */
 export function parseAlerts(prometheusRules: any[]): ParsedAlert[] {
   const out: ParsedAlert[] = [];
@@ -99,7 +109,7 @@ export function parseAlerts(prometheusRules: any[]): ParsedAlert[] {
     for (const g of Array.isArray(rule?.spec?.groups) ? rule.spec.groups : []) {
       for (const r of Array.isArray(g?.rules) ? g.rules : []) {
         if (typeof r?.alert !== 'string' || r.expr === undefined) continue;
-        const selectors = vectorSelectors(String(r.expr));
+        const selectors = cachedSelectors(String(r.expr));
         out.push({ alert: r.alert, rule, selectors: selectors ?? [], syntaxError: selectors === undefined });
       }
     }
