@@ -185,11 +185,6 @@ export function manifestPdb(m: any): ModelPdb {
 /** Kubernetes label-selector semantics: `selectorMatches` (lib/core/label-selector), under the name the checklist and tests use. */
 export const selects = selectorMatches;
 
-/** Whether a PDB selects a pod: a null selector selects none (policy/v1). */
-export function pdbSelects(pdb: ModelPdb, labels: { [key: string]: string }): boolean {
-  return pdb.selector !== null && pdb.selector !== undefined && selectorMatches(pdb.selector, labels);
-}
-
 /**
  * Pods indexed by namespace and label, to find what a selector matches without a scan of
  * every pod: a selector's equality requirements (matchLabels, `In`) narrow it to the pods
