@@ -4,7 +4,7 @@ import { ConfigErrors } from '../core/config-error';
 import { checkDns1035Label, checkDnsSubdomain, checkImageReference } from '../core/dns';
 import { imageTagAndDigest, postgresVersionOfTag } from '../core/image-reference';
 import { isLabelKey, isLabelValue } from '../core/labels';
-import { exactMebibytes, positiveMebibytes, wholeMilliseconds } from '../core/duration-size-checks';
+import { exactMebibytes, positiveMebibytes, wholeMilliseconds, wholeSeconds } from '../core/duration-size-checks';
 import type { IClusterEngine } from '../engines/cluster-engine';
 import { ClusterMode } from './cluster-mode';
 import { AppCredentials } from './credentials';
@@ -366,13 +366,11 @@ function resolveToleration(errors: ConfigErrors, property: string, t: NodeTolera
   }
   let tolerationSeconds: number | undefined;
   if (t.tolerationSeconds !== undefined) {
-    const ms = t.tolerationSeconds.toMilliseconds();
     if (t.effect !== TaintEffect.NO_EXECUTE) {
       errors.add(`${property}.tolerationSeconds`, t.tolerationSeconds, 'applies only to NoExecute taints', 'set effect to TaintEffect.NO_EXECUTE, or remove tolerationSeconds');
-    } else if (ms < 0 || ms % 1000 !== 0) {
-      errors.add(`${property}.tolerationSeconds`, t.tolerationSeconds, 'must be a whole, non-negative number of seconds', 'give e.g. Duration.minutes(5)');
     } else {
-      tolerationSeconds = ms / 1000;
+      // Whole and not negative, or an error naming the prop (cdk8s's toMilliseconds() would throw on a fraction).
+      tolerationSeconds = wholeSeconds(errors, `${property}.tolerationSeconds`, t.tolerationSeconds, { min: 0 });
     }
   }
   return { key: key === '' ? undefined : key, operator, value: operator === TolerationOperator.EXISTS ? undefined : (t.value ?? ''), effect: t.effect, tolerationSeconds };
