@@ -8,7 +8,7 @@ import {
   ArchiveBucket, ArchiveCredentials, ArchiveDestination, BackupSchedule, BucketController, ClusterMonitoring, DisruptionBudget, HaPostgres,
   PgBouncerPool, RestoreDrill, ScheduledBackup, WalArchive,
 } from '../../lib';
-import { apiGroup, isClusterScoped } from '../../lib/core/unique-objects';
+import { apiGroup, isClusterScoped } from '../../lib/core/cluster-scoped';
 import { patroniProps } from '../patroni/patroni-fixtures';
 import { synth, synthError } from '../support/synth';
 
@@ -93,6 +93,8 @@ describe('collisions are errors that name both constructs', () => {
     expect(isClusterScoped('s3.aws.upbound.io/v1beta2', 'Bucket')).toBe(true);
     expect(isClusterScoped('s3.services.k8s.aws/v1alpha1', 'Bucket')).toBe(false);
     expect(isClusterScoped('rbac.authorization.k8s.io/v1', 'ClusterRole')).toBe(true);
+    // One list for the synth-time check and the CLI's manifest check (formerly only the CLI had it).
+    expect(isClusterScoped('snapshot.storage.k8s.io/v1', 'VolumeSnapshotClass')).toBe(true);
   });
 });
 
