@@ -80,11 +80,6 @@ export function cpuMillis(cpu: CpuAmount): number {
   return amount.endsWith('m') ? Number(amount.slice(0, -1)) : Number(amount) * 1000;
 }
 
-/** Mebibytes of a Size, for comparisons (not rounded: `Size.kibibytes(1500)` is 1.46 MiB). */
-export function mebibytes(size: Size): number {
-  return exactMebibytes(size);
-}
-
 function resolveVolume(errors: ConfigErrors, property: string, props: VolumeProps | undefined, defaultSize: Size,
   minimum?: { readonly mebibytes: number; readonly why: string }): ResolvedVolume {
   const accessMode = props?.accessMode ?? VolumeAccessMode.READ_WRITE_ONCE;
@@ -210,7 +205,7 @@ export function resolveIntent(id: string, props: HaPostgresProps, engine: IClust
   const walVolumeProp = walStorage ? 'walStorage.size' : 'storage.size';
   let maxSlotWalKeepSize: Size | undefined;
   if (ha) {
-    const volumeMib = mebibytes(walVolume.size);
+    const volumeMib = exactMebibytes(walVolume.size);
     if (props.maxSlotWalKeepSize === undefined) {
       // Half of the volume; a volume below 2Gi is reported above, on the volume's size.
       maxSlotWalKeepSize = Size.mebibytes(Math.max(MIN_SLOT_WAL_KEEP_MIB, Number.isFinite(volumeMib) ? Math.floor(volumeMib / 2) : MIN_SLOT_WAL_KEEP_MIB));
@@ -233,7 +228,7 @@ export function resolveIntent(id: string, props: HaPostgresProps, engine: IClust
   } else if (props.maxSlotWalKeepSize !== undefined) {
     // A standalone cluster has no standby slots, but a logical replication publisher has slots.
     maxSlotWalKeepSize = props.maxSlotWalKeepSize;
-    if (mebibytes(maxSlotWalKeepSize) >= mebibytes(walVolume.size)) {
+    if (exactMebibytes(maxSlotWalKeepSize) >= exactMebibytes(walVolume.size)) {
       errors.add('maxSlotWalKeepSize', maxSlotWalKeepSize,
         `must be below the volume that holds WAL (${walVolumeProp} = ${walVolume.size.asString()}), or a lagging subscriber's slot fills the volume and stops the instance`,
         `lower maxSlotWalKeepSize to at most half of ${walVolume.size.asString()}, or enlarge ${walVolumeProp}`);
