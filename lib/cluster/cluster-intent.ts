@@ -14,6 +14,7 @@ import { PostgresVersion } from './postgres-version';
 import { DataDurability, PrimaryUpdateMethod } from './replication';
 import { VolumeAccessMode, VolumeProps } from './storage';
 import { NodeToleration, TaintEffect, TolerationOperator } from './placement';
+import type { CpuAmount } from './resources';
 
 /** A toleration as a pod spec takes it. */
 export interface ResolvedToleration {
@@ -23,7 +24,6 @@ export interface ResolvedToleration {
   readonly effect?: string;
   readonly tolerationSeconds?: number;
 }
-import type { CpuAmount } from './resources';
 
 /** A volume with every default filled in. */
 export interface ResolvedVolume {
