@@ -156,6 +156,7 @@ describe('dedicated PostgreSQL nodes (placement.nodeSelector and tolerations)', 
     [{ tolerations: [{ operator: TolerationOperator.EQUAL, value: 'x' }] }, /placement\.tolerations\[0\]\.operator = "Equal": a toleration without a key matches every taint only with operator Exists/],
     [{ tolerations: [{ key: 'k', operator: TolerationOperator.EXISTS, value: 'v' }] }, /placement\.tolerations\[0\]\.value = "v": must be empty with operator Exists/],
     [{ tolerations: [{ key: 'k', effect: TaintEffect.NO_SCHEDULE, tolerationSeconds: Duration.seconds(5) }] }, /placement\.tolerations\[0\]\.tolerationSeconds = .*: applies only to NoExecute taints/],
+    [{ tolerations: [{ key: 'k', effect: TaintEffect.NO_EXECUTE, tolerationSeconds: Duration.millis(1500.5) }] }, /placement\.tolerations\[0\]\.tolerationSeconds = "?1500\.5 ms"?: must be a whole number of seconds/],
     [{ tolerations: [{ key: 'not a key' }] }, /placement\.tolerations\[0\]\.key = "not a key": is not a valid taint key/],
     [{ tolerations: [{ key: 'k', effect: 'Sometimes' as TaintEffect }] }, /placement\.tolerations\[0\]\.effect = "Sometimes": is not a taint effect/],
   ])('%j is refused', (placement, message) => {
@@ -186,6 +187,9 @@ describe('liveness probe and primary isolation check (CloudNativePG engine props
     expect(errorFor(engine({ livenessProbeTimeout: Duration.millis(30500) }))).toMatch(/engine\.livenessProbeTimeout/);
     expect(errorFor(engine({ isolationCheck: { requestTimeout: Duration.seconds(3), connectionTimeout: Duration.seconds(3) } })))
       .toMatch(/engine\.isolationCheck = "requestTimeout 3000 ms \+ connectionTimeout 3000 ms": must stay below the liveness probe's 5 s timeout/);
+    // Fractions are errors naming the prop, not cdk8s's unnamed "whole number" throw.
+    expect(errorFor(engine({ livenessProbeTimeout: Duration.millis(30000.5) }))).toMatch(/engine\.livenessProbeTimeout = "?30000\.5 ms"?: must be a whole number of seconds/);
+    expect(errorFor(engine({ isolationCheck: { requestTimeout: Duration.millis(200.5) } }))).toMatch(/engine\.isolationCheck\.requestTimeout = "?200\.5 ms"?: must be a whole number of milliseconds/);
     expect(errorFor(engine({ isolationCheck: { connectionTimeout: Duration.millis(50) } }))).toMatch(/engine\.isolationCheck\.connectionTimeout = .*: must be a whole number of milliseconds, at least 100 ms/);
     const w = warningsOf((c) => new HaPostgres(c, 'db1', { engine: ClusterEngine.cloudNativePg({ isolationCheck: { enabled: false } }) })).join('\n');
     expect(w).toMatch(/engine\.isolationCheck\.enabled = false: a primary cut off from the Kubernetes API server and from its standbys keeps running/);

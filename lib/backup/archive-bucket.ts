@@ -1,3 +1,4 @@
+import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ConfigErrors } from '../core/config-error';
 import { SynthWarnings } from '../core/synth-warnings';
@@ -169,17 +170,26 @@ export class ArchiveBucket extends Construct implements IArchiveBucket {
 
   /**
    * S3 bucket names are global: two ArchiveBuckets of one name, in any namespace, are two
-   * controllers applying their own settings to one bucket. Reported on the later one.
+   * controllers applying their own settings to one bucket. Reported on the later one, unless
+   * both render the same objects (same controller, and for ACK's namespaced Buckets the same
+   * namespace): the check of unique objects already reports that collision.
    */
   private sameBucket(): string[] {
     const index = AppIndex.of(this);
     const buckets = index.memo(index, 'archive-buckets', () => index.constructs().filter((c): c is ArchiveBucket => c instanceof ArchiveBucket));
-    const earlier = buckets.slice(0, buckets.indexOf(this)).find((b) => b.bucketName === this.bucketName);
+    const earlier = buckets.slice(0, buckets.indexOf(this)).find((b) => b.bucketName === this.bucketName && !this.rendersSameObjectsAs(b));
     if (!earlier) return [];
     const e = new ConfigErrors();
     e.add('bucketName', this.bucketName, `is also the bucket of ${earlier.node.path}: S3 bucket names are global, so both would manage one bucket and overwrite each other's settings`,
       `declare the bucket once and share it (bucket.destination({ path: '<namespace>' }) per cluster), or give this one another name`);
     return e.messages;
+  }
+
+  /** Whether `other` (of the same bucket name) renders the objects this one renders: same kinds, names and namespace. */
+  private rendersSameObjectsAs(other: ArchiveBucket): boolean {
+    if (other.controller !== this.controller) return false;
+    if (this.controller === BucketController.CROSSPLANE) return true; // cluster-scoped objects
+    return (Chart.of(other).namespace ?? 'default') === (Chart.of(this).namespace ?? 'default');
   }
 }
 

@@ -1,14 +1,13 @@
 import { Construct } from 'constructs';
 import { ConfigErrors } from '../core/config-error';
 import { checkDnsLabel } from '../core/dns';
-import { registerScheduledBackup } from './backup-registry';
+import { registerScheduledBackup, scheduledBackupsOf } from './backup-registry';
 import { BackupSchedule } from './backup-schedule';
 import type { WalArchive } from './wal-archive';
 import { AppIndex } from '../core/app-index';
 import { engineFeatures } from '../engines/cluster-engine';
 import { boundedName, labelSlug, shortHash } from '../core/names';
 import { checkUniqueObjects } from '../core/unique-objects';
-import { scheduledBackupsOf } from './backup-registry';
 
 /** Which instance takes the base backup. */
 export enum BackupTarget {

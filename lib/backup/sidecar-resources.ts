@@ -1,7 +1,8 @@
 import { Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import type { CpuAmount } from '../cluster/resources';
-import { cpuMillis, mebibytes } from '../cluster/cluster-intent';
+import { cpuMillis } from '../cluster/cluster-intent';
+import { exactMebibytes } from '../core/duration-size-checks';
 import type { ConfigErrors } from '../core/config-error';
 
 /**
@@ -58,17 +59,17 @@ export function resolveSidecarResources(errors: ConfigErrors, warnings: string[]
   if (cpuOk && !(cpuMillis(cpuLimit) >= cpuMillis(cpuRequest))) {
     errors.add(`${property}.cpuLimit`, cpuLimit.amount, `is below cpuRequest (${cpuRequest.amount})`, 'set cpuLimit to cpuRequest (or remove it)');
   }
-  const memoryOk = mebibytes(memoryRequest) >= MIN_SIDECAR_MEMORY_MIB;
+  const memoryOk = exactMebibytes(memoryRequest) >= MIN_SIDECAR_MEMORY_MIB;
   if (!memoryOk) {
     errors.add(`${property}.memoryRequest`, memoryRequest,
       `is below ${MIN_SIDECAR_MEMORY_MIB}Mi: barman-cloud (Python with boto3) and its parallel uploads are killed for lack of memory, and WAL archiving stops`,
       'give at least Size.mebibytes(256); Size.mebibytes(512) (the default) for backupJobs 2');
   }
-  if (memoryOk && mebibytes(memoryLimit) < mebibytes(memoryRequest)) {
+  if (memoryOk && exactMebibytes(memoryLimit) < exactMebibytes(memoryRequest)) {
     errors.add(`${property}.memoryLimit`, memoryLimit, `is below memoryRequest (${memoryRequest.asString()})`, 'set memoryLimit to memoryRequest (or remove it)');
   }
   const cpuBurst = cpuOk && cpuMillis(cpuLimit) > cpuMillis(cpuRequest);
-  const memoryBurst = memoryOk && mebibytes(memoryLimit) > mebibytes(memoryRequest);
+  const memoryBurst = memoryOk && exactMebibytes(memoryLimit) > exactMebibytes(memoryRequest);
   if (cpuBurst || memoryBurst) {
     warnings.push(`${property}: the sidecar's ${[cpuBurst ? 'CPU' : '', memoryBurst ? 'memory' : ''].filter(Boolean).join(' and ')} limit is above its request, `
       + 'so every instance pod is Burstable instead of Guaranteed and is among the first evicted under node memory pressure. '

@@ -4,7 +4,7 @@ import { ConfigErrors } from '../core/config-error';
 import { checkDns1035Label, checkDnsSubdomain, checkImageReference } from '../core/dns';
 import { imageTagAndDigest, postgresVersionOfTag } from '../core/image-reference';
 import { isLabelKey, isLabelValue } from '../core/labels';
-import { exactMebibytes, positiveMebibytes, wholeMilliseconds } from '../core/duration-size-checks';
+import { exactMebibytes, positiveMebibytes, wholeMilliseconds, wholeSeconds } from '../core/duration-size-checks';
 import type { IClusterEngine } from '../engines/cluster-engine';
 import { ClusterMode } from './cluster-mode';
 import { AppCredentials } from './credentials';
@@ -14,6 +14,7 @@ import { PostgresVersion } from './postgres-version';
 import { DataDurability, PrimaryUpdateMethod } from './replication';
 import { VolumeAccessMode, VolumeProps } from './storage';
 import { NodeToleration, TaintEffect, TolerationOperator } from './placement';
+import type { CpuAmount } from './resources';
 
 /** A toleration as a pod spec takes it. */
 export interface ResolvedToleration {
@@ -23,7 +24,6 @@ export interface ResolvedToleration {
   readonly effect?: string;
   readonly tolerationSeconds?: number;
 }
-import type { CpuAmount } from './resources';
 
 /** A volume with every default filled in. */
 export interface ResolvedVolume {
@@ -78,11 +78,6 @@ export const MAX_CLUSTER_NAME_LENGTH = 50;
 export function cpuMillis(cpu: CpuAmount): number {
   const amount = cpu.amount;
   return amount.endsWith('m') ? Number(amount.slice(0, -1)) : Number(amount) * 1000;
-}
-
-/** Mebibytes of a Size, for comparisons (not rounded: `Size.kibibytes(1500)` is 1.46 MiB). */
-export function mebibytes(size: Size): number {
-  return exactMebibytes(size);
 }
 
 function resolveVolume(errors: ConfigErrors, property: string, props: VolumeProps | undefined, defaultSize: Size,
@@ -210,7 +205,7 @@ export function resolveIntent(id: string, props: HaPostgresProps, engine: IClust
   const walVolumeProp = walStorage ? 'walStorage.size' : 'storage.size';
   let maxSlotWalKeepSize: Size | undefined;
   if (ha) {
-    const volumeMib = mebibytes(walVolume.size);
+    const volumeMib = exactMebibytes(walVolume.size);
     if (props.maxSlotWalKeepSize === undefined) {
       // Half of the volume; a volume below 2Gi is reported above, on the volume's size.
       maxSlotWalKeepSize = Size.mebibytes(Math.max(MIN_SLOT_WAL_KEEP_MIB, Number.isFinite(volumeMib) ? Math.floor(volumeMib / 2) : MIN_SLOT_WAL_KEEP_MIB));
@@ -233,7 +228,7 @@ export function resolveIntent(id: string, props: HaPostgresProps, engine: IClust
   } else if (props.maxSlotWalKeepSize !== undefined) {
     // A standalone cluster has no standby slots, but a logical replication publisher has slots.
     maxSlotWalKeepSize = props.maxSlotWalKeepSize;
-    if (mebibytes(maxSlotWalKeepSize) >= mebibytes(walVolume.size)) {
+    if (exactMebibytes(maxSlotWalKeepSize) >= exactMebibytes(walVolume.size)) {
       errors.add('maxSlotWalKeepSize', maxSlotWalKeepSize,
         `must be below the volume that holds WAL (${walVolumeProp} = ${walVolume.size.asString()}), or a lagging subscriber's slot fills the volume and stops the instance`,
         `lower maxSlotWalKeepSize to at most half of ${walVolume.size.asString()}, or enlarge ${walVolumeProp}`);
@@ -366,13 +361,11 @@ function resolveToleration(errors: ConfigErrors, property: string, t: NodeTolera
   }
   let tolerationSeconds: number | undefined;
   if (t.tolerationSeconds !== undefined) {
-    const ms = t.tolerationSeconds.toMilliseconds();
     if (t.effect !== TaintEffect.NO_EXECUTE) {
       errors.add(`${property}.tolerationSeconds`, t.tolerationSeconds, 'applies only to NoExecute taints', 'set effect to TaintEffect.NO_EXECUTE, or remove tolerationSeconds');
-    } else if (ms < 0 || ms % 1000 !== 0) {
-      errors.add(`${property}.tolerationSeconds`, t.tolerationSeconds, 'must be a whole, non-negative number of seconds', 'give e.g. Duration.minutes(5)');
     } else {
-      tolerationSeconds = ms / 1000;
+      // Whole and not negative, or an error naming the prop (cdk8s's toMilliseconds() would throw on a fraction).
+      tolerationSeconds = wholeSeconds(errors, `${property}.tolerationSeconds`, t.tolerationSeconds, { min: 0 });
     }
   }
   return { key: key === '' ? undefined : key, operator, value: operator === TolerationOperator.EXISTS ? undefined : (t.value ?? ''), effect: t.effect, tolerationSeconds };

@@ -12,7 +12,7 @@ import { checkParameters, renderParameterValue } from '../parameters/postgres-pa
 import {
   cnpgSizeBytes, DEFAULT_MAX_WAL_SIZE, DEFAULT_MIN_WAL_SIZE, isBareNumber, postgresBoolean, postgresSize, WAL_LEVELS,
 } from '../parameters/parameter-values';
-import { ClusterIntent, mebibytes, resolveIntent } from './cluster-intent';
+import { ClusterIntent, resolveIntent } from './cluster-intent';
 import { HaPostgresProps } from './ha-postgres-props';
 import { DataDurability } from './replication';
 import type { IServiceAccountLike } from '../core/workload-shapes';
@@ -23,7 +23,7 @@ import { SecretReader } from '../security/secret-access';
 import { REJECT_PLAIN_TEXT_RULE, ResolvedClusterTls, resolveClusterTls } from '../security/tls';
 import { AppIndex } from '../core/app-index';
 import { exactDuration, POSTGRES_DURATION_UNITS } from '../core/exact-duration';
-import { exactMilliseconds } from '../core/duration-size-checks';
+import { exactMebibytes, exactMilliseconds } from '../core/duration-size-checks';
 import { SynthSession } from '../core/synth-session';
 import { engineFeatures } from '../engines/cluster-engine';
 import { checkUniqueObjects } from '../core/unique-objects';
@@ -261,10 +261,10 @@ export class HaPostgres extends Construct implements IHaPostgres {
       max_connections: String(DEFAULT_MAX_CONNECTIONS),
       // Of the request, not the limit: memory above the request is not guaranteed, and
       // CloudNativePG refuses shared_buffers above the memory request.
-      shared_buffers: pgSize(Math.floor(mebibytes(i.memoryRequest) / 4)),
-      effective_cache_size: pgSize(Math.floor((mebibytes(i.memoryLimit) * 3) / 4)),
+      shared_buffers: pgSize(Math.floor(exactMebibytes(i.memoryRequest) / 4)),
+      effective_cache_size: pgSize(Math.floor((exactMebibytes(i.memoryLimit) * 3) / 4)),
     };
-    if (i.maxSlotWalKeepSize) defaults.max_slot_wal_keep_size = pgSize(mebibytes(i.maxSlotWalKeepSize));
+    if (i.maxSlotWalKeepSize) defaults.max_slot_wal_keep_size = pgSize(exactMebibytes(i.maxSlotWalKeepSize));
     if (i.highlyAvailable) {
       const delay = pgDuration(exactMilliseconds(i.maxStandbyStreamingDelay));
       defaults.max_standby_streaming_delay = delay;
@@ -293,7 +293,7 @@ export class HaPostgres extends Construct implements IHaPostgres {
     const sharedBuffers = user('shared_buffers');
     if (sharedBuffers) {
       const bytes = cnpgSizeBytes(sharedBuffers.value);
-      const requestBytes = mebibytes(i.memoryRequest) * 2 ** 20;
+      const requestBytes = exactMebibytes(i.memoryRequest) * 2 ** 20;
       if (bytes === undefined) {
         errors.add(sharedBuffers.property, sharedBuffers.value, 'is not a size that both CloudNativePG and PostgreSQL read (a number with B, kB, MB, GB or TB, case-sensitive)',
           `write it with a unit, e.g. "${postgresSize(Math.floor(requestBytes / 4))}"`);
@@ -323,7 +323,7 @@ export class HaPostgres extends Construct implements IHaPostgres {
     const maxBytes = parsed(maxWal, DEFAULT_MAX_WAL_SIZE);
     const walVolume = i.walStorage ?? i.storage;
     const walVolumeProp = i.walStorage ? 'walStorage.size' : 'storage.size';
-    const volumeBytes = mebibytes(walVolume.size) * 2 ** 20;
+    const volumeBytes = exactMebibytes(walVolume.size) * 2 ** 20;
     if (minBytes !== undefined && maxBytes !== undefined && minBytes > 0 && maxBytes > 0 && minBytes >= maxBytes) {
       const maxShown = maxWal ? JSON.stringify(maxWal.value) : `${DEFAULT_MAX_WAL_SIZE} (the default)`;
       // A larger max_wal_size only helps while it stays below the WAL volume.

@@ -352,6 +352,8 @@ export function robfigNext(schedule: RobfigSchedule, after: Date): Date | undefi
 }
 
 const GAPS = new Map<string, number>();
+/** longestCronGapSeconds by expression: the checklist asks once per schedule of a fleet, mostly the same few. */
+const EXPRESSION_GAPS = new Map<string, number | undefined>();
 
 /**
  * The longest time, in seconds, between two consecutive runs (UTC); `Infinity` when the
@@ -381,9 +383,12 @@ export function robfigLongestGapSeconds(schedule: RobfigSchedule): number {
  * when it never runs.
  */
 export function longestCronGapSeconds(expression: string): number | undefined {
+  if (EXPRESSION_GAPS.has(expression)) return EXPRESSION_GAPS.get(expression);
   const standard = expression.trim().split(GO_SPACE).length === 5;
   const parsed = parseRobfigCron(standard ? `0 ${expression.trim()}` : expression);
-  return parsed.ok ? robfigLongestGapSeconds(parsed.schedule) : undefined;
+  const gap = parsed.ok ? robfigLongestGapSeconds(parsed.schedule) : undefined;
+  EXPRESSION_GAPS.set(expression, gap);
+  return gap;
 }
 
 function computeGap(s: RobfigSpecSchedule): number {

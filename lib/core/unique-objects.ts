@@ -1,6 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { AppIndex } from './app-index';
+import { apiGroup, isClusterScoped } from './cluster-scoped';
 import { ConfigErrors } from './config-error';
 
 /** How a library construct names its objects: the prop their names derive from, for messages. */
@@ -27,32 +28,6 @@ interface Entry {
 }
 
 const NAMING = new WeakMap<IConstruct, ObjectNaming>();
-
-/**
- * Kinds the API server keeps outside namespaces, among those this library renders or that
- * apps commonly add (a collision among them ignores the namespace). The crossplane S3
- * kinds are cluster-scoped in their CRDs (crds/crossplane-aws-s3).
- */
-const CLUSTER_SCOPED = new Set([
-  '/Namespace', '/PersistentVolume', '/Node',
-  'rbac.authorization.k8s.io/ClusterRole', 'rbac.authorization.k8s.io/ClusterRoleBinding',
-  'storage.k8s.io/StorageClass', 'scheduling.k8s.io/PriorityClass', 'apiextensions.k8s.io/CustomResourceDefinition',
-  'admissionregistration.k8s.io/ValidatingWebhookConfiguration', 'admissionregistration.k8s.io/MutatingWebhookConfiguration',
-  'postgresql.cnpg.io/ClusterImageCatalog',
-  's3.aws.upbound.io/Bucket', 's3.aws.upbound.io/BucketVersioning', 's3.aws.upbound.io/BucketServerSideEncryptionConfiguration',
-  's3.aws.upbound.io/BucketPublicAccessBlock', 's3.aws.upbound.io/BucketLifecycleConfiguration',
-]);
-
-/** The API group of an apiVersion (`postgresql.cnpg.io/v1` → `postgresql.cnpg.io`, `v1` → ``). */
-export function apiGroup(apiVersion: string): string {
-  const slash = apiVersion.indexOf('/');
-  return slash < 0 ? '' : apiVersion.slice(0, slash);
-}
-
-/** True for kinds the API server keeps outside namespaces. */
-export function isClusterScoped(apiVersion: string, kind: string): boolean {
-  return CLUSTER_SCOPED.has(`${apiGroup(apiVersion)}/${kind}`);
-}
 
 /**
  * Registers a library construct for the synth-time check that no two objects of the app

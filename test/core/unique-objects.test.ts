@@ -8,7 +8,7 @@ import {
   ArchiveBucket, ArchiveCredentials, ArchiveDestination, BackupSchedule, BucketController, ClusterMonitoring, DisruptionBudget, HaPostgres,
   PgBouncerPool, RestoreDrill, ScheduledBackup, WalArchive,
 } from '../../lib';
-import { apiGroup, isClusterScoped } from '../../lib/core/unique-objects';
+import { apiGroup, isClusterScoped } from '../../lib/core/cluster-scoped';
 import { patroniProps } from '../patroni/patroni-fixtures';
 import { synth, synthError } from '../support/synth';
 
@@ -77,6 +77,19 @@ describe('collisions are errors that name both constructs', () => {
     expect(appErrors(buckets(BucketController.CROSSPLANE))).toMatch(/bucketName = "acme-pg-archive": team-a\/bucket and team-b\/bucket both apply Bucket "acme-pg-archive"/);
     expect(appErrors(buckets(BucketController.ACK))).toMatch(/\[team-b\/bucket\] bucketName = "acme-pg-archive": is also the bucket of team-a\/bucket: S3 bucket names are global/);
     expect(appErrors(buckets(BucketController.ACK)).match(/both apply/)).toBeNull(); // ACK Buckets are namespaced objects
+    // The same objects twice: one error (the object check), not a second from the bucket-name check.
+    expect(appErrors(buckets(BucketController.CROSSPLANE)).match(/is also the bucket of/)).toBeNull();
+    const twice = (controllers: BucketController[]) => (app: App) => {
+      controllers.forEach((controller, i) => new ArchiveBucket(new Chart(app, `c${i}`, { namespace: 'team-a' }), 'bucket',
+        { bucketName: 'acme-pg-archive', region: 'eu-west-1', controller }));
+    };
+    const sameNamespace = appErrors(twice([BucketController.ACK, BucketController.ACK]));
+    expect(sameNamespace).toMatch(/\[c1\/bucket\] bucketName = "acme-pg-archive": c0\/bucket and c1\/bucket both apply Bucket "team-a\/acme-pg-archive"/);
+    expect(sameNamespace.match(/is also the bucket of/)).toBeNull();
+    // Different controllers render different objects: only the bucket-name check sees it.
+    const mixed = appErrors(twice([BucketController.ACK, BucketController.CROSSPLANE]));
+    expect(mixed).toMatch(/\[c1\/bucket\] bucketName = "acme-pg-archive": is also the bucket of c0\/bucket: S3 bucket names are global/);
+    expect(mixed.match(/both apply/)).toBeNull();
   });
 
   test('objects of users only are not the library\'s business', () => {
@@ -93,6 +106,8 @@ describe('collisions are errors that name both constructs', () => {
     expect(isClusterScoped('s3.aws.upbound.io/v1beta2', 'Bucket')).toBe(true);
     expect(isClusterScoped('s3.services.k8s.aws/v1alpha1', 'Bucket')).toBe(false);
     expect(isClusterScoped('rbac.authorization.k8s.io/v1', 'ClusterRole')).toBe(true);
+    // One list for the synth-time check and the CLI's manifest check (formerly only the CLI had it).
+    expect(isClusterScoped('snapshot.storage.k8s.io/v1', 'VolumeSnapshotClass')).toBe(true);
   });
 });
 

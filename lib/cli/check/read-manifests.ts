@@ -18,7 +18,8 @@ import { extname, join } from 'path';
 import { Document, isMap, LineCounter, parseAllDocuments, parseDocument, visit } from 'yaml';
 import { CliError } from '../cli-error';
 import { parseBlockYaml, ScalarTag, splitDocuments } from './fast-yaml';
-import { groupOf, isClusterScoped, objectProblems } from './schemas';
+import { apiGroup } from '../../core/cluster-scoped';
+import { isClusterScoped, objectProblems } from './schemas';
 import { pathSegments } from './schemas/structural-schema';
 
 const MANIFEST_EXTENSIONS = ['.yaml', '.yml', '.json'];
@@ -162,7 +163,7 @@ export function readManifests(files: string[], options: ReadOptions = {}): Manif
         const namespace = isClusterScoped(apiVersion, kind) ? '' : (meta.namespace ?? defaultNamespace);
         // Fill in the namespace as kubectl would, so that the checklist sees where it lives.
         const object = namespace && meta.namespace === undefined ? { ...value, metadata: { ...meta, namespace } } : value;
-        const key = `${groupOf(apiVersion)}|${kind}|${namespace}|${meta.name}`;
+        const key = `${apiGroup(apiVersion)}|${kind}|${namespace}|${meta.name}`;
         const source: ManifestSource = { file, line };
         const earlier = byKey.get(key);
         if (earlier) {

@@ -58,14 +58,9 @@ export function objectStoreSpec(destination: ArchiveDestination, credentials: Ar
       env: destination.region ? [{ name: 'AWS_DEFAULT_REGION', value: destination.region }] : undefined,
       // The plugin sizes its sidecar in every instance pod from here only; equal requests
       // and limits keep the pods Guaranteed.
-      resources: sidecarResources(sidecar),
+      resources: resourceRequirements(sidecar),
     },
   };
-}
-
-/** The sidecar's `resources`, as the ObjectStore CRD types them. */
-export function sidecarResources(r: ResolvedSidecarResources): barman.ObjectStoreSpecInstanceSidecarConfigurationResources {
-  return resourceRequirements(r);
 }
 
 function s3Credentials(c: ArchiveCredentials): barman.ObjectStoreSpecConfigurationS3Credentials {

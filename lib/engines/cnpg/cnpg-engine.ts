@@ -85,8 +85,6 @@ export interface IsolationCheckProps {
   readonly connectionTimeout?: Duration;
 }
 
-
-
 /** Renders an HaPostgres as a CloudNativePG v1.30 `Cluster` plus its disruption budget. */
 export class CloudNativePgEngine implements IClusterEngine, EngineFeatures {
   public readonly name = 'CloudNativePG 1.30';
@@ -99,8 +97,6 @@ export class CloudNativePgEngine implements IClusterEngine, EngineFeatures {
     this.props = props;
     this.imageRepository = props.imageRepository ?? 'ghcr.io/cloudnative-pg/postgresql';
   }
-
-
 
   public managedParameters(): { [name: string]: string } {
     return CNPG_FIXED_PARAMETERS;

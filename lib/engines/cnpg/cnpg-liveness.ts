@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import type { ConfigErrors } from '../../core/config-error';
+import { wholeMilliseconds, wholeSeconds } from '../../core/duration-size-checks';
 import type { CloudNativePgEngineProps } from './cnpg-engine';
 
 /** CloudNativePG's liveness probe period and timeout (pkg/specs/pods.go). */
@@ -16,20 +17,23 @@ export interface ResolvedLiveness {
 /** The engine's liveness settings, checked; errors and warnings go to `errors` and `warnings`. */
 export function resolveLiveness(props: CloudNativePgEngineProps, errors: ConfigErrors, warnings: string[]): ResolvedLiveness {
   const timeout = props.livenessProbeTimeout ?? Duration.seconds(30);
-  const timeoutMs = timeout.toMilliseconds();
+  // A fraction of a second is an error naming the prop (cdk8s's toMilliseconds() would throw);
+  // the range keeps its own message, which says why.
+  const givenSeconds = wholeSeconds(errors, 'engine.livenessProbeTimeout', timeout);
   let timeoutSeconds = 30;
-  if (timeoutMs % 1000 !== 0 || timeoutMs < 10_000 || timeoutMs > 300_000) {
+  if (givenSeconds !== undefined && (givenSeconds < 10 || givenSeconds > 300)) {
     errors.add('engine.livenessProbeTimeout', timeout,
       'must be whole seconds from 10 s to 5 min: shorter restarts instances on a brief I/O stall, longer leaves a hung instance (or an isolated primary) running',
       'use Duration.seconds(30) (the default)');
-  } else {
-    timeoutSeconds = timeoutMs / 1000;
+  } else if (givenSeconds !== undefined) {
+    timeoutSeconds = givenSeconds;
   }
   const check = props.isolationCheck ?? {};
   const enabled = check.enabled ?? true;
   const ms = (property: string, d: Duration | undefined): number => {
-    const value = (d ?? Duration.seconds(1)).toMilliseconds();
-    if (!Number.isInteger(value) || value < 100) {
+    const value = wholeMilliseconds(errors, `engine.isolationCheck.${property}`, d ?? Duration.seconds(1));
+    if (value === undefined) return 1000;
+    if (value < 100) {
       errors.add(`engine.isolationCheck.${property}`, d, 'must be a whole number of milliseconds, at least 100 ms', 'use Duration.seconds(1) (the default)');
       return 1000;
     }

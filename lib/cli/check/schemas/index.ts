@@ -7,6 +7,7 @@
  *   models): the fields it reads (core-schemas.ts); other fields are not checked;
  * - other kinds: apiVersion, kind and metadata only.
  */
+import { apiGroup, isClusterScoped as isClusterScopedKind } from '../../../core/cluster-scoped';
 import { CORE_SCHEMAS, coreRuleProblems } from './core-schemas';
 import { CRD_SCHEMAS_JSON } from './crd-schemas.generated';
 import { childPath, describeValue, SchemaProblem, StructuralSchema, validateStructural } from './structural-schema';
@@ -21,27 +22,12 @@ function crds(): { [gvk: string]: CrdEntry } {
   return crdSchemas!;
 }
 
-/** Built-in cluster-scoped kinds (their objects have no namespace). */
-const CLUSTER_SCOPED = new Set([
-  '/Namespace', '/Node', '/PersistentVolume', 'rbac.authorization.k8s.io/ClusterRole', 'rbac.authorization.k8s.io/ClusterRoleBinding',
-  'storage.k8s.io/StorageClass', 'apiextensions.k8s.io/CustomResourceDefinition', 'scheduling.k8s.io/PriorityClass',
-  'admissionregistration.k8s.io/ValidatingWebhookConfiguration', 'admissionregistration.k8s.io/MutatingWebhookConfiguration',
-  'snapshot.storage.k8s.io/VolumeSnapshotClass',
-]);
-
-/** The API group of an apiVersion (`policy/v1` → `policy`, `v1` → ``). */
-export function groupOf(apiVersion: string): string {
-  const slash = apiVersion.indexOf('/');
-  return slash < 0 ? '' : apiVersion.slice(0, slash);
-}
-
-/** Whether objects of this group and kind live outside namespaces. */
+/** Whether objects of this group and kind live outside namespaces: the vendored CRD's scope, else lib/core's list. */
 export function isClusterScoped(apiVersion: string, kind: string): boolean {
-  const group = groupOf(apiVersion);
   const version = apiVersion.slice(apiVersion.indexOf('/') + 1);
-  const crd = crds()[`${group}/${version}/${kind}`];
+  const crd = crds()[`${apiGroup(apiVersion)}/${version}/${kind}`];
   if (crd) return crd.scope === 'Cluster';
-  return CLUSTER_SCOPED.has(`${group}/${kind}`);
+  return isClusterScopedKind(apiVersion, kind);
 }
 
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -109,7 +95,7 @@ export function objectProblems(obj: { [key: string]: unknown }): SchemaProblem[]
   if (problems.length > 0) return problems;
   const apiVersion = obj.apiVersion as string;
   const kind = obj.kind as string;
-  const group = groupOf(apiVersion);
+  const group = apiGroup(apiVersion);
   const version = apiVersion.slice(apiVersion.indexOf('/') + 1);
   problems.push(...metadataProblems(obj, isClusterScoped(apiVersion, kind)));
   const crd = crds()[`${group}/${version}/${kind}`];
