@@ -82,19 +82,8 @@ function tooLow(errors: ConfigErrors, cluster: HaPostgres, name: string, hard: n
     errors.add(`parameters.${name}`, p.value, `cluster ${cluster.clusterName} needs at least ${hard} (${why}); ${current}`,
       `set parameters.${name} to ${recommended} or more (a restart applies it)`);
   } else {
-    warnOnce(cluster, `parameters.${name} = ${n}: ${recommended} recommended (${why}); with fewer, initial table copies${name.includes('worker') ? ' and parallel apply' : ''} wait for one another and retry.`);
+    SynthWarnings.addDuringValidation(cluster, `parameters.${name} = ${n}: ${recommended} recommended (${why}); with fewer, initial table copies${name.includes('worker') ? ' and parallel apply' : ''} wait for one another and retry.`);
   }
-}
-
-const WARNED = new WeakMap<HaPostgres, Set<string>>();
-
-/** A warning found during validation, recorded once per cluster (validations run several times per synth). */
-function warnOnce(cluster: HaPostgres, message: string): void {
-  let seen = WARNED.get(cluster);
-  if (!seen) { seen = new Set(); WARNED.set(cluster, seen); }
-  if (seen.has(message)) return;
-  seen.add(message);
-  SynthWarnings.addDuringValidation(cluster, message);
 }
 
 /** Workers (and so slots, senders, origins) a subscription uses at most: its apply worker plus the table-sync workers of its subscriber. */
