@@ -1,7 +1,7 @@
 import type { HaPostgres } from '../cluster/ha-postgres';
 import { ConfigErrors } from '../core/config-error';
 import { SynthWarnings } from '../core/synth-warnings';
-import { subscribersOf, subscriptionsOf } from './replication-registry';
+import { publicationsOf, subscribersOf, subscriptionsOf } from './replication-registry';
 import type { Subscription } from './subscription';
 import { engineFeatures } from '../engines/cluster-engine';
 
@@ -50,12 +50,14 @@ export function effectiveParameter(cluster: HaPostgres, name: string): Effective
 
 /**
  * Makes the publisher run with `wal_level = logical`: an error when the user set another
- * level; the parameter is added when the engine's default is not logical (Patroni).
+ * level (on the cluster's first Publication only: call it before the Publication is
+ * registered); the parameter is added when the engine's default is not logical (Patroni).
  */
 export function requireLogicalWalLevel(cluster: HaPostgres, errors: ConfigErrors): void {
   const level = effectiveParameter(cluster, 'wal_level');
   if (level.value.toLowerCase() === 'logical') return;
   if (level.userSet) {
+    if (publicationsOf(cluster).length > 0) return; // the first Publication reports it
     errors.add('cluster.parameters.wal_level', level.value, `cluster ${cluster.clusterName} publishes for logical replication, which needs wal_level = logical`,
       'remove wal_level from the cluster\'s parameters (the library sets logical) or set it to "logical"');
     return;
@@ -98,16 +100,12 @@ function listSubscriptions(subs: readonly Subscription[]): string {
 }
 
 /**
- * Errors about the publisher `cluster`: wal_level, bounded slots, replication slots and WAL
+ * Errors about the publisher `cluster`: bounded slots, replication slots and WAL
  * senders for its standbys and every Subscription of this app that reads from it.
  */
 export function publisherRequirementErrors(cluster: HaPostgres): string[] {
   const errors = new ConfigErrors();
-  const level = effectiveParameter(cluster, 'wal_level');
-  if (level.value.toLowerCase() !== 'logical') {
-    errors.add('parameters.wal_level', level.value, `cluster ${cluster.clusterName} publishes for logical replication, which needs wal_level = logical`,
-      'remove wal_level from the cluster\'s parameters or set it to "logical"');
-  }
+  // wal_level: each Publication reports a user-set level other than logical (requireLogicalWalLevel)
   const keep = effectiveParameter(cluster, 'max_slot_wal_keep_size');
   if (keep.value.trim() === '-1') {
     errors.add('maxSlotWalKeepSize', 'undefined', `cluster ${cluster.clusterName} publishes for logical replication, and without a bound a subscriber that stops consuming keeps WAL until the volume fills and the primary stops`,
