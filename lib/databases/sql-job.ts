@@ -4,8 +4,10 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { HaPostgres } from '../cluster/ha-postgres';
 import { scriptPodSpec } from '../core/script-pod';
+import { shellQuote } from '../core/shell';
 import { NetworkPeer } from '../security/network-peer';
 import { dnsEgress, samePodsPeer, tcp, userPeer } from '../security/policy-rules';
+import { quoteIdent } from './sql-identifier';
 
 /**
  * A Job that applies SQL to a cluster with psql: the engines' way to apply intent that no
@@ -108,11 +110,6 @@ function shDouble(value: string): string {
   return `"${value.replace(/[\\"$`]/g, (c) => `\\${c}`)}"`;
 }
 
-/** Single-quoted for sh. */
-export function shSingle(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
-}
-
 /**
  * The script: each step in order, all of them again after 15 s when one fails, until
  * `$WAIT_SECONDS` (first argument) pass. `SQL_DIR` (environment) overrides where the
@@ -120,8 +117,8 @@ export function shSingle(value: string): string {
  */
 export function sqlJobScript(clusterName: string, plan: SqlJobPlan): string {
   const step = (s: SqlStep) => [
-    `  log ${shSingle(s.description)}`,
-    `  PGUSER="$${s.credential}_USER" PGPASSWORD="$${s.credential}_PASSWORD" psql -X -q -v ON_ERROR_STOP=1 -d ${shSingle(s.database)} -f "$SQL_DIR/${s.file}" || return 1`,
+    `  log ${shellQuote(s.description)}`,
+    `  PGUSER="$${s.credential}_USER" PGPASSWORD="$${s.credential}_PASSWORD" psql -X -q -v ON_ERROR_STOP=1 -d ${shellQuote(s.database)} -f "$SQL_DIR/${s.file}" || return 1`,
   ].join('\n');
   const lines = [
     '#!/bin/sh',
@@ -137,24 +134,24 @@ export function sqlJobScript(clusterName: string, plan: SqlJobPlan): string {
   const imp = plan.importSchema;
   if (imp) {
     const target = `PGUSER="$${imp.targetCredential}_USER" PGPASSWORD="$${imp.targetCredential}_PASSWORD"`;
-    const source = `PGHOST="$SOURCE_HOST" PGPORT="$SOURCE_PORT" PGSSLMODE=${shSingle(imp.sourceSslMode)} ` +
+    const source = `PGHOST="$SOURCE_HOST" PGPORT="$SOURCE_PORT" PGSSLMODE=${shellQuote(imp.sourceSslMode)} ` +
       `PGUSER="$${imp.sourceCredential}_USER" PGPASSWORD="$${imp.sourceCredential}_PASSWORD"`;
-    const db = shSingle(imp.targetDatabase);
-    const owner = imp.targetOwner.replace(/"/g, '""');
+    const db = shellQuote(imp.targetDatabase);
+    const owner = quoteIdent(imp.targetOwner);
     lines.push(
       '# The schema of the source database, once: only while the target database has no table.',
       'import_schema() {',
       `  tables=$(${target} psql -X -A -t -q -v ON_ERROR_STOP=1 -d ${db} -c "SELECT count(*) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'") || return 1`,
       '  if [ "$tables" != "0" ]; then log "target database has $tables tables: schema import skipped"; return 0; fi',
-      `  log "schema import from $SOURCE_HOST:$SOURCE_PORT/"${shSingle(imp.sourceDatabase)}`,
+      `  log "schema import from $SOURCE_HOST:$SOURCE_PORT/"${shellQuote(imp.sourceDatabase)}`,
       '  dump="${TMPDIR:-/tmp}/schema.dump"',
-      `  ${source} pg_dump -F c --schema-only -d ${shSingle(imp.sourceDatabase)} -f "$dump" || return 1`,
+      `  ${source} pg_dump -F c --schema-only -d ${shellQuote(imp.sourceDatabase)} -f "$dump" || return 1`,
       '  # As CloudNativePG\'s import: restored without owners or grants, as the target database owner (a superuser for the restore).',
-      `  ${target} psql -X -q -v ON_ERROR_STOP=1 -d ${db} -c ${shDouble(`ALTER ROLE "${owner}" SUPERUSER`)} || return 1`,
+      `  ${target} psql -X -q -v ON_ERROR_STOP=1 -d ${db} -c ${shDouble(`ALTER ROLE ${owner} SUPERUSER`)} || return 1`,
       '  rc=0',
-      `  ${target} pg_restore --no-owner --no-privileges --role=${shSingle(imp.targetOwner)} --section=pre-data -d ${db} "$dump" || rc=1`,
-      `  [ "$rc" = 0 ] && { ${target} pg_restore --no-owner --no-privileges --role=${shSingle(imp.targetOwner)} --section=post-data -d ${db} "$dump" || rc=1; }`,
-      `  ${target} psql -X -q -v ON_ERROR_STOP=1 -d ${db} -c ${shDouble(`ALTER ROLE "${owner}" NOSUPERUSER`)} || rc=1`,
+      `  ${target} pg_restore --no-owner --no-privileges --role=${shellQuote(imp.targetOwner)} --section=pre-data -d ${db} "$dump" || rc=1`,
+      `  [ "$rc" = 0 ] && { ${target} pg_restore --no-owner --no-privileges --role=${shellQuote(imp.targetOwner)} --section=post-data -d ${db} "$dump" || rc=1; }`,
+      `  ${target} psql -X -q -v ON_ERROR_STOP=1 -d ${db} -c ${shDouble(`ALTER ROLE ${owner} NOSUPERUSER`)} || rc=1`,
       '  rm -f "$dump"',
       `  [ "$rc" = 0 ] && ${target} psql -X -q -d ${db} -c 'ANALYZE' >/dev/null`,
       '  return "$rc"',
