@@ -105,6 +105,15 @@ export const SQL_JOB_WAIT_SECONDS = 3600;
 /** Label on the SQL Job pods (value: the cluster name). */
 export const SQL_JOB_LABEL = 'ha-postgres.io/sql-job';
 
+function sqlJobLabels(clusterName: string): { [key: string]: string } {
+  return { 'app.kubernetes.io/name': 'postgresql', 'app.kubernetes.io/instance': clusterName, 'app.kubernetes.io/component': 'sql-intent' };
+}
+
+/** Labels of the SQL Job's pods of `clusterName`. */
+export function sqlJobPodLabels(clusterName: string): { [key: string]: string } {
+  return { ...sqlJobLabels(clusterName), [SQL_JOB_LABEL]: clusterName };
+}
+
 /** Double-quoted for sh (`$`, `` ` ``, `"` and `\` escaped). */
 function shDouble(value: string): string {
   return `"${value.replace(/[\\"$`]/g, (c) => `\\${c}`)}"`;
@@ -195,8 +204,8 @@ function envFromSecret(name: string, ref: SecretRef): k8s.EnvVar {
 export function renderSqlJob(scope: Construct, cluster: HaPostgres, runtime: SqlJobRuntime, plan: () => SqlJobPlan,
   extraEgress: () => Array<{ peer: NetworkPeer; port: number }> = () => []): void {
   const base = `${cluster.clusterName}-sql`;
-  const labels = { 'app.kubernetes.io/name': 'postgresql', 'app.kubernetes.io/instance': cluster.clusterName, 'app.kubernetes.io/component': 'sql-intent' };
-  const podLabels = { ...labels, [SQL_JOB_LABEL]: cluster.clusterName };
+  const labels = sqlJobLabels(cluster.clusterName);
+  const podLabels = sqlJobPodLabels(cluster.clusterName);
   let memo: { files: { [file: string]: string }; name: string; plan: SqlJobPlan } | undefined;
   const resolved = () => {
     const p = plan();
