@@ -84,7 +84,7 @@ export class PoolSwitch extends Construct {
       this.errors.add('serve', this.serve, 'is not a side', 'use PoolSwitchSide.SOURCE or PoolSwitchSide.TARGET');
     }
 
-    const active = this.serve === PoolSwitchSide.TARGET ? this.target : this.source;
+    const active = this.activePool;
     const profile = engineFeatures(active.cluster.engine).networkProfile?.();
     if (!profile) {
       this.errors.add('serve', this.serve, `the engine ${active.cluster.engine.name} does not describe its pooler pods`, 'use ClusterEngine.cloudNativePg() or ClusterEngine.patroni(...)');
