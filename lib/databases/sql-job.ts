@@ -100,7 +100,7 @@ export interface SqlJobRuntime {
 export const SQL_DIR = '/etc/ha-postgres-sql';
 const CA_DIR = '/etc/ha-postgres-sql-ca';
 /** Longest time the script keeps retrying (a new cluster may take long to become ready). */
-export const SQL_JOB_WAIT_SECONDS = 3600;
+const SQL_JOB_WAIT_SECONDS = 3600;
 
 /** Label on the SQL Job pods (value: the cluster name). */
 export const SQL_JOB_LABEL = 'ha-postgres.io/sql-job';
@@ -124,7 +124,7 @@ function shDouble(value: string): string {
  * `$WAIT_SECONDS` (first argument) pass. `SQL_DIR` (environment) overrides where the
  * SQL files are.
  */
-export function sqlJobScript(clusterName: string, plan: SqlJobPlan): string {
+function sqlJobScript(clusterName: string, plan: SqlJobPlan): string {
   const step = (s: SqlStep) => [
     `  log ${shellQuote(s.description)}`,
     `  PGUSER="$${s.credential}_USER" PGPASSWORD="$${s.credential}_PASSWORD" psql -X -q -v ON_ERROR_STOP=1 -d ${shellQuote(s.database)} -f "$SQL_DIR/${s.file}" || return 1`,
@@ -186,7 +186,7 @@ export function sqlJobScript(clusterName: string, plan: SqlJobPlan): string {
 }
 
 /** Every file of the Job's ConfigMap: the script and the SQL of each step. */
-export function sqlJobFiles(clusterName: string, plan: SqlJobPlan): { [file: string]: string } {
+function sqlJobFiles(clusterName: string, plan: SqlJobPlan): { [file: string]: string } {
   const files: { [file: string]: string } = { 'apply.sh': sqlJobScript(clusterName, plan) };
   for (const s of [...plan.setup, ...plan.steps]) files[s.file] = s.sql;
   return files;
@@ -206,15 +206,13 @@ export function renderSqlJob(scope: Construct, cluster: HaPostgres, runtime: Sql
   const base = `${cluster.clusterName}-sql`;
   const labels = sqlJobLabels(cluster.clusterName);
   const podLabels = sqlJobPodLabels(cluster.clusterName);
-  let memo: { files: { [file: string]: string }; name: string; plan: SqlJobPlan } | undefined;
+  // Read at synth time, every time: constructs added later change the plan (and so the name).
   const resolved = () => {
     const p = plan();
     const files = sqlJobFiles(cluster.clusterName, p);
     const env = JSON.stringify([p.credentials, p.env, runtime]);
     const hash = crypto.createHash('sha256').update(JSON.stringify(files)).update(env).digest('hex').slice(0, 8);
-    const key = `${hash}`;
-    if (!memo || memo.name !== `${base}-${key}`) memo = { files, name: `${base}-${key}`, plan: p };
-    return memo;
+    return { files, name: `${base}-${hash}`, plan: p };
   };
 
   new k8s.KubeServiceAccount(scope, 'SqlServiceAccount', {

@@ -61,7 +61,7 @@ function databasesWithWork(cluster: HaPostgres, grants: Map<string, Grant[]> = g
 }
 
 /** The Job's steps: per database, as its owner, the grants then the row-filtered publications. */
-export function cnpgSqlPlan(cluster: HaPostgres): SqlJobPlan {
+function cnpgSqlPlan(cluster: HaPostgres): SqlJobPlan {
   const grants = grantsByDatabase(cluster);
   const credentials: SqlJobCredential[] = [];
   const steps: SqlStep[] = [];

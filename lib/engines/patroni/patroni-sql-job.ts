@@ -27,7 +27,6 @@ import { PATRONI_LAYOUT as L } from './patroni-layout';
 
 /** What the Job needs from the engine. */
 export interface PatroniSqlJobOptions {
-  readonly engineName: string;
   readonly credentialsSecretName: string;
   readonly userId: number;
 }
@@ -64,7 +63,7 @@ function workDatabases(cluster: HaPostgres): string[] {
 }
 
 /** The Job's plan, read at synth time. */
-export function patroniSqlPlan(cluster: HaPostgres, opts: PatroniSqlJobOptions): SqlJobPlan {
+function patroniSqlPlan(cluster: HaPostgres, opts: PatroniSqlJobOptions): SqlJobPlan {
   const credentials: SqlJobCredential[] = [{ prefix: 'SUPERUSER', user: L.superuser, password: { name: opts.credentialsSecretName, key: L.secretKeys.superuser } }];
   const env: SqlJobPlan['env'] = [];
   const roles = rolesOf(cluster);
