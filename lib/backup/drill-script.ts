@@ -1,3 +1,4 @@
+import { shellQuote } from '../core/shell';
 import type { TableCheck } from './restore-drill';
 
 /** What the drill script needs to know; every value is validated before it is embedded. */
@@ -22,11 +23,6 @@ export interface DrillScriptOptions {
   readonly postgresContainer: string;
   /** jsonpath of the primary's pod name in the cluster object's status. */
   readonly primaryJsonPath: string;
-}
-
-/** Quotes a value for bash (single quotes). */
-export function shellQuote(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
 /**

@@ -26,8 +26,11 @@ export class SynthWarnings {
   /**
    * Records a warning found by a validation, i.e. while the app is being synthesized,
    * and prints it at once (the app may not be validated again in this synthesis).
+   * Validations run several times per synthesis: a warning `scope` already holds is
+   * not recorded again.
    */
   public static addDuringValidation(scope: IConstruct, message: string): void {
+    if (scope.node.metadata.some((entry) => entry.type === WARNING_KEY && entry.data === message)) return;
     scope.node.addMetadata(WARNING_KEY, message);
     print(scope, message);
   }

@@ -75,3 +75,12 @@ export function databasesOf(cluster: IConstruct): readonly Database[] {
 export function implicitGrantsOf(cluster: IConstruct): ReadonlyArray<{ database: string; grant: Grant; reason: string }> {
   return INTENTS.get(cluster)?.implicitGrants ?? [];
 }
+
+/** Grants of each database of `cluster`: the declared ones, then those other constructs need (publications), in creation order. */
+export function grantsByDatabase(cluster: IConstruct): Map<string, Grant[]> {
+  const out = new Map<string, Grant[]>();
+  const add = (db: string, g: Grant) => { if (!out.has(db)) out.set(db, []); out.get(db)!.push(g); };
+  for (const db of databasesOf(cluster)) for (const g of db.grants) add(db.databaseName, g);
+  for (const { database, grant } of implicitGrantsOf(cluster)) add(database, grant);
+  return out;
+}

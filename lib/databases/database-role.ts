@@ -115,7 +115,7 @@ export interface DatabaseRoleProps {
 }
 
 /** Predefined roles of PostgreSQL that can be granted, with the first major that has each. */
-export const PREDEFINED_ROLES: { [name: string]: number } = {
+const PREDEFINED_ROLES: { [name: string]: number } = {
   pg_read_all_data: 14,
   pg_write_all_data: 14,
   pg_monitor: 14,

@@ -13,7 +13,7 @@ import { quoteIdent, quoteLiteral } from './sql-identifier';
  */
 
 /** A psql variable set from an environment variable, without the value on any command line. */
-export function psqlEnvVariable(variable: string, env: string): string {
+function psqlEnvVariable(variable: string, env: string): string {
   return `\\set ${variable} \`printf '%s' "$${env}"\``;
 }
 

@@ -4,8 +4,10 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { HaPostgres } from '../cluster/ha-postgres';
 import { scriptPodSpec } from '../core/script-pod';
+import { shellQuote } from '../core/shell';
 import { NetworkPeer } from '../security/network-peer';
 import { dnsEgress, samePodsPeer, tcp, userPeer } from '../security/policy-rules';
+import { quoteIdent } from './sql-identifier';
 
 /**
  * A Job that applies SQL to a cluster with psql: the engines' way to apply intent that no
@@ -98,19 +100,23 @@ export interface SqlJobRuntime {
 export const SQL_DIR = '/etc/ha-postgres-sql';
 const CA_DIR = '/etc/ha-postgres-sql-ca';
 /** Longest time the script keeps retrying (a new cluster may take long to become ready). */
-export const SQL_JOB_WAIT_SECONDS = 3600;
+const SQL_JOB_WAIT_SECONDS = 3600;
 
 /** Label on the SQL Job pods (value: the cluster name). */
 export const SQL_JOB_LABEL = 'ha-postgres.io/sql-job';
 
+function sqlJobLabels(clusterName: string): { [key: string]: string } {
+  return { 'app.kubernetes.io/name': 'postgresql', 'app.kubernetes.io/instance': clusterName, 'app.kubernetes.io/component': 'sql-intent' };
+}
+
+/** Labels of the SQL Job's pods of `clusterName`. */
+export function sqlJobPodLabels(clusterName: string): { [key: string]: string } {
+  return { ...sqlJobLabels(clusterName), [SQL_JOB_LABEL]: clusterName };
+}
+
 /** Double-quoted for sh (`$`, `` ` ``, `"` and `\` escaped). */
 function shDouble(value: string): string {
   return `"${value.replace(/[\\"$`]/g, (c) => `\\${c}`)}"`;
-}
-
-/** Single-quoted for sh. */
-export function shSingle(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
 /**
@@ -118,10 +124,10 @@ export function shSingle(value: string): string {
  * `$WAIT_SECONDS` (first argument) pass. `SQL_DIR` (environment) overrides where the
  * SQL files are.
  */
-export function sqlJobScript(clusterName: string, plan: SqlJobPlan): string {
+function sqlJobScript(clusterName: string, plan: SqlJobPlan): string {
   const step = (s: SqlStep) => [
-    `  log ${shSingle(s.description)}`,
-    `  PGUSER="$${s.credential}_USER" PGPASSWORD="$${s.credential}_PASSWORD" psql -X -q -v ON_ERROR_STOP=1 -d ${shSingle(s.database)} -f "$SQL_DIR/${s.file}" || return 1`,
+    `  log ${shellQuote(s.description)}`,
+    `  PGUSER="$${s.credential}_USER" PGPASSWORD="$${s.credential}_PASSWORD" psql -X -q -v ON_ERROR_STOP=1 -d ${shellQuote(s.database)} -f "$SQL_DIR/${s.file}" || return 1`,
   ].join('\n');
   const lines = [
     '#!/bin/sh',
@@ -137,24 +143,24 @@ export function sqlJobScript(clusterName: string, plan: SqlJobPlan): string {
   const imp = plan.importSchema;
   if (imp) {
     const target = `PGUSER="$${imp.targetCredential}_USER" PGPASSWORD="$${imp.targetCredential}_PASSWORD"`;
-    const source = `PGHOST="$SOURCE_HOST" PGPORT="$SOURCE_PORT" PGSSLMODE=${shSingle(imp.sourceSslMode)} ` +
+    const source = `PGHOST="$SOURCE_HOST" PGPORT="$SOURCE_PORT" PGSSLMODE=${shellQuote(imp.sourceSslMode)} ` +
       `PGUSER="$${imp.sourceCredential}_USER" PGPASSWORD="$${imp.sourceCredential}_PASSWORD"`;
-    const db = shSingle(imp.targetDatabase);
-    const owner = imp.targetOwner.replace(/"/g, '""');
+    const db = shellQuote(imp.targetDatabase);
+    const owner = quoteIdent(imp.targetOwner);
     lines.push(
       '# The schema of the source database, once: only while the target database has no table.',
       'import_schema() {',
       `  tables=$(${target} psql -X -A -t -q -v ON_ERROR_STOP=1 -d ${db} -c "SELECT count(*) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'") || return 1`,
       '  if [ "$tables" != "0" ]; then log "target database has $tables tables: schema import skipped"; return 0; fi',
-      `  log "schema import from $SOURCE_HOST:$SOURCE_PORT/"${shSingle(imp.sourceDatabase)}`,
+      `  log "schema import from $SOURCE_HOST:$SOURCE_PORT/"${shellQuote(imp.sourceDatabase)}`,
       '  dump="${TMPDIR:-/tmp}/schema.dump"',
-      `  ${source} pg_dump -F c --schema-only -d ${shSingle(imp.sourceDatabase)} -f "$dump" || return 1`,
+      `  ${source} pg_dump -F c --schema-only -d ${shellQuote(imp.sourceDatabase)} -f "$dump" || return 1`,
       '  # As CloudNativePG\'s import: restored without owners or grants, as the target database owner (a superuser for the restore).',
-      `  ${target} psql -X -q -v ON_ERROR_STOP=1 -d ${db} -c ${shDouble(`ALTER ROLE "${owner}" SUPERUSER`)} || return 1`,
+      `  ${target} psql -X -q -v ON_ERROR_STOP=1 -d ${db} -c ${shDouble(`ALTER ROLE ${owner} SUPERUSER`)} || return 1`,
       '  rc=0',
-      `  ${target} pg_restore --no-owner --no-privileges --role=${shSingle(imp.targetOwner)} --section=pre-data -d ${db} "$dump" || rc=1`,
-      `  [ "$rc" = 0 ] && { ${target} pg_restore --no-owner --no-privileges --role=${shSingle(imp.targetOwner)} --section=post-data -d ${db} "$dump" || rc=1; }`,
-      `  ${target} psql -X -q -v ON_ERROR_STOP=1 -d ${db} -c ${shDouble(`ALTER ROLE "${owner}" NOSUPERUSER`)} || rc=1`,
+      `  ${target} pg_restore --no-owner --no-privileges --role=${shellQuote(imp.targetOwner)} --section=pre-data -d ${db} "$dump" || rc=1`,
+      `  [ "$rc" = 0 ] && { ${target} pg_restore --no-owner --no-privileges --role=${shellQuote(imp.targetOwner)} --section=post-data -d ${db} "$dump" || rc=1; }`,
+      `  ${target} psql -X -q -v ON_ERROR_STOP=1 -d ${db} -c ${shDouble(`ALTER ROLE ${owner} NOSUPERUSER`)} || rc=1`,
       '  rm -f "$dump"',
       `  [ "$rc" = 0 ] && ${target} psql -X -q -d ${db} -c 'ANALYZE' >/dev/null`,
       '  return "$rc"',
@@ -180,7 +186,7 @@ export function sqlJobScript(clusterName: string, plan: SqlJobPlan): string {
 }
 
 /** Every file of the Job's ConfigMap: the script and the SQL of each step. */
-export function sqlJobFiles(clusterName: string, plan: SqlJobPlan): { [file: string]: string } {
+function sqlJobFiles(clusterName: string, plan: SqlJobPlan): { [file: string]: string } {
   const files: { [file: string]: string } = { 'apply.sh': sqlJobScript(clusterName, plan) };
   for (const s of [...plan.setup, ...plan.steps]) files[s.file] = s.sql;
   return files;
@@ -198,17 +204,15 @@ function envFromSecret(name: string, ref: SecretRef): k8s.EnvVar {
 export function renderSqlJob(scope: Construct, cluster: HaPostgres, runtime: SqlJobRuntime, plan: () => SqlJobPlan,
   extraEgress: () => Array<{ peer: NetworkPeer; port: number }> = () => []): void {
   const base = `${cluster.clusterName}-sql`;
-  const labels = { 'app.kubernetes.io/name': 'postgresql', 'app.kubernetes.io/instance': cluster.clusterName, 'app.kubernetes.io/component': 'sql-intent' };
-  const podLabels = { ...labels, [SQL_JOB_LABEL]: cluster.clusterName };
-  let memo: { files: { [file: string]: string }; name: string; plan: SqlJobPlan } | undefined;
+  const labels = sqlJobLabels(cluster.clusterName);
+  const podLabels = sqlJobPodLabels(cluster.clusterName);
+  // Read at synth time, every time: constructs added later change the plan (and so the name).
   const resolved = () => {
     const p = plan();
     const files = sqlJobFiles(cluster.clusterName, p);
     const env = JSON.stringify([p.credentials, p.env, runtime]);
     const hash = crypto.createHash('sha256').update(JSON.stringify(files)).update(env).digest('hex').slice(0, 8);
-    const key = `${hash}`;
-    if (!memo || memo.name !== `${base}-${key}`) memo = { files, name: `${base}-${key}`, plan: p };
-    return memo;
+    return { files, name: `${base}-${hash}`, plan: p };
   };
 
   new k8s.KubeServiceAccount(scope, 'SqlServiceAccount', {

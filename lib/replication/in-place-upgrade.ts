@@ -69,7 +69,6 @@ export class InPlaceMajorUpgrade extends Construct {
   public readonly fromImage: string;
 
   private readonly errors = new ConfigErrors();
-  private readonly warned = new Set<string>();
 
   public constructor(scope: Construct, id: string, props: InPlaceMajorUpgradeProps) {
     super(scope, id);
@@ -149,7 +148,7 @@ export class InPlaceMajorUpgrade extends Construct {
           range && to.major > range[1] ? `DROP EXTENSION ${name} in every database before the upgrade` : 'drop the extension before the upgrade, or declare an imageName that carries it for the target major');
       });
     } else if (names.length > 0) {
-      this.warnOnce(`cannot verify that ${this.cluster.intent.imageName} carries the extensions ${names.join(', ')} for PostgreSQL ${to.major}; pg_upgrade fails on any that is missing.`);
+      SynthWarnings.addDuringValidation(this, `cannot verify that ${this.cluster.intent.imageName} carries the extensions ${names.join(', ')} for PostgreSQL ${to.major}; pg_upgrade fails on any that is missing.`);
     }
 
     const archive = this.cluster.walArchive;
@@ -161,27 +160,20 @@ export class InPlaceMajorUpgrade extends Construct {
         errors.add('WalArchive serverName', archive.serverName, 'is the serverName the running major archives to; CloudNativePG requires a new one with an in-place major upgrade (pg_upgrade starts timeline 1 again, whose WAL would overwrite the old files)',
           `set the WalArchive's serverName to a new one, e.g. "${this.cluster.clusterName}-pg${to.major}" (the old archive stays for recovery of the old major)`);
       }
-      this.warnOnce('backups and WAL of the old major cannot restore into the new one: take a base backup right after the upgrade (e.g. a one-off Backup, or wait for the ScheduledBackup).');
+      SynthWarnings.addDuringValidation(this, 'backups and WAL of the old major cannot restore into the new one: take a base backup right after the upgrade (e.g. a one-off Backup, or wait for the ScheduledBackup).');
     } else {
-      this.warnOnce(`cluster ${this.cluster.clusterName} has no WalArchive: take a backup before the upgrade, since a failed pg_upgrade --link can leave no way back but a restore.`);
+      SynthWarnings.addDuringValidation(this, `cluster ${this.cluster.clusterName} has no WalArchive: take a backup before the upgrade, since a failed pg_upgrade --link can leave no way back but a restore.`);
     }
 
     const published = publicationsOf(this.cluster);
     if (published.length > 0 || subscribersOf(this.cluster).length > 0) {
-      this.warnOnce(from.major < 17
+      SynthWarnings.addDuringValidation(this, from.major < 17
         ? `cluster ${this.cluster.clusterName} publishes for logical replication: pg_upgrade from PostgreSQL ${from.major} drops logical replication slots (only 17+ keeps them), so every subscriber stops and must be re-created with a new initial copy.`
         : `cluster ${this.cluster.clusterName} publishes for logical replication: pg_upgrade keeps the logical slots only when the subscribers have consumed every change before the shutdown; stop writes and let them catch up first.`);
     }
     if (subscriptionsOf(this.cluster).length > 0 && from.major < 17) {
-      this.warnOnce(`cluster ${this.cluster.clusterName} subscribes by logical replication: pg_upgrade from PostgreSQL ${from.major} does not keep the subscriptions' progress (17+ does), so they may apply changes again or stop; re-create them after the upgrade.`);
+      SynthWarnings.addDuringValidation(this, `cluster ${this.cluster.clusterName} subscribes by logical replication: pg_upgrade from PostgreSQL ${from.major} does not keep the subscriptions' progress (17+ does), so they may apply changes again or stop; re-create them after the upgrade.`);
     }
     return errors.messages;
-  }
-
-  /** Validations run several times per synth: each warning is recorded once. */
-  private warnOnce(message: string): void {
-    if (this.warned.has(message)) return;
-    this.warned.add(message);
-    SynthWarnings.addDuringValidation(this, message);
   }
 }

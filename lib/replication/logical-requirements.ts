@@ -1,7 +1,7 @@
 import type { HaPostgres } from '../cluster/ha-postgres';
 import { ConfigErrors } from '../core/config-error';
 import { SynthWarnings } from '../core/synth-warnings';
-import { subscribersOf, subscriptionsOf } from './replication-registry';
+import { publicationsOf, subscribersOf, subscriptionsOf } from './replication-registry';
 import type { Subscription } from './subscription';
 import { engineFeatures } from '../engines/cluster-engine';
 
@@ -50,12 +50,14 @@ export function effectiveParameter(cluster: HaPostgres, name: string): Effective
 
 /**
  * Makes the publisher run with `wal_level = logical`: an error when the user set another
- * level; the parameter is added when the engine's default is not logical (Patroni).
+ * level (on the cluster's first Publication only: call it before the Publication is
+ * registered); the parameter is added when the engine's default is not logical (Patroni).
  */
 export function requireLogicalWalLevel(cluster: HaPostgres, errors: ConfigErrors): void {
   const level = effectiveParameter(cluster, 'wal_level');
   if (level.value.toLowerCase() === 'logical') return;
   if (level.userSet) {
+    if (publicationsOf(cluster).length > 0) return; // the first Publication reports it
     errors.add('cluster.parameters.wal_level', level.value, `cluster ${cluster.clusterName} publishes for logical replication, which needs wal_level = logical`,
       'remove wal_level from the cluster\'s parameters (the library sets logical) or set it to "logical"');
     return;
@@ -82,19 +84,8 @@ function tooLow(errors: ConfigErrors, cluster: HaPostgres, name: string, hard: n
     errors.add(`parameters.${name}`, p.value, `cluster ${cluster.clusterName} needs at least ${hard} (${why}); ${current}`,
       `set parameters.${name} to ${recommended} or more (a restart applies it)`);
   } else {
-    warnOnce(cluster, `parameters.${name} = ${n}: ${recommended} recommended (${why}); with fewer, initial table copies${name.includes('worker') ? ' and parallel apply' : ''} wait for one another and retry.`);
+    SynthWarnings.addDuringValidation(cluster, `parameters.${name} = ${n}: ${recommended} recommended (${why}); with fewer, initial table copies${name.includes('worker') ? ' and parallel apply' : ''} wait for one another and retry.`);
   }
-}
-
-const WARNED = new WeakMap<HaPostgres, Set<string>>();
-
-/** A warning found during validation, recorded once per cluster (validations run several times per synth). */
-function warnOnce(cluster: HaPostgres, message: string): void {
-  let seen = WARNED.get(cluster);
-  if (!seen) { seen = new Set(); WARNED.set(cluster, seen); }
-  if (seen.has(message)) return;
-  seen.add(message);
-  SynthWarnings.addDuringValidation(cluster, message);
 }
 
 /** Workers (and so slots, senders, origins) a subscription uses at most: its apply worker plus the table-sync workers of its subscriber. */
@@ -109,16 +100,12 @@ function listSubscriptions(subs: readonly Subscription[]): string {
 }
 
 /**
- * Errors about the publisher `cluster`: wal_level, bounded slots, replication slots and WAL
+ * Errors about the publisher `cluster`: bounded slots, replication slots and WAL
  * senders for its standbys and every Subscription of this app that reads from it.
  */
 export function publisherRequirementErrors(cluster: HaPostgres): string[] {
   const errors = new ConfigErrors();
-  const level = effectiveParameter(cluster, 'wal_level');
-  if (level.value.toLowerCase() !== 'logical') {
-    errors.add('parameters.wal_level', level.value, `cluster ${cluster.clusterName} publishes for logical replication, which needs wal_level = logical`,
-      'remove wal_level from the cluster\'s parameters or set it to "logical"');
-  }
+  // wal_level: each Publication reports a user-set level other than logical (requireLogicalWalLevel)
   const keep = effectiveParameter(cluster, 'max_slot_wal_keep_size');
   if (keep.value.trim() === '-1') {
     errors.add('maxSlotWalKeepSize', 'undefined', `cluster ${cluster.clusterName} publishes for logical replication, and without a bound a subscriber that stops consuming keeps WAL until the volume fills and the primary stops`,

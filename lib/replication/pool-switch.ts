@@ -56,7 +56,6 @@ export class PoolSwitch extends Construct {
   public readonly port: number;
 
   private readonly errors = new ConfigErrors();
-  private warned = false;
 
   public constructor(scope: Construct, id: string, props: PoolSwitchProps) {
     super(scope, id);
@@ -85,7 +84,7 @@ export class PoolSwitch extends Construct {
       this.errors.add('serve', this.serve, 'is not a side', 'use PoolSwitchSide.SOURCE or PoolSwitchSide.TARGET');
     }
 
-    const active = this.serve === PoolSwitchSide.TARGET ? this.target : this.source;
+    const active = this.activePool;
     const profile = engineFeatures(active.cluster.engine).networkProfile?.();
     if (!profile) {
       this.errors.add('serve', this.serve, `the engine ${active.cluster.engine.name} does not describe its pooler pods`, 'use ClusterEngine.cloudNativePg() or ClusterEngine.patroni(...)');
@@ -118,8 +117,7 @@ export class PoolSwitch extends Construct {
     }
     const peers = (p: PgBouncerPool) => new Set(p.connections.allowedPeers.map((x) => x.description));
     const missing = [...peers(this.source)].filter((d) => !peers(this.target).has(d));
-    if (missing.length > 0 && !this.warned) {
-      this.warned = true;
+    if (missing.length > 0) {
       SynthWarnings.addDuringValidation(this, `the target pool ${this.target.poolName} does not let in ${missing.join(', ')}, which the source pool does: ` +
         'after the switch those clients would be refused. Call target.connections.allowFrom() with the same peers.');
     }

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import type { HaPostgres } from '../cluster/ha-postgres';
 import { AppIndex } from '../core/app-index';
 import { ConfigErrors } from '../core/config-error';
-import { checkDnsSubdomain } from '../core/dns';
+import { checkDnsSubdomain, isDnsSubdomain } from '../core/dns';
 import { SynthWarnings } from '../core/synth-warnings';
 import type { DatabaseRole } from '../databases/database-role';
 import { ReclaimPolicy } from '../databases/database-role';
@@ -373,7 +373,7 @@ export class Subscription extends Construct {
     const p = props.publisher;
     const ext = p.externalPublisher;
     if (ext) {
-      if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/i.test(ext.host) || ext.host.length > 253) {
+      if (!isDnsSubdomain(ext.host.toLowerCase())) {
         this.errors.add('publisher.host', ext.host, 'is not a host name', 'give the DNS name of the publisher\'s primary, e.g. "orders.db.example.com"');
       }
       const port = ext.port ?? 5432;
@@ -393,19 +393,17 @@ export class Subscription extends Construct {
       if (ext.caSecretName !== undefined) checkDnsSubdomain(this.errors, 'publisher.caSecretName', ext.caSecretName, 'give the name of a Secret with "ca.crt"');
       return;
     }
+    // a role of another cluster is reported by the publication's grantSubscribe
     const role = p.role as DatabaseRole;
-    if (role.cluster !== p.publication?.cluster) {
-      this.errors.add('publisher', `role ${role.roleName}`, `the role is declared on cluster ${role.cluster.clusterName}, the publication on ${p.publication?.cluster.clusterName}`,
-        'use a DatabaseRole of the publisher cluster');
-    }
     if (!role.passwordSecretName) {
       this.errors.add('publisher', `role ${role.roleName}`, 'has no passwordSecretName, so the subscriber has no password to connect with',
         'give the role a passwordSecretName');
     }
     const pubNs = p.publication?.namespace;
     if (pubNs !== undefined && pubNs !== this.namespace) {
+      const ca = this.connection.caCertificate;
       SynthWarnings.add(this, `the publisher is in namespace "${pubNs}": the Secret "${role.passwordSecretName}"` +
-        `${p.cluster && engineFeatures(p.cluster.engine).serverCertificateAuthority?.(p.cluster.clusterName) ? ` and the CA Secret "${engineFeatures(p.cluster.engine).serverCertificateAuthority!(p.cluster.clusterName)?.name}"` : ''}` +
+        `${ca ? ` and the CA Secret "${ca.name}"` : ''}` +
         ` must also exist in namespace "${this.namespace}" (e.g. synced by an external secret store).`);
     }
   }

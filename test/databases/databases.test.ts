@@ -1,6 +1,7 @@
+import { Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  AppCredentials, ClusterEngine, Database, DatabaseRole, Grant, HaPostgres, PatroniVersion, PostgresVersion, ReclaimPolicy, SchemaPrivilege, TablePrivilege,
+  AppCredentials, ClusterEngine, Database, DatabaseRole, Grant, HaPostgres, PatroniVersion, PostgresVersion, ReclaimPolicy, SchemaPrivilege, TablePrivilege, SynthWarnings,
 } from '../../lib';
 import { podTemplates, restrictedViolations, writableRootFilesystems } from '../../lib/testing/pod-security';
 import { rbacFindings } from '../../lib/testing/rbac-check';
@@ -151,4 +152,13 @@ describe('bad input', () => {
   ])('%s', (_what, build, pattern) => {
     expect(synthError(build)).toMatch(pattern);
   });
+});
+
+test('a database owner that is not declared is warned once, however often the app is validated', () => {
+  const chart = Testing.chart();
+  const shop = cnpg(chart);
+  const db = new Database(chart, 'Orders', { cluster: shop, name: 'orders', owner: 'ghost' });
+  Testing.synth(chart);
+  Testing.synth(chart);
+  expect(SynthWarnings.collect(db).filter((w) => w.includes('owner "ghost" is neither'))).toHaveLength(1);
 });

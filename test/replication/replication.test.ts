@@ -163,6 +163,27 @@ describe('Publication and Subscription on Patroni', () => {
 });
 
 describe('synth-time checks', () => {
+  test('a subscriber role of another cluster is one error, from the publication', () => {
+    const message = synthError((c) => {
+      const sales = cluster(c, 'sales', 17);
+      const reports = cluster(c, 'reports', 17);
+      const publication = new Publication(c, 'Pub', { cluster: sales, name: 'sales_pub', target: PublicationTarget.allTables() });
+      new Subscription(c, 'Sub', { cluster: reports, name: 'sales_sub', publisher: LogicalPublisher.fromPublication(publication, role(reports)) });
+    });
+    expect(message.match(/grantSubscribe\(sub_reader\) = "reports": the role belongs to cluster reports, the publication to sales/g)).toHaveLength(1);
+    expect(message).not.toMatch(/the role is declared on cluster/);
+  });
+
+  test('a user-set wal_level or slot synchronization parameter is reported once per publisher, however many publications it has', () => {
+    const message = synthError((c) => {
+      const sales = cluster(c, 'sales', 17, { parameters: { wal_level: 'replica', hot_standby_feedback: 'off' } });
+      new Publication(c, 'p1', { cluster: sales, name: 'p1', target: PublicationTarget.allTables() });
+      new Publication(c, 'p2', { cluster: sales, name: 'p2', target: PublicationTarget.allTables() });
+    });
+    expect(message.match(/wal_level = "replica": cluster sales publishes for logical replication/g)).toHaveLength(1);
+    expect(message.match(/parameters\.hot_standby_feedback = "off": cluster sales publishes and has standbys/g)).toHaveLength(1);
+  });
+
   test.each([
     ['publication name not an identifier', (c: Construct) => new Publication(c, 'p', { cluster: cluster(c, 'sales', 17), name: 'Sales-Pub', target: PublicationTarget.allTables() }),
       /name = "Sales-Pub": is not a valid publication name.*Fix: use "sales_pub"/],

@@ -3,11 +3,12 @@ import * as cnpg from '../../../imports/postgresql.cnpg.io';
 import type { Database } from '../../databases/database';
 import type { DatabaseRole } from '../../databases/database-role';
 import { whenGrantsExist } from '../../databases/database-registry';
+import { labelsOf } from './cnpg-archive';
 import { ensureCnpgSqlJob } from './cnpg-sql-job';
 
 /** Labels of the declarative objects of a cluster. */
 export function declarativeLabels(clusterName: string, component: string): { [key: string]: string } {
-  return { 'app.kubernetes.io/name': 'postgresql', 'app.kubernetes.io/instance': clusterName, 'app.kubernetes.io/component': component };
+  return { ...labelsOf(clusterName), 'app.kubernetes.io/component': component };
 }
 
 /**

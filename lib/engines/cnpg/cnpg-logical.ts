@@ -4,7 +4,7 @@ import type { HaPostgres } from '../../cluster/ha-postgres';
 import { ConfigErrors } from '../../core/config-error';
 import { whenGrantsExist } from '../../databases/database-registry';
 import { ReclaimPolicy } from '../../databases/database-role';
-import { effectiveParameter } from '../../replication/logical-requirements';
+import { effectiveParameter, validateClusterOnce } from '../../replication/logical-requirements';
 import type { Publication } from '../../replication/publication';
 import { publicationParameters } from '../../replication/publication-sql';
 import { publicationsOf, schemaImportOf, subscriptionsOf } from '../../replication/replication-registry';
@@ -45,6 +45,19 @@ export function cnpgSynchronizesLogicalSlots(cluster: HaPostgres): boolean {
 /** Parameters slot synchronization needs on every instance (CloudNativePG docs, "Logical decoding slot synchronization"). */
 const SLOT_SYNC_PARAMETERS: { [name: string]: string } = { hot_standby_feedback: 'on', sync_replication_slots: 'on' };
 
+/** Slot synchronization parameters the user set to another value, once per publisher. */
+function slotSyncErrors(cluster: HaPostgres): string[] {
+  const errors = new ConfigErrors();
+  for (const [name, value] of Object.entries(SLOT_SYNC_PARAMETERS)) {
+    const current = effectiveParameter(cluster, name);
+    if (current.userSet && current.value.toLowerCase() !== value) {
+      errors.add(`parameters.${name}`, current.value, `cluster ${cluster.clusterName} publishes and has standbys: CloudNativePG synchronizes its logical slots to them (so subscriptions survive a failover) only with ${name} = ${value}`,
+        `remove ${name} from the cluster's parameters`);
+    }
+  }
+  return errors.messages;
+}
+
 function errorsOf(publication: Publication, errors: ConfigErrors): void {
   publication.node.addValidation({ validate: () => errors.messages });
 }
@@ -56,14 +69,9 @@ export function renderCnpgPublication(publication: Publication): void {
   errorsOf(publication, errors);
   if (cnpgSynchronizesLogicalSlots(cluster)) {
     for (const [name, value] of Object.entries(SLOT_SYNC_PARAMETERS)) {
-      const current = effectiveParameter(cluster, name);
-      if (current.userSet && current.value.toLowerCase() !== value) {
-        errors.add(`cluster.parameters.${name}`, current.value, `cluster ${cluster.clusterName} publishes and has standbys: CloudNativePG synchronizes its logical slots to them (so subscriptions survive a failover) only with ${name} = ${value}`,
-          `remove ${name} from the cluster's parameters`);
-      } else if (!current.userSet) {
-        cluster.addParameters({ [name]: value }, 'Publication (logical slot synchronization)');
-      }
+      if (!effectiveParameter(cluster, name).userSet) cluster.addParameters({ [name]: value }, 'Publication (logical slot synchronization)');
     }
+    validateClusterOnce(cluster, 'cnpg-slot-sync', () => slotSyncErrors(cluster));
   }
   whenGrantsExist(cluster, () => ensureCnpgSqlJob(cluster));
   if (publication.hasRowFilters) {

@@ -1,6 +1,6 @@
 import type { HaPostgres } from '../../cluster/ha-postgres';
 import { ConfigErrors } from '../../core/config-error';
-import { databasesOf, implicitGrantsOf, rolesOf } from '../../databases/database-registry';
+import { databasesOf, grantsByDatabase, rolesOf } from '../../databases/database-registry';
 import type { Grant } from '../../databases/grant';
 import { grantsSql, publicationSql } from '../../databases/intent-sql';
 import { renderSqlJob, SqlJobCredential, SqlJobPlan, SqlStep } from '../../databases/sql-job';
@@ -8,6 +8,7 @@ import { validateClusterOnce } from '../../replication/logical-requirements';
 import type { Publication } from '../../replication/publication';
 import { publicationsOf } from '../../replication/replication-registry';
 import { publicationSqlSpec } from '../../replication/publication-sql';
+import { engineFeatures } from '../cluster-engine';
 
 /**
  * CloudNativePG's `Database` resource has no grants and its `Publication` no row filters:
@@ -22,15 +23,6 @@ import { publicationSqlSpec } from '../../replication/publication-sql';
 const CNPG_POSTGRES_UID = 26;
 
 const JOBS = new WeakSet<HaPostgres>();
-
-/** Grants of each database of `cluster` (declared and needed by publications). */
-function grantsByDatabase(cluster: HaPostgres): Map<string, Grant[]> {
-  const out = new Map<string, Grant[]>();
-  const add = (db: string, g: Grant) => { if (!out.has(db)) out.set(db, []); out.get(db)!.push(g); };
-  for (const db of databasesOf(cluster)) for (const g of db.grants) add(db.databaseName, g);
-  for (const { database, grant } of implicitGrantsOf(cluster)) add(database, grant);
-  return out;
-}
 
 /** Publications the Job creates (those with row filters). */
 function jobPublications(cluster: HaPostgres): Publication[] {
@@ -57,23 +49,23 @@ export function ensureCnpgSqlJob(cluster: HaPostgres): void {
     host: cluster.readWriteServiceName,
     port: cluster.port,
     sslMode: 'verify-full',
-    caCertificate: { name: `${cluster.clusterName}-ca`, key: 'ca.crt' },
+    caCertificate: engineFeatures(cluster.engine).serverCertificateAuthority?.(cluster.clusterName),
     instanceLabels: cluster.engine.instanceLabels(cluster.clusterName),
   }, () => cnpgSqlPlan(cluster));
 }
 
-/** Databases the Job works in, each with its grants and publications. */
-function databasesWithWork(cluster: HaPostgres): string[] {
-  const dbs = new Set<string>([...grantsByDatabase(cluster).keys(), ...jobPublications(cluster).map((p) => p.database)]);
+/** Databases the Job works in: those with grants and those with publications. */
+function databasesWithWork(cluster: HaPostgres, grants: Map<string, Grant[]> = grantsByDatabase(cluster)): string[] {
+  const dbs = new Set<string>([...grants.keys(), ...jobPublications(cluster).map((p) => p.database)]);
   return [...dbs].sort();
 }
 
 /** The Job's steps: per database, as its owner, the grants then the row-filtered publications. */
-export function cnpgSqlPlan(cluster: HaPostgres): SqlJobPlan {
+function cnpgSqlPlan(cluster: HaPostgres): SqlJobPlan {
   const grants = grantsByDatabase(cluster);
   const credentials: SqlJobCredential[] = [];
   const steps: SqlStep[] = [];
-  databasesWithWork(cluster).forEach((database, i) => {
+  databasesWithWork(cluster, grants).forEach((database, i) => {
     const o = ownerOf(cluster, database);
     const prefix = `OWNER_${i}`;
     credentials.push({ prefix, user: o.user, password: { name: o.secret ?? '', key: 'password' } });

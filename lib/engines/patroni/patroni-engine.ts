@@ -225,7 +225,7 @@ export class PatroniEngine implements IClusterEngine, EngineFeatures {
   }
 
   private sqlJobOptions(): PatroniSqlJobOptions {
-    return { engineName: this.name, credentialsSecretName: this.props.credentialsSecretName, userId: this.userId };
+    return { credentialsSecretName: this.props.credentialsSecretName, userId: this.userId };
   }
 
   public imageFor(_version: PostgresVersion): string {

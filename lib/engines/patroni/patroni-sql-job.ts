@@ -3,12 +3,11 @@ import type { HaPostgres } from '../../cluster/ha-postgres';
 import { ConfigErrors } from '../../core/config-error';
 import { SynthWarnings } from '../../core/synth-warnings';
 import type { Database } from '../../databases/database';
-import { databasesOf, implicitGrantsOf, rolesOf } from '../../databases/database-registry';
+import { databasesOf, grantsByDatabase, implicitGrantsOf, rolesOf } from '../../databases/database-registry';
 import { ReclaimPolicy } from '../../databases/database-role';
 import type { DatabaseRole } from '../../databases/database-role';
-import type { Grant } from '../../databases/grant';
 import { databasesSql, grantsSql, publicationSql, rolesSql, schemasAndExtensionsSql, subscriptionSql } from '../../databases/intent-sql';
-import { renderSqlJob, SQL_JOB_LABEL, SqlJobCredential, SqlJobPlan, SqlStep } from '../../databases/sql-job';
+import { renderSqlJob, SqlJobCredential, sqlJobPodLabels, SqlJobPlan, SqlStep } from '../../databases/sql-job';
 import type { BlueGreenUpgrade } from '../../replication/blue-green-upgrade';
 import type { Publication } from '../../replication/publication';
 import { publicationSqlSpec, subscriptionEnv, subscriptionSqlSpec } from '../../replication/publication-sql';
@@ -28,17 +27,11 @@ import { PATRONI_LAYOUT as L } from './patroni-layout';
 
 /** What the Job needs from the engine. */
 export interface PatroniSqlJobOptions {
-  readonly engineName: string;
   readonly credentialsSecretName: string;
   readonly userId: number;
 }
 
 const JOBS = new WeakSet<HaPostgres>();
-
-/** Labels of the SQL Job's pods of `clusterName`. */
-export function patroniSqlJobPodLabels(clusterName: string): { [key: string]: string } {
-  return { 'app.kubernetes.io/name': 'postgresql', 'app.kubernetes.io/instance': clusterName, 'app.kubernetes.io/component': 'sql-intent', [SQL_JOB_LABEL]: clusterName };
-}
 
 /** Renders the cluster's SQL Job once. */
 export function ensurePatroniSqlJob(cluster: HaPostgres, opts: PatroniSqlJobOptions): void {
@@ -70,7 +63,7 @@ function workDatabases(cluster: HaPostgres): string[] {
 }
 
 /** The Job's plan, read at synth time. */
-export function patroniSqlPlan(cluster: HaPostgres, opts: PatroniSqlJobOptions): SqlJobPlan {
+function patroniSqlPlan(cluster: HaPostgres, opts: PatroniSqlJobOptions): SqlJobPlan {
   const credentials: SqlJobCredential[] = [{ prefix: 'SUPERUSER', user: L.superuser, password: { name: opts.credentialsSecretName, key: L.secretKeys.superuser } }];
   const env: SqlJobPlan['env'] = [];
   const roles = rolesOf(cluster);
@@ -99,15 +92,14 @@ export function patroniSqlPlan(cluster: HaPostgres, opts: PatroniSqlJobOptions):
   }
 
   const steps: SqlStep[] = [];
-  const grants = new Map<string, Grant[]>();
-  for (const { database, grant } of implicitGrantsOf(cluster)) grants.set(database, [...(grants.get(database) ?? []), grant]);
+  const grants = grantsByDatabase(cluster);
   const subscriptions = subscriptionsOf(cluster);
   for (const database of workDatabases(cluster)) {
     const declared: Database | undefined = dbs.find((d) => d.databaseName === database);
     const owner = declared?.owner ?? cluster.ownerName;
     const sql = [
       declared ? schemasAndExtensionsSql(declared) : '',
-      grantsSql([...(declared?.grants ?? []), ...(grants.get(database) ?? [])], owner),
+      grantsSql(grants.get(database) ?? [], owner),
       ...publicationsOf(cluster).filter((p: Publication) => p.database === database).map((p) => publicationSql(publicationSqlSpec(p))),
     ].join('');
     if (sql) steps.push({ file: `30-${database}.sql`, database, credential: 'SUPERUSER', description: `schemas, extensions, grants and publications in ${database}`, sql });
@@ -156,5 +148,5 @@ export function patroniSubscriptionNotes(subscription: Subscription): void {
 
 /** The import's source lets the target's SQL Job in. */
 export function allowSchemaImport(upgrade: BlueGreenUpgrade): void {
-  upgrade.source.connections.allowFrom(NetworkPeer.podsWithLabels(patroniSqlJobPodLabels(upgrade.target.clusterName), Chart.of(upgrade.target).namespace));
+  upgrade.source.connections.allowFrom(NetworkPeer.podsWithLabels(sqlJobPodLabels(upgrade.target.clusterName), Chart.of(upgrade.target).namespace));
 }

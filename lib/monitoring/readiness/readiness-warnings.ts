@@ -18,7 +18,6 @@ function readinessWarning(item: ReadinessItem): string {
  * after the whole app is built, so constructs added after the cluster count.
  */
 export function addReadinessWarnings(cluster: HaPostgres): void {
-  const recorded = new Set<string>();
   cluster.node.addValidation({
     validate: () => {
       const index = AppIndex.of(cluster);
@@ -37,8 +36,7 @@ export function addReadinessWarnings(cluster: HaPostgres): void {
       if (!report) return [];
       for (const item of report.items) {
         const message = readinessWarning(item);
-        if (item.passed || recorded.has(message)) continue;
-        recorded.add(message);
+        if (item.passed) continue;
         SynthWarnings.addDuringValidation(cluster, message);
       }
       return [];
