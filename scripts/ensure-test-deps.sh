@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Ensures the Debian packages whose binaries the test suite runs for real are
 # installed: PostgreSQL server and client, PgBouncer, Patroni, etcd, Barman
-# Cloud and promtool.
+# Cloud, pgBackRest and promtool.
 #
 # Idempotent and fast when everything is present (only `command -v` / file
 # checks). When something is missing and we are root with apt-get, it runs
@@ -37,10 +37,11 @@ declare -A CHECK=(
   [etcd-server]="has_cmd etcd"
   [etcd-client]="has_cmd etcdctl"
   [barman-cli-cloud]="has_cmd barman-cloud-backup"
+  [pgbackrest]="has_cmd pgbackrest"
   [prometheus]="has_cmd promtool"
   [openssl]="has_cmd openssl"
 )
-PACKAGES=(postgresql postgresql-client pgbouncer patroni etcd-server etcd-client barman-cli-cloud prometheus openssl)
+PACKAGES=(postgresql postgresql-client pgbouncer patroni etcd-server etcd-client barman-cli-cloud pgbackrest prometheus openssl)
 
 missing_packages() {
   local p out=()

@@ -1,0 +1,253 @@
+/**
+ * The pgBackRest files the Crunchy engine derives from a PostgresCluster (the ones PGO v6.0.3
+ * writes, lib/engines/crunchy/pgbackrest-config.ts) run real pgBackRest (Debian's 2.45) against
+ * real PostgreSQL (Debian's 15) and an S3 server on loopback (s3rver behind a TLS endpoint with a
+ * throwaway CA, since pgBackRest speaks S3 over HTTPS only):
+ *
+ * - stanza-create, then `check`: PostgreSQL archives through the emitted archive_command, set in
+ *   postgresql.conf exactly as emitted, with the emitted archive-async and spool-path;
+ * - a full backup with the options of the emitted `full` schedule, run as PGO's v5 Jobs did, on
+ *   the instance with `pgbackrest_instance.conf`;
+ * - a second full backup run as PGO v6's backup Jobs do, with `pgbackrest_cloud.conf`, reaching
+ *   the instance's pgBackRest TLS server (`pgbackrest-server.conf`) with a client certificate;
+ *   retention-full 1 expires the first (pgbackrest info);
+ * - rows committed before and after a recovery target, then a point-in-time restore with the
+ *   options PGO's restore Job passes (`--type=time --target=...` plus the ones it adds), run
+ *   through bash as PGO runs it, into a fresh data directory: started, it has exactly the rows
+ *   committed before the target.
+ *
+ * The only local changes are paths, the port and the TLS server address (parameters of the
+ * generator), and two environment variables: PGBACKREST_CONFIG_PATH (the pods read
+ * /etc/pgbackrest/conf.d; the test must not touch the machine's) and PGBACKREST_LOCK_PATH.
+ */
+import { ChildProcess } from 'child_process';
+import * as fs from 'fs';
+import * as net from 'net';
+import * as os from 'os';
+import * as path from 'path';
+import {
+  PgBackRestLocalPaths, PgBackRestSettings, pgBackRestCloudConf, pgBackRestInstanceConf, pgBackRestPostgresParameters,
+  pgBackRestRestoreOptions, pgBackRestS3CredentialOptions, pgBackRestScheduledBackups, pgBackRestServerConf,
+} from '../../lib/engines/crunchy/pgbackrest-config';
+import { S3RVER_ENV, S3rverHandle, startS3rver } from '../cli/archive/support/s3rver';
+import { describeWithBinaries, findBinary } from '../support/binaries';
+import { quoteConfValue } from '../support/postgres-server';
+import { freePort, killHard, ownForPostgres, postmasterPid, runProgram, RunResult, spawnLogged, waitFor } from '../support/processes';
+import { createTestCa, startTlsProxy, TlsProxy } from '../support/s3-tls';
+
+jest.setTimeout(120_000);
+
+const CLUSTER_UID = '5f0c7a52-6a1e-4c1b-9d4e-2f8b7c9e1a30';
+
+describeWithBinaries(['pgbackrest', 'postgres', 'initdb', 'pg_ctl', 'psql', 'openssl'],
+  'pgBackRest with the configuration PGO writes: archive, backups, retention and point-in-time restore', () => {
+    let root = '';
+    let s3: S3rverHandle | undefined;
+    let proxy: TlsProxy | undefined;
+    let tlsServer: ChildProcess | undefined;
+    const dataDirs: string[] = [];
+
+    const pgCtl = findBinary('pg_ctl')!;
+    const psqlBin = findBinary('psql')!;
+    const pgbackrest = findBinary('pgbackrest')!;
+
+    afterAll(async () => {
+      for (const d of dataDirs) {
+        await runProgram(pgCtl, ['-D', d, 'stop', '-m', 'immediate', '-w'], { asPostgres: true }).catch(() => undefined);
+        killHard([postmasterPid(d)]);
+      }
+      if (tlsServer?.pid) killHard([tlsServer.pid]);
+      await proxy?.stop();
+      await s3?.stop();
+      if (root && !process.env.KEEP_PGBACKREST_TEST) fs.rmSync(root, { recursive: true, force: true });
+    });
+
+    test('stanza-create, archive-push, full backups, expire, and a PITR with exactly the rows before the target', async () => {
+      root = fs.mkdtempSync(path.join(os.tmpdir(), 'pgbackrest-rt-'));
+      const at = (...p: string[]) => path.join(root, ...p);
+      s3 = await startS3rver(['acme-pgbackrest']);
+      const ca = createTestCa(at('ca'));
+      const s3Cert = ca.issue('s3', 'localhost', ['DNS:localhost', 'IP:127.0.0.1']);
+      proxy = await startTlsProxy(s3Cert.certFile, s3Cert.keyFile, s3.port);
+
+      // What the engine would put in spec.backups.pgbackrest of a production cluster, with the
+      // endpoint and CA of this machine's S3 server.
+      const port = await freePort();
+      const settings: PgBackRestSettings = {
+        postgresVersion: 15,
+        port,
+        repos: [{
+          name: 'repo1',
+          s3: { bucket: 'acme-pgbackrest', endpoint: `localhost:${proxy.port}`, region: 'us-east-1' },
+          schedules: { full: '0 1 * * 0', differential: '0 1 * * 1-6' },
+        }],
+        global: {
+          'repo1-path': '/pgbackrest/prod/orders-db/repo1',
+          'repo1-retention-full': '1',
+          'repo1-retention-full-type': 'count',
+          'repo1-s3-uri-style': 'path',
+          'repo1-storage-verify-tls': 'y',
+          'repo1-storage-ca-file': ca.caFile,
+        },
+      };
+      const local: PgBackRestLocalPaths = {
+        dataDirectory: at('pgdata', 'pg15'),
+        spoolPath: at('pgdata', 'pgbackrest-spool'),
+        logPath: at('pgdata', 'pgbackrest', 'log'),
+        socketDirectory: at('tmp-postgres'),
+        walDirectory: at('pgdata', 'pg15_wal'),
+      };
+      for (const d of [local.spoolPath!, local.logPath!, local.socketDirectory!, at('lock'), at('job-log')]) fs.mkdirSync(d, { recursive: true });
+
+      // The credentials Secret projected through spec.backups.pgbackrest.configuration (s3.conf).
+      const credentials = `[global]\n${pgBackRestS3CredentialOptions('repo1').map((k, i) => `${k}=${i === 0 ? S3RVER_ENV.AWS_ACCESS_KEY_ID : S3RVER_ENV.AWS_SECRET_ACCESS_KEY}`).join('\n')}\n`;
+
+      // The instance pod's /etc/pgbackrest/conf.d: the ConfigMap's instance and server files, the Secret.
+      const serverPort = await freePort();
+      const serverCert = ca.issue('instance', 'localhost', ['DNS:localhost'], 'server');
+      const clientCert = ca.issue('client', `pgbackrest@${CLUSTER_UID}`, [], 'client');
+      const instanceConf = pgBackRestInstanceConf(settings, local);
+      writeConfDir(at('instance-etc'), {
+        'pgbackrest_instance.conf': instanceConf,
+        '~postgres-operator_server.conf': pgBackRestServerConf(CLUSTER_UID, {
+          address: '127.0.0.1', port: serverPort, ca: ca.caFile, cert: serverCert.certFile, key: serverCert.keyFile,
+        }),
+        's3.conf': credentials,
+      });
+      // The backup Job's conf.d: the ConfigMap's cloud file and the same Secret.
+      writeConfDir(at('job-etc'), {
+        'pgbackrest_cloud.conf': pgBackRestCloudConf({ ...settings, jobsLogPath: at('job-log') }, {
+          clusterName: 'orders-db', namespace: 'prod', instanceNames: ['orders-db-pg-x7k2'],
+          hostOverride: 'localhost', hostPortOverride: serverPort,
+          tlsFiles: { ca: ca.caFile, cert: clientCert.certFile, key: clientCert.keyFile },
+        }, local),
+        's3.conf': credentials,
+      });
+      ownForPostgres(root);
+
+      const envFor = (etc: string) => ({ PGBACKREST_CONFIG_PATH: etc, PGBACKREST_LOCK_PATH: at('lock') });
+      const instanceEnv = envFor(at('instance-etc'));
+      const brInstance = (args: string[]) => runProgram(pgbackrest, args, { asPostgres: true, env: instanceEnv, timeoutMs: 90_000 });
+      const brJob = (args: string[]) => runProgram(pgbackrest, args, { asPostgres: true, env: envFor(at('job-etc')), timeoutMs: 90_000 });
+
+      // PostgreSQL as PGO lays it out: pg_wal a link to /pgdata/pg15_wal, the pgBackRest parameters exactly as emitted.
+      const pgParams = pgBackRestPostgresParameters(settings);
+      expect(pgParams.mandatory.archive_command).toBe('pgbackrest --stanza=db archive-push "%p"');
+      const init = await runProgram(findBinary('initdb')!, ['-D', local.dataDirectory!, `--waldir=${local.walDirectory}`,
+        '-U', 'postgres', '--auth=trust', '--data-checksums', '-E', 'UTF8', '--locale=C', '--no-sync'], { asPostgres: true, timeoutMs: 90_000 });
+      expectOk(init, 'initdb');
+      fs.appendFileSync(path.join(local.dataDirectory!, 'postgresql.conf'), "\ninclude 'pgo.conf'\n");
+      fs.writeFileSync(path.join(local.dataDirectory!, 'pgo.conf'), Object.entries({
+        ...pgParams.defaults, ...pgParams.mandatory,
+        listen_addresses: '', port: String(port), unix_socket_directories: local.socketDirectory!,
+      }).map(([k, v]) => `${k} = ${quoteConfValue(v)}\n`).join(''));
+      ownForPostgres(local.dataDirectory!);
+      dataDirs.push(local.dataDirectory!);
+      await startServer(local.dataDirectory!, instanceEnv, at('source.log'));
+      const sql = (q: string) => psql(local.socketDirectory!, port, q);
+
+      // stanza-create; `check` makes PostgreSQL archive a segment through archive_command and waits for it in the repo.
+      expectOk(await brInstance([`--stanza=db`, 'stanza-create']), 'stanza-create');
+      expectOk(await brInstance([`--stanza=db`, 'check']), 'check');
+      // (the archiver reports the success a moment after the segment is in the repo)
+      const archiver = await waitFor('pg_stat_archiver to count the archived segment', 15_000, async () => {
+        const row = (await sql('SELECT archived_count, failed_count FROM pg_stat_archiver')).split('|');
+        return Number(row[0]) > 0 ? row : undefined;
+      });
+      expect(archiver[1]).toBe('0');
+      expect(await sql('SHOW archive_command')).toBe('pgbackrest --stanza=db archive-push "%p"');
+
+      // The emitted schedule: a full on repo1, as `pgbackrest backup --stanza=db --repo=1 --type=full`.
+      const full = pgBackRestScheduledBackups(settings).find((b) => b.type === 'full')!;
+      expect(full.options).toEqual(['--stanza=db', '--repo=1', '--type=full']);
+      await sql('CREATE TABLE orders (id int PRIMARY KEY, committed_at timestamptz NOT NULL DEFAULT clock_timestamp())');
+      expectOk(await brInstance(['backup', ...full.options]), 'backup (instance)');
+      const labels = async (): Promise<string[]> => {
+        const info = JSON.parse(expectOk(await brInstance(['--stanza=db', '--output=json', 'info']), 'info').stdout);
+        expect(info[0].status.code).toBe(0);
+        return (info[0].backup as Array<{ label: string; type: string }>).map((b) => `${b.type}:${b.label}`);
+      };
+      const first = await labels();
+      expect(first).toEqual([expect.stringMatching(/^full:\d{8}-\d{6}F$/)]);
+
+      // The second full as a v6 Job does: cloud conf, through the instance's TLS server.
+      tlsServer = spawnLogged(pgbackrest, ['server'], at('tls-server.log'), instanceEnv);
+      await waitFor('the pgBackRest TLS server', 15_000, async () => ((await canConnect(serverPort)) ? true : undefined));
+      expectOk(await brJob(['backup', ...full.options]), 'backup (job, through the TLS server)');
+
+      // The Job logged to its own log path, and its backup reached PostgreSQL through pg1-host.
+      const jobLog = fs.readFileSync(at('job-log', 'db-backup.log'), 'utf8');
+      expect(jobLog).toContain('--pg1-host=localhost');
+      expect(jobLog).toMatch(/new backup label = \d{8}-\d{6}F/);
+
+      // Retention: repo1-retention-full 1 and two fulls → the first is expired.
+      const second = await labels();
+      expect(second).toHaveLength(1);
+      expect(second[0]).toMatch(/^full:/);
+      expect(second[0]).not.toBe(first[0]);
+
+      // Rows around the recovery target, each committed on its own.
+      for (const id of [1, 2, 3]) await sql(`INSERT INTO orders (id) VALUES (${id})`);
+      const target = await sql("SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || '+00'");
+      for (const id of [4, 5, 6]) await sql(`INSERT INTO orders (id) VALUES (${id})`);
+      const segment = await sql('SELECT pg_walfile_name(pg_switch_wal())');
+      await waitFor(`segment ${segment} archived`, 30_000, async () =>
+        ((await sql('SELECT coalesce(last_archived_wal, \'\') FROM pg_stat_archiver')) >= segment ? true : undefined));
+      await runProgram(pgCtl, ['-D', local.dataDirectory!, 'stop', '-m', 'fast', '-w'], { asPostgres: true });
+
+      // PITR into a fresh data directory with the options PGO's restore Job passes, through bash as PGO does.
+      const restored: PgBackRestLocalPaths = { ...local, dataDirectory: at('restored', 'pg15'), walDirectory: at('restored', 'pg15_wal') };
+      fs.mkdirSync(restored.dataDirectory!, { recursive: true, mode: 0o700 });
+      ownForPostgres(at('restored'));
+      const opts = pgBackRestRestoreOptions(settings, { repoName: 'repo1', options: ['--type=time', `--target="${target}"`] }, restored);
+      expect(opts.slice(2)).toEqual(['--stanza=db', `--pg1-path=${restored.dataDirectory}`, '--repo=1', '--delta',
+        '--target-action=promote', `--link-map=pg_wal=${restored.walDirectory}`]);
+      // config.go RestoreCommand, lines 261-269: `bash -ceu -- <script> - <pgdata> <opts joined by spaces>`
+      const script = 'declare -r PGDATA="$1" opts="$2"; export PGDATA\nrm -f "${PGDATA}/postmaster.pid"\nbash -xc "pgbackrest restore ${opts}"';
+      expectOk(await runProgram('bash', ['-ceu', '--', script, '-', restored.dataDirectory!, opts.join(' ')],
+        { asPostgres: true, env: instanceEnv, timeoutMs: 90_000 }), 'restore');
+      expect(fs.realpathSync(path.join(restored.dataDirectory!, 'pg_wal'))).toBe(restored.walDirectory);
+
+      // Start it (as PGO's restore script does: no archiving to the repo while it recovers) and wait for the promotion.
+      dataDirs.push(restored.dataDirectory!);
+      await startServer(restored.dataDirectory!, instanceEnv, at('restored.log'), ['-c', 'archive_command=false']);
+      const rsql = (q: string) => psql(local.socketDirectory!, port, q);
+      await waitFor('the restored server to finish recovery', 30_000, async () =>
+        ((await rsql('SELECT pg_is_in_recovery()').catch(() => 't')) === 'f' ? true : undefined), 250);
+      expect(await rsql('SELECT string_agg(id::text, \',\' ORDER BY id) FROM orders')).toBe('1,2,3');
+      expect(await rsql('SELECT count(*) FROM orders WHERE committed_at > ' + `'${target}'::timestamptz`)).toBe('0');
+      expect(await rsql('SELECT timeline_id FROM pg_control_checkpoint()')).not.toBe('1');
+    });
+
+    async function startServer(dataDir: string, env: NodeJS.ProcessEnv, log: string, options: string[] = []): Promise<void> {
+      const args = ['-D', dataDir, '-l', log, '-w', '-t', '60', 'start'];
+      if (options.length > 0) args.push('-o', options.join(' '));
+      const r = await runProgram(pgCtl, args, { asPostgres: true, env, timeoutMs: 90_000 });
+      if (r.code !== 0) throw new Error(`pg_ctl start failed: ${r.stderr}\n${fs.existsSync(log) ? fs.readFileSync(log, 'utf8').slice(-3000) : ''}`);
+    }
+
+    async function psql(socketDir: string, port: number, q: string): Promise<string> {
+      const r = await runProgram(psqlBin, ['-XAtq', '-v', 'ON_ERROR_STOP=1', '-h', socketDir, '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-c', q],
+        { asPostgres: true });
+      if (r.code !== 0) throw new Error(`psql ${JSON.stringify(q)}: ${r.stderr.trim()}`);
+      return r.stdout.trim();
+    }
+  });
+
+function writeConfDir(etc: string, files: { [name: string]: string }): void {
+  fs.mkdirSync(path.join(etc, 'conf.d'), { recursive: true });
+  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(etc, 'conf.d', name), text, { mode: 0o600 });
+}
+
+function expectOk(r: RunResult, what: string): RunResult {
+  if (r.code !== 0) throw new Error(`${what} exited ${r.code}:\n${r.stdout}\n${r.stderr}`);
+  return r;
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = net.connect(port, '127.0.0.1');
+    sock.once('connect', () => { sock.destroy(); resolve(true); });
+    sock.once('error', () => resolve(false));
+  });
+}
