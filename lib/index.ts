@@ -79,6 +79,7 @@ export { ReadinessChecklist } from './monitoring/readiness/readiness-checklist';
 export type { ReadinessItemInfo } from './monitoring/readiness/readiness-checklist';
 export type { ReadinessItem, ReadinessOptions, ReadinessReport } from './monitoring/readiness/checklist';
 export { TopologyDiagram } from './monitoring/topology/topology-diagram';
+export { SinglePassApp } from './app/single-pass-app';
 export type { TopologyDiagramProps } from './monitoring/topology/topology-diagram';
 
 // Security

@@ -1,6 +1,7 @@
-import { App } from 'cdk8s';
+import { SinglePassApp } from '../../lib';
 import { ProductionChart } from './chart';
 
-const app = new App();
+// SinglePassApp: one validation and one render per chart, then the topology diagram.
+const app = new SinglePassApp();
 new ProductionChart(app, 'production');
 app.synth();

@@ -24,7 +24,6 @@ import { REJECT_PLAIN_TEXT_RULE, ResolvedClusterTls, resolveClusterTls } from '.
 import { AppIndex } from '../core/app-index';
 import { exactDuration, POSTGRES_DURATION_UNITS } from '../core/exact-duration';
 import { exactMebibytes, exactMilliseconds } from '../core/duration-size-checks';
-import { SynthSession } from '../core/synth-session';
 import { engineFeatures } from '../engines/cluster-engine';
 import { checkUniqueObjects } from '../core/unique-objects';
 
@@ -131,7 +130,6 @@ export class HaPostgres extends Construct implements IHaPostgres {
   public constructor(scope: Construct, id: string, props: HaPostgresProps = {}) {
     super(scope, id);
     AppIndex.invalidate(this); // the app changed: validations must see this construct
-    SynthSession.install(this); // app.synth() renders each object once
     this.engine = props.engine ?? ClusterEngine.cloudNativePg();
     const warnings: string[] = [];
     this.intent = resolveIntent(id, props, this.engine, this.errors, warnings);

@@ -1,7 +1,8 @@
 import { mkdtempSync, readdirSync, readFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { App, Testing } from 'cdk8s';
+import { Testing } from 'cdk8s';
+import { SinglePassApp } from '../../lib/app/single-pass-app';
 import { ProductionChart } from '../../examples/production/chart';
 import { SynthWarnings } from '../../lib/core/synth-warnings';
 import { ReadinessChecklist } from '../../lib/monitoring';
@@ -31,9 +32,9 @@ describe('production example (everything the checklist asks for)', () => {
   });
 });
 
-test('app.synth() writes the manifests and the topology diagram', () => {
+test('SinglePassApp.synth() (as examples/production/main.ts) writes the manifests and the topology diagram', () => {
   const dir = mkdtempSync(join(tmpdir(), 'monitoring-example-'));
-  const app = new App({ outdir: dir });
+  const app = new SinglePassApp({ outdir: dir });
   new ProductionChart(app, 'production');
   app.synth();
   expect(readdirSync(dir).sort()).toEqual(['orders-db.topology.md', 'production.k8s.yaml']);

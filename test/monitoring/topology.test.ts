@@ -1,17 +1,19 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { App, Chart, Size } from 'cdk8s';
+import { App, Chart, Size, Testing } from 'cdk8s';
+import { SinglePassApp } from '../../lib/app/single-pass-app';
 import { HaPostgres } from '../../lib/cluster/ha-postgres';
+import { patroniProps } from '../patroni/patroni-fixtures';
 import { ClusterMonitoring, TopologyDiagram } from '../../lib/monitoring';
 
 const renderTopology = TopologyDiagram.renderMarkdown;
 
 const outdir = () => mkdtempSync(join(tmpdir(), 'topology-'));
 
-describe('topology diagram written by app.synth()', () => {
+describe('topology diagram written by SinglePassApp.synth()', () => {
   const dir = outdir();
-  const app = new App({ outdir: dir });
+  const app = new SinglePassApp({ outdir: dir });
   const chart = new Chart(app, 'payments', { namespace: 'payments', disableResourceNameHashes: true });
   const db = new HaPostgres(chart, 'orders', {
     placement: { zones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'] },
@@ -67,9 +69,9 @@ test('poolers, the archive bucket, backup schedule and restore drill are drawn w
   expect(md).toContain('zone 1 (topology.kubernetes.io/zone, chosen by the scheduler)');
 });
 
-test('a failing synth writes no diagram (and no manifests)', () => {
+test.each([['SinglePassApp', (d: string) => new SinglePassApp({ outdir: d })], ['App', (d: string) => new App({ outdir: d })]])('a failing synth writes no diagram (and no manifests): %s', (_kind, makeApp) => {
   const dir = outdir();
-  const app = new App({ outdir: dir });
+  const app = makeApp(dir);
   const chart = new Chart(app, 'bad', { namespace: 'db' });
   const db = new HaPostgres(chart, 'orders', { synchronousStandbys: 5 });
   new ClusterMonitoring(chart, 'monitoring', { cluster: db });
@@ -80,7 +82,7 @@ test('a failing synth writes no diagram (and no manifests)', () => {
 
 test('a TopologyDiagram on its own, without monitoring; topologyDiagram: false writes none', () => {
   const dir = outdir();
-  const app = new App({ outdir: dir });
+  const app = new SinglePassApp({ outdir: dir });
   const chart = new Chart(app, 'c', { namespace: 'db' });
   const a = new HaPostgres(chart, 'alpha');
   const b = new HaPostgres(chart, 'beta');
@@ -92,7 +94,7 @@ test('a TopologyDiagram on its own, without monitoring; topologyDiagram: false w
 
 test('same-named clusters in two namespaces get separate files; one cluster drawn twice is written once', () => {
   const dir = outdir();
-  const app = new App({ outdir: dir });
+  const app = new SinglePassApp({ outdir: dir });
   const a = new Chart(app, 'a', { namespace: 'team-a' });
   const b = new Chart(app, 'b', { namespace: 'team-b' });
   const dbA = new HaPostgres(a, 'orders');
@@ -102,4 +104,32 @@ test('same-named clusters in two namespaces get separate files; one cluster draw
   app.synth();
   expect(readdirSync(dir).sort()).toEqual(['a.k8s.yaml', 'b.k8s.yaml', 'orders.topology.md', 'team-b.orders.topology.md']);
   expect(readFileSync(join(dir, 'team-b.orders.topology.md'), 'utf8')).toMatch(/^# Topology of team-b\/orders/);
+});
+
+test('a plain App writes no diagram by itself (nothing of it is replaced); TopologyDiagram.writeDiagrams(app) writes them after app.synth()', () => {
+  const dir = outdir();
+  const app = new App({ outdir: dir });
+  const chart = new Chart(app, 'c', { namespace: 'db' });
+  new ClusterMonitoring(chart, 'monitoring', { cluster: new HaPostgres(chart, 'orders') });
+  app.synth();
+  expect(readdirSync(dir)).toEqual(['c.k8s.yaml']);
+  expect(App.prototype.synth).toBe(app.synth);
+  expect(TopologyDiagram.writeDiagrams(app)).toEqual(['orders.topology.md']);
+  expect(readFileSync(join(dir, 'orders.topology.md'), 'utf8')).toMatch(/^# Topology of db\/orders/);
+});
+
+test('Testing.synth(chart) writes no diagram', () => {
+  const app = Testing.app();
+  const chart = new Chart(app, 'c', { namespace: 'db' });
+  new ClusterMonitoring(chart, 'monitoring', { cluster: new HaPostgres(chart, 'orders') });
+  Testing.synth(chart);
+  expect(readdirSync(app.outdir)).toEqual([]);
+});
+
+test('a TopologyDiagram of a Patroni cluster is a configuration error, not a crash', () => {
+  const app = Testing.app();
+  const chart = new Chart(app, 'c', { namespace: 'db' });
+  const db = new HaPostgres(chart, 'orders', patroniProps());
+  new TopologyDiagram(chart, 'topology', { cluster: db });
+  expect(() => Testing.synth(chart)).toThrow(/cluster = "orders": runs on Patroni.*topology diagram draws CloudNativePG clusters only\. Fix:/);
 });

@@ -1,9 +1,13 @@
 import { writeFileSync } from 'fs';
 import { join } from 'path';
-import { Chart } from 'cdk8s';
+import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { restoreDrillsOf, scheduledBackupsOf } from '../../backup/backup-registry';
 import type { HaPostgres } from '../../cluster/ha-postgres';
-import { renderAll, SynthSession } from '../../core/synth-session';
+import { ConfigErrors } from '../../core/config-error';
+import { renderTopologyIntent, TopologyIntent, TopologyPool } from '../../model/topology-intent';
+import { PgBouncerPool } from '../../pooler/pgbouncer-pool';
+import { PoolType } from '../../pooler/pool-mode';
 import { renderTopology } from './topology-mermaid';
 
 /** Properties of TopologyDiagram. */
@@ -13,23 +17,57 @@ export interface TopologyDiagramProps {
 }
 
 /**
- * Writes `<outdir>/<cluster>.topology.md`, a Mermaid diagram of the cluster, when the
- * app is synthesized.
+ * A Mermaid diagram of a cluster, `<outdir>/<cluster>.topology.md`, drawn from the
+ * cluster's resolved intent and what is attached to it (pools, WAL archive, scheduled
+ * backups, restore drills); no manifest is rendered to draw it.
  *
- * cdk8s has no post-synth hook, so the diagrams are written by a SynthSession hook after
- * the app's `synth()` returns, i.e. only when validation passed and every manifest was
- * written. A failing synth writes none.
- * `Testing.synth(chart)` writes no file.
+ * cdk8s has no post-synth hook, and this library does not change how an App synthesizes,
+ * so the files are written by an explicit call after a successful synth:
+ * `SinglePassApp.synth()` does it, and with a plain `App` call
+ * `TopologyDiagram.writeDiagrams(app)` after `app.synth()`. A failing synth throws before
+ * that call, so it leaves no diagram; `Testing.synth(chart)` writes none.
  */
 export class TopologyDiagram extends Construct {
-  /** All manifests of the app, rendered without re-running validation. */
+  /** All manifests of the app (every ApiObject rendered, in construct-tree order). */
   public static appManifests(scope: IConstruct): any[] {
-    return renderAll(scope);
+    return scope.node.root.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map((o) => o.toJson());
   }
 
   /** The Markdown diagram of cluster `clusterName` in `namespace`, drawn from any manifests (ours or hand-written). */
   public static renderMarkdown(manifests: any[], namespace: string, clusterName: string): string {
     return renderTopology(manifests, namespace, clusterName);
+  }
+
+  /**
+   * Writes the diagram of every TopologyDiagram of `app` into `app.outdir` and returns the
+   * file names (relative to the outdir). Call it after a successful `app.synth()`;
+   * `SinglePassApp.synth()` calls it itself.
+   */
+  public static writeDiagrams(app: App): string[] {
+    const all = app.node.findAll();
+    const diagrams = all.filter((c): c is TopologyDiagram => c instanceof TopologyDiagram);
+    if (diagrams.length === 0) return [];
+    // The pools of each cluster, in construct-tree order (one walk of the app).
+    const pools = new Map<IConstruct, PgBouncerPool[]>();
+    for (const c of all) {
+      if (!(c instanceof PgBouncerPool)) continue;
+      const list = pools.get(c.cluster);
+      if (list) list.push(c);
+      else pools.set(c.cluster, [c]);
+    }
+    const written: string[] = [];
+    const drawnIn = new Map<string, string>(); // file → namespace/cluster already drawn there
+    for (const d of diagrams) {
+      const key = `${d.namespace}/${d.cluster.clusterName}`;
+      // Same-named clusters in two namespaces: every one after the first drawn gets the namespace as prefix.
+      const first = drawnIn.get(d.fileName);
+      const file = first === undefined || first === key ? d.fileName : `${d.namespace}.${d.fileName}`;
+      if (drawnIn.get(file) === key) continue;
+      drawnIn.set(file, key);
+      writeFileSync(join(app.outdir, file), renderTopologyIntent(d.topologyIntent(pools.get(d.cluster) ?? [])));
+      written.push(file);
+    }
+    return written;
   }
 
   /**
@@ -43,33 +81,46 @@ export class TopologyDiagram extends Construct {
     super(scope, id);
     this.cluster = props.cluster;
     this.fileName = `${props.cluster.clusterName}.topology.md`;
-    // One hook per app draws every diagram, from the objects this synth rendered.
-    SynthSession.afterSynth(this, 'topology-diagrams', (app, manifests) => {
-      const diagrams = app.node.findAll().filter((c): c is TopologyDiagram => c instanceof TopologyDiagram);
-      // Each diagram reads its own namespace only: grouped once, not filtered per diagram.
-      const byNamespace = new Map<string, any[]>();
-      for (const m of manifests()) {
-        const ns = m?.metadata?.namespace ?? 'default';
-        const group = byNamespace.get(ns);
-        if (group) group.push(m);
-        else byNamespace.set(ns, [m]);
-      }
-      const drawnIn = new Map<string, string>(); // file → namespace/cluster already drawn there
-      for (const d of diagrams) {
-        const key = `${d.namespace}/${d.cluster.clusterName}`;
-        // Same-named clusters in two namespaces: every one after the first drawn gets the namespace as prefix.
-        const first = drawnIn.get(d.fileName);
-        const file = first === undefined || first === key ? d.fileName : `${d.namespace}.${d.fileName}`;
-        if (drawnIn.get(file) === key) continue;
-        drawnIn.set(file, key);
-        writeFileSync(join(app.outdir, file), d.render(byNamespace.get(d.namespace) ?? []));
-      }
-    });
+    const errors = new ConfigErrors();
+    // The diagram draws CloudNativePG's objects (Services, Poolers, ObjectStore).
+    if (!props.cluster.engine.name.startsWith('CloudNativePG')) {
+      errors.add('cluster', props.cluster.clusterName, `runs on ${props.cluster.engine.name}, but the topology diagram draws CloudNativePG clusters only`,
+        'remove the TopologyDiagram (or set topologyDiagram: false on ClusterMonitoring) for this cluster');
+    }
+    this.node.addValidation({ validate: () => errors.messages });
   }
 
-  /** The Markdown (with a Mermaid flowchart) for the given app manifests. */
-  public render(manifests: any[] = TopologyDiagram.appManifests(this)): string {
-    return renderTopology(manifests, this.namespace, this.cluster.clusterName);
+  /**
+   * The Markdown (with a Mermaid flowchart): from the cluster's intent and attachments, or
+   * from `manifests` when given.
+   */
+  public render(manifests?: any[]): string {
+    if (manifests) return renderTopology(manifests, this.namespace, this.cluster.clusterName);
+    const pools = this.node.root.node.findAll().filter((c): c is PgBouncerPool => c instanceof PgBouncerPool && c.cluster === this.cluster);
+    return renderTopologyIntent(this.topologyIntent(pools));
+  }
+
+  /** What the diagram draws, from the intents of the cluster and its attachments. */
+  private topologyIntent(pools: PgBouncerPool[]): TopologyIntent {
+    const c = this.cluster;
+    const i = c.intent;
+    const volume = (v: { size: { asString(): string }; storageClass?: string }) => ({ size: v.size.asString(), storageClass: v.storageClass });
+    const archive = c.walArchive;
+    return {
+      namespace: this.namespace,
+      clusterName: c.clusterName,
+      instances: i.instances,
+      synchronousStandbys: i.highlyAvailable ? i.synchronousStandbys : 0,
+      dataDurability: i.highlyAvailable ? i.dataDurability : '',
+      zoneTopologyKey: i.zoneTopologyKey,
+      zones: i.zones && i.zones.length > 0 ? [...i.zones] : undefined,
+      storage: volume(i.storage),
+      walStorage: i.walStorage ? volume(i.walStorage) : undefined,
+      pools: pools.map((p): TopologyPool => ({ name: p.poolName, type: p.type === PoolType.READ_ONLY ? 'ro' : 'rw', instances: p.instances, poolMode: p.poolMode })),
+      archive: archive ? `${archive.destination.destinationPath} (ObjectStore ${archive.name})` : undefined,
+      backups: scheduledBackupsOf(c).map((b) => ({ name: b.name, schedule: b.schedule.toCronWithSeconds(), suspend: b.suspend })),
+      drills: restoreDrillsOf(c).map((d) => ({ cronJobName: d.cronJobName, schedule: d.schedule.toCron(), namespace: d.namespace })),
+    };
   }
 
   private get namespace(): string {
