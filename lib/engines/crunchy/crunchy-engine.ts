@@ -211,11 +211,13 @@ export class CrunchyPgoEngine implements IClusterEngine, EngineFeatures {
 
   public render(cluster: HaPostgres): void {
     const errors = new ConfigErrors();
-    cluster.node.addValidation({ validate: () => errors.messages });
     const name = cluster.intent.name;
     const labels = { 'app.kubernetes.io/name': 'postgresql', 'app.kubernetes.io/instance': name };
+    // Rendered once, when the app is validated (every attachment is known by then), so the
+    // renderer's errors are reported before any manifest is written.
     let memo: ReturnType<typeof renderPostgresClusterSpec> | undefined;
     const rendered = () => memo ??= renderPostgresClusterSpec(errors, this.input(cluster, errors));
+    cluster.node.addValidation({ validate: () => { rendered(); return errors.messages; } });
 
     new ApiObject(cluster, 'Resource', {
       apiVersion: pgo.PostgresCluster.GVK.apiVersion,
@@ -320,11 +322,7 @@ export class CrunchyPgoEngine implements IClusterEngine, EngineFeatures {
       errors.add('ScheduledBackup', backups.map((b) => b.node.path).join(', '),
         `${e} has one full backup schedule per repository (repos[].schedules.full)`, 'keep one ScheduledBackup; use the engine\'s differentialBackupSchedule / incrementalBackupSchedule for more');
     }
-    for (const b of backups) {
-      if (b.immediate) {
-        errors.add('immediate', true, `${e} takes a first full backup when the stanza is created; a separate immediate backup is the manual backup annotation`, 'remove immediate');
-      }
-    }
+    // `immediate` needs nothing: PGO takes a full backup of repo1 once the stanza exists (its replica-create backup).
     return {
       repo: this.repo(archive.destination, archive.credentials, archive.serverName, 'destination'),
       retentionDays: archive.retention.toDays(),
