@@ -35,6 +35,8 @@ export { CloudNativePgEngine } from './engines/cnpg/cnpg-engine';
 export type { CloudNativePgEngineProps, IsolationCheckProps } from './engines/cnpg/cnpg-engine';
 export { PatroniEngine } from './engines/patroni/patroni-engine';
 export type { PatroniEngineProps } from './engines/patroni/patroni-engine';
+export { CrunchyPgoEngine } from './engines/crunchy/crunchy-engine';
+export type { CrunchyPgoEngineProps } from './engines/crunchy/crunchy-engine';
 export { PatroniDcs } from './engines/patroni/patroni-dcs';
 export type { PatroniEtcdNetworkProps } from './engines/patroni/patroni-dcs';
 export { PatroniSynchronousMode } from './engines/patroni/patroni-synchronous-mode';

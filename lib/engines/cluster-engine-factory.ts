@@ -1,6 +1,7 @@
 import { CloudNativePgEngine, CloudNativePgEngineProps } from './cnpg/cnpg-engine';
 import type { IClusterEngine } from './cluster-engine';
 import { PatroniEngine, PatroniEngineProps } from './patroni/patroni-engine';
+import { CrunchyPgoEngine, CrunchyPgoEngineProps } from './crunchy/crunchy-engine';
 
 /** Factories of the engines that render an HaPostgres. */
 export class ClusterEngine {
@@ -12,6 +13,15 @@ export class ClusterEngine {
   /** Patroni without an operator: a StatefulSet with Patroni, its RBAC, Services and budget. */
   public static patroni(props: PatroniEngineProps): IClusterEngine {
     return new PatroniEngine(props);
+  }
+
+  /**
+   * The Crunchy Data PGO v6 operator: a `PostgresCluster` (Patroni, pgBackRest to S3,
+   * PgBouncer proxy, pgMonitor exporter). Images come from the operator unless given;
+   * Crunchy's prebuilt images are under the Crunchy Data Developer Program terms.
+   */
+  public static crunchy(props: CrunchyPgoEngineProps = {}): IClusterEngine {
+    return new CrunchyPgoEngine(props);
   }
 
   private constructor() {}

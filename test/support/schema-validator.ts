@@ -264,12 +264,29 @@ function newAjv(): Ajv {
 
 /**
  * CRD patterns are Go (RE2) regular expressions. Most are valid JavaScript as they are;
- * the one exception in our CRDs is a leading inline flag group such as `^(?i)...` (the
- * PrometheusRule `partial_response_strategy`), which becomes a RegExp flag here. Any other
+ * the exceptions in our CRDs are a leading inline flag group such as `^(?i)...` (the
+ * PrometheusRule `partial_response_strategy`), which becomes a RegExp flag here, and
+ * case-insensitive groups `(?i:ms|s)` (PGO's duration patterns), whose letters become
+ * `[mM][sS]` classes. Any other
  * RE2-only syntax makes the compile throw, loudly, rather than pass silently. Kept as source
  * text because the disk cache's runtime.js needs the same function for standalone validators.
  */
 const goRegExpSource = `function goRegExp(pattern, flags) {
+  // A case-insensitive group (?i:...) (the PGO CRD's duration patterns): its letters become [xX] classes.
+  let i;
+  while ((i = pattern.indexOf('(?i:')) >= 0) {
+    let depth = 1, j = i + 4, body = '';
+    for (; j < pattern.length && depth > 0; j++) {
+      const c = pattern[j];
+      if (c === '(') depth++;
+      if (c === ')') depth--;
+      if (depth > 0) body += /[a-z]/i.test(c) ? '[' + c.toLowerCase() + c.toUpperCase() + ']' : c;
+    }
+    pattern = pattern.slice(0, i) + '(?:' + body + ')' + pattern.slice(j);
+  }
+  // POSIX classes inside brackets ([[:print:]], PGO's hba pattern) as ASCII ranges.
+  const posix = { print: '\\\\x20-\\\\x7E', alnum: '0-9A-Za-z', alpha: 'A-Za-z', digit: '0-9', lower: 'a-z', upper: 'A-Z', space: '\\\\s' };
+  pattern = pattern.replace(/\\[:([a-z]+):\\]/g, (all, name) => posix[name] ?? all);
   const m = /^(\\^?)\\(\\?([ims]+)\\)/.exec(pattern);
   return m ? new RegExp(m[1] + pattern.slice(m[0].length), flags + m[2]) : new RegExp(pattern, flags);
 }`;

@@ -1,0 +1,449 @@
+import { ApiObject, Duration, Lazy, Size } from 'cdk8s';
+import type { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-28';
+import * as pgo from '../../../imports/postgres-operator.crunchydata.com';
+import * as prom from '../../../imports/monitoring.coreos.com';
+import type { HaPostgres } from '../../cluster/ha-postgres';
+import type { PostgresVersion } from '../../cluster/postgres-version';
+import { ArchiveCredentialsKind, ROLE_ARN_ANNOTATION } from '../../backup/archive-credentials';
+import type { ArchiveDestination } from '../../backup/archive-destination';
+import type { ArchiveCredentials } from '../../backup/archive-credentials';
+import type { ScheduledBackup } from '../../backup/scheduled-backup';
+import type { WalArchive } from '../../backup/wal-archive';
+import type { PgBouncerPool } from '../../pooler/pgbouncer-pool';
+import type { IEngineNetworkProfile } from '../../security/engine-network-profile';
+import type { ClusterEndpoints, EngineFeatures, IClusterEngine, PoolerEndpoint } from '../cluster-engine';
+import { BackupSchedule, ConfigErrors, WalCompression, exactMebibytes } from './crunchy-model';
+import type { CrunchyArchiveInput, CrunchyPoolInput, CrunchyRecoveryInput, CrunchyRenderInput, CrunchyS3Repo } from './crunchy-inputs';
+import { CRUNCHY_MANAGED_PARAMETERS, CRUNCHY_PARAMETER_DEFAULTS } from './crunchy-parameters';
+import { renderPostgresClusterSpec } from './crunchy-spec';
+import { crunchyPodMonitorSpec, crunchyPrometheusRuleSpec } from './crunchy-monitoring';
+import {
+  EXPORTER_PORT, PATRONI_PORT, PGBACKREST_TLS_PORT, PGBOUNCER_PORT, POSTGRES_PORT, crunchyInstanceLabels, crunchyPgBouncerLabels, crunchyServiceNames, LABEL_CLUSTER,
+} from './crunchy-names';
+
+/** Options of the Crunchy Data PGO v6 engine. */
+export interface CrunchyPgoEngineProps {
+  /**
+   * Name of the one instance set (`instances[].name`); PGO names the pods
+   * `<cluster>-<set>-<suffix>-0` and the set's PodDisruptionBudget `<cluster>-set-<set>`.
+   *
+   * @default 'pg'
+   */
+  readonly instanceSetName?: string;
+
+  /**
+   * PostgreSQL image (`spec.image`). Crunchy Data's prebuilt images are distributed under
+   * the Crunchy Data Developer Program terms: choose images you may run.
+   *
+   * @default - the operator's RELATED_IMAGE_POSTGRES_<major>
+   */
+  readonly postgresImage?: string;
+
+  /**
+   * pgBackRest image (`backups.pgbackrest.image`).
+   *
+   * @default - the operator's RELATED_IMAGE_PGBACKREST
+   */
+  readonly pgbackrestImage?: string;
+
+  /**
+   * PgBouncer image (`proxy.pgBouncer.image`).
+   *
+   * @default - the operator's RELATED_IMAGE_PGBOUNCER
+   */
+  readonly pgbouncerImage?: string;
+
+  /**
+   * postgres_exporter image (`monitoring.pgmonitor.exporter.image`).
+   *
+   * @default - the operator's RELATED_IMAGE_PGEXPORTER
+   */
+  readonly exporterImage?: string;
+
+  /**
+   * Run PGO's exporter sidecar and render a PodMonitor and alert rules for it.
+   *
+   * @default true
+   */
+  readonly monitoring?: boolean;
+
+  /**
+   * `customTLSSecret`: tls.crt, tls.key and ca.crt of the server certificate. Needs
+   * `customReplicationTlsSecretName` too.
+   *
+   * @default - PGO issues the certificates from its own root CA
+   */
+  readonly customTlsSecretName?: string;
+
+  /**
+   * `customReplicationTLSSecret`: the `_crunchyrepl` client certificate signed by the same CA.
+   *
+   * @default - PGO issues it
+   */
+  readonly customReplicationTlsSecretName?: string;
+
+  /**
+   * Key of the S3 credentials Secret (`ArchiveCredentials.fromSecret(name)`) that PGO
+   * projects into pgBackRest's conf.d: a pgBackRest INI file
+   * (`[global]` / `repo1-s3-key=…` / `repo1-s3-key-secret=…`).
+   *
+   * @default 's3.conf'
+   */
+  readonly s3ConfSecretKey?: string;
+
+  /**
+   * Patroni's leader lock TTL (`patroni.leaderLeaseDurationSeconds`).
+   *
+   * @default Duration.seconds(30)
+   */
+  readonly leaderLeaseDuration?: Duration;
+
+  /**
+   * Patroni's loop (`patroni.syncPeriodSeconds`).
+   *
+   * @default Duration.seconds(10)
+   */
+  readonly syncPeriod?: Duration;
+
+  /**
+   * `failsafe_mode` in the dynamic configuration.
+   *
+   * @default true
+   */
+  readonly failsafeMode?: boolean;
+
+  /**
+   * `maximum_lag_on_failover`.
+   *
+   * @default Size.mebibytes(1)
+   */
+  readonly maximumLagOnFailover?: Size;
+
+  /**
+   * A differential backup schedule of the repository (`schedules.differential`), besides the
+   * ScheduledBackups (full).
+   *
+   * @default - none
+   */
+  readonly differentialBackupSchedule?: BackupSchedule;
+
+  /**
+   * An incremental backup schedule (`schedules.incremental`).
+   *
+   * @default - none
+   */
+  readonly incrementalBackupSchedule?: BackupSchedule;
+}
+
+/** Per cluster: what was attached (the spec is produced lazily at synth time). */
+interface Attached {
+  backups: ScheduledBackup[];
+  pools: PgBouncerPool[];
+}
+
+/**
+ * Renders an HaPostgres as a Crunchy Data PGO v6 `PostgresCluster`: a thin adapter from
+ * today's constructs to the pure renderers of lib/engines/crunchy (crunchy-spec.ts).
+ */
+export class CrunchyPgoEngine implements IClusterEngine, EngineFeatures {
+  public readonly name = 'Crunchy PGO 6.0';
+  /** pgBackRest has one process-max for archive-push and backups: WalArchive.backupJobs's default. */
+  public readonly defaultWalMaxParallel = 2;
+  private readonly props: CrunchyPgoEngineProps;
+  private readonly attached = new WeakMap<HaPostgres, Attached>();
+
+  public constructor(props: CrunchyPgoEngineProps = {}) {
+    this.props = props;
+  }
+
+  public managedParameters(): { [name: string]: string } {
+    return CRUNCHY_MANAGED_PARAMETERS;
+  }
+
+  public parameterDefaults(): { [name: string]: string } {
+    return CRUNCHY_PARAMETER_DEFAULTS;
+  }
+
+  public imageFor(version: PostgresVersion): string {
+    return this.props.postgresImage ?? `(PGO's RELATED_IMAGE_POSTGRES_${version.major})`;
+  }
+
+  /** PGO's Services; the application Secret is `<cluster>-pguser-<owner>` (set by the spec's users[]). */
+  public endpointsFor(clusterName: string, appSecretName?: string): ClusterEndpoints {
+    const n = crunchyServiceNames(clusterName);
+    return {
+      readWriteServiceName: n.primary,
+      readOnlyServiceName: n.replicas,
+      anyInstanceServiceName: n.pods,
+      port: POSTGRES_PORT,
+      appSecretName: appSecretName ?? n.userSecret('app'),
+    };
+  }
+
+  public instanceLabels(clusterName: string): { [key: string]: string } {
+    return crunchyInstanceLabels(clusterName);
+  }
+
+  public propertyOwnedPaths(): { [path: string]: string } {
+    return {
+      'spec.instances': 'mode / storage / walStorage / placement / resources / disruptionBudget',
+      'spec.postgresVersion': 'version',
+      'spec.image': 'engine postgresImage',
+      'spec.patroni': 'synchronousStandbys / dataDurability / parameters',
+      'spec.disableDefaultPodScheduling': 'placement',
+      'spec.authentication': 'tls / addHbaRule()',
+      'spec.backups': 'WalArchive / ScheduledBackup',
+      'spec.dataSource': 'bootstrap',
+      'spec.proxy': 'PgBouncerPool',
+      'spec.users': 'credentials',
+      'spec.customTLSSecret': 'engine customTlsSecretName',
+      'spec.customReplicationTLSSecret': 'engine customReplicationTlsSecretName',
+      'spec.monitoring': 'engine monitoring',
+    };
+  }
+
+  private of(cluster: HaPostgres): Attached {
+    let a = this.attached.get(cluster);
+    if (!a) this.attached.set(cluster, a = { backups: [], pools: [] });
+    return a;
+  }
+
+  public render(cluster: HaPostgres): void {
+    const errors = new ConfigErrors();
+    const name = cluster.intent.name;
+    const labels = { 'app.kubernetes.io/name': 'postgresql', 'app.kubernetes.io/instance': name };
+    // Rendered once, when the app is validated (every attachment is known by then), so the
+    // renderer's errors are reported before any manifest is written.
+    let memo: ReturnType<typeof renderPostgresClusterSpec> | undefined;
+    const rendered = () => memo ??= renderPostgresClusterSpec(errors, this.input(cluster, errors));
+    cluster.node.addValidation({ validate: () => { rendered(); return errors.messages; } });
+
+    new ApiObject(cluster, 'Resource', {
+      apiVersion: pgo.PostgresCluster.GVK.apiVersion,
+      kind: pgo.PostgresCluster.GVK.kind,
+      metadata: { name, labels },
+      spec: Lazy.any({ produce: () => cluster._applyOverrides({ spec: pgo.toJson_PostgresClusterSpec(rendered().spec) }).spec }),
+    });
+
+    if (this.props.monitoring ?? true) {
+      new prom.PodMonitor(cluster, 'PodMonitor', { metadata: { name, labels }, spec: crunchyPodMonitorSpec(name) });
+      new ApiObject(cluster, 'Alerts', {
+        apiVersion: prom.PrometheusRule.GVK.apiVersion,
+        kind: prom.PrometheusRule.GVK.kind,
+        metadata: { name: `${name}-alerts`, labels },
+        spec: Lazy.any({ produce: () => prom.toJson_PrometheusRuleSpec(crunchyPrometheusRuleSpec({
+          clusterName: name,
+          fullBackupMaxAgeSeconds: this.fullBackupMaxAge(cluster),
+        })) }),
+      });
+    }
+  }
+
+  private fullBackupMaxAge(cluster: HaPostgres): number | undefined {
+    const full = this.of(cluster).backups[0]?.schedule;
+    if (!full || full.problem()) return undefined;
+    // The longest gap between two runs, plus half of it for a backup that runs long.
+    return Math.round(full.period.toSeconds() * 1.5);
+  }
+
+  /** The pure renderer's input, from the constructs (read at synth time). */
+  private input(cluster: HaPostgres, errors: ConfigErrors): CrunchyRenderInput {
+    const i = cluster.intent;
+    const a = this.of(cluster);
+    const archive = cluster.walArchive;
+    const p = this.props;
+    return {
+      intent: i,
+      engineName: this.name,
+      parameters: cluster.postgresParameters(),
+      parameterProperty: (n) => cluster.parameterProperty(n),
+      hbaRules: cluster.hbaRules(),
+      tls: {
+        minimumVersion: cluster.tls.minimumVersion,
+        requireTls: cluster.tls.requireTls,
+        serverSecretName: p.customTlsSecretName,
+        replicationSecretName: p.customReplicationTlsSecretName,
+      },
+      patroni: {
+        leaderLeaseSeconds: seconds(p.leaderLeaseDuration, 30),
+        syncPeriodSeconds: seconds(p.syncPeriod, 10),
+        failsafeMode: p.failsafeMode ?? true,
+        maximumLagOnFailoverBytes: Math.round(exactMebibytes(p.maximumLagOnFailover ?? Size.mebibytes(1)) * 1024 * 1024),
+      },
+      instanceSetName: p.instanceSetName ?? 'pg',
+      archive: archive ? this.archiveInput(archive, a.backups, errors) : undefined,
+      pool: this.poolInput(a.pools, errors),
+      recovery: this.recoveryInput(cluster),
+      monitoring: p.monitoring ?? true,
+      exporterImage: p.exporterImage,
+      postgresImage: p.postgresImage,
+    };
+  }
+
+  private repo(destination: ArchiveDestination, credentials: ArchiveCredentials, serverName: string, property: string): CrunchyS3Repo {
+    const endpoint = destination.endpoint?.replace(/^https?:\/\//, '').replace(/\/$/, '');
+    const region = destination.region ?? 'us-east-1';
+    const aws = endpoint === undefined || /(^|\.)amazonaws\.com(\.cn)?(:\d+)?$/.test(endpoint);
+    const prefix = destination.path.replace(/^\/+|\/+$/g, '');
+    return {
+      bucket: destination.bucket,
+      endpoint: endpoint ?? `s3.${region}.amazonaws.com`,
+      region,
+      path: `/${prefix ? `${prefix}/` : ''}${serverName}`,
+      uriStyle: aws ? 'host' : 'path',
+      credentials: credentials.kind === ArchiveCredentialsKind.IAM_ROLE ? { roleArn: credentials.roleArn }
+        : { secretName: credentials.secretName, secretKey: this.props.s3ConfSecretKey ?? 's3.conf' },
+      property,
+    };
+  }
+
+  private archiveInput(archive: WalArchive, backups: ScheduledBackup[], errors: ConfigErrors): CrunchyArchiveInput {
+    const e = this.name;
+    const wal = COMPRESS[archive.walCompression];
+    const base = COMPRESS[archive.backupCompression];
+    if (wal === undefined) {
+      errors.add('walCompression', archive.walCompression, `pgBackRest (${e}) compresses with gz, bz2, lz4 or zst only`, 'use WalCompression.GZIP (the default), LZ4 or ZSTD');
+    }
+    if (base === undefined) {
+      errors.add('backupCompression', archive.backupCompression, `pgBackRest (${e}) compresses with gz, bz2, lz4 or zst only`, 'use BackupCompression.GZIP (the default) or LZ4');
+    } else if (wal !== undefined && wal !== base) {
+      errors.add('backupCompression', archive.backupCompression, `pgBackRest (${e}) has one compress-type for WAL and backups, and walCompression is ${archive.walCompression}`,
+        'give walCompression and backupCompression the same algorithm');
+    }
+    if (archive.walMaxParallel !== archive.backupJobs) {
+      errors.add('walMaxParallel', archive.walMaxParallel, `pgBackRest (${e}) has one process-max for archive-push and backups (backupJobs = ${archive.backupJobs})`,
+        'give walMaxParallel and backupJobs the same value, or leave both at 2');
+    }
+    if (archive.sidecarResourcesGiven) {
+      errors.add('sidecarResources', 'set', `${e} runs pgBackRest in its own sidecars, whose resources this library does not render yet`, 'remove sidecarResources');
+    }
+    if (backups.length > 1) {
+      errors.add('ScheduledBackup', backups.map((b) => b.node.path).join(', '),
+        `${e} has one full backup schedule per repository (repos[].schedules.full)`, 'keep one ScheduledBackup; use the engine\'s differentialBackupSchedule / incrementalBackupSchedule for more');
+    }
+    // `immediate` needs nothing: PGO takes a full backup of repo1 once the stanza exists (its replica-create backup).
+    return {
+      repo: this.repo(archive.destination, archive.credentials, archive.serverName, 'destination'),
+      retentionDays: archive.retention.toDays(),
+      compressType: wal ?? 'gz',
+      processMax: archive.backupJobs,
+      kmsKeyId: archive.encryption.kmsKeyId,
+      image: this.props.pgbackrestImage,
+      schedules: {
+        full: backups.find((b) => !b.suspend)?.schedule,
+        differential: this.props.differentialBackupSchedule,
+        incremental: this.props.incrementalBackupSchedule,
+      },
+    };
+  }
+
+  private poolInput(pools: PgBouncerPool[], errors: ConfigErrors): CrunchyPoolInput | undefined {
+    if (pools.length === 0) return undefined;
+    if (pools.length > 1) {
+      errors.add('PgBouncerPool', pools.map((p) => p.poolName).join(', '), `${this.name} runs one PgBouncer proxy per cluster (spec.proxy.pgBouncer)`, 'keep one PgBouncerPool for the cluster');
+    }
+    const p = pools[0];
+    const i = p.intent;
+    return {
+      name: i.name,
+      type: i.type,
+      poolMode: i.poolMode,
+      replicas: i.instances,
+      minAvailable: i.disruptionBudgetMinAvailable,
+      zones: i.zones,
+      zoneTopologyKey: i.zoneTopologyKey,
+      nodeTopologyKey: i.nodeTopologyKey,
+      cpuRequest: i.cpuRequest.amount,
+      cpuLimit: i.cpuLimit.amount,
+      memoryRequest: i.memoryRequest.asString(),
+      memoryLimit: i.memoryLimit.asString(),
+      settings: p.pgbouncerParameters(),
+      image: this.props.pgbouncerImage,
+    };
+  }
+
+  private recoveryInput(cluster: HaPostgres): CrunchyRecoveryInput | undefined {
+    const b = cluster.bootstrap;
+    if (!b.isRecovery || !b.source) return undefined;
+    return {
+      repo: this.repo(b.source.destination, b.source.credentials, b.source.serverName, 'bootstrap.source'),
+      targetKind: b.target.kind,
+      targetValue: b.target.value,
+    };
+  }
+
+  /**
+   * Rendered into the PostgresCluster (backups.pgbackrest, read lazily); with an IAM role,
+   * PGO's ServiceAccounts carry it (the instances archive, the backup Jobs back up).
+   */
+  public renderArchive(archive: WalArchive, cluster: HaPostgres): void {
+    if (archive.credentials.kind === ArchiveCredentialsKind.IAM_ROLE) renderRoleServiceAccounts(archive, cluster.clusterName, archive.credentials.roleArn!);
+  }
+
+  /** Its schedule becomes repos[0].schedules.full. */
+  public renderScheduledBackup(backup: ScheduledBackup): void {
+    this.of(backup.archive.cluster).backups.push(backup);
+  }
+
+  /** Rendered into the PostgresCluster (dataSource.pgbackrest with restore options); an IAM role of the source goes on PGO's ServiceAccounts. */
+  public renderRecovery(cluster: HaPostgres): void {
+    const source = cluster.bootstrap.source;
+    if (source?.credentials.kind === ArchiveCredentialsKind.IAM_ROLE && cluster.walArchive?.credentials.kind !== ArchiveCredentialsKind.IAM_ROLE) {
+      renderRoleServiceAccounts(cluster, cluster.clusterName, source.credentials.roleArn!);
+    }
+  }
+
+  /** proxy.pgBouncer of the PostgresCluster; PGO's Service `<cluster>-pgbouncer`. */
+  public renderPooler(pool: PgBouncerPool): PoolerEndpoint {
+    this.of(pool.cluster).pools.push(pool);
+    return { serviceName: crunchyServiceNames(pool.cluster.clusterName).pgbouncer, port: PGBOUNCER_PORT };
+  }
+
+  /**
+   * PGO's network needs: PostgreSQL 5432; Patroni's REST API 8008 between members; the
+   * pgBackRest TLS server 8432 in each instance pod (backup Jobs and the repo host call
+   * it); the exporter on 9187; PgBouncer on 5432. The operator (`postgres-operator.crunchydata.com/control-plane`
+   * pods) execs into pods through the API server, so it needs no port of ours; Patroni
+   * uses the Kubernetes API (Endpoints DCS).
+   */
+  public networkProfile(): IEngineNetworkProfile {
+    return {
+      postgresPort: POSTGRES_PORT,
+      peerPorts: [PATRONI_PORT, PGBACKREST_TLS_PORT],
+      instanceMetricsPort: EXPORTER_PORT,
+      poolerMetricsPort: EXPORTER_PORT,
+      operatorPorts: [],
+      instancesNeedKubernetesApi: true,
+      poolersNeedKubernetesApi: false,
+      clusterPodLabels: (clusterName) => ({ [LABEL_CLUSTER]: clusterName }),
+      poolerPodLabels: () => ({ 'postgres-operator.crunchydata.com/role': 'pgbouncer' }),
+    };
+  }
+}
+
+const COMPRESS: { [k: string]: string | undefined } = {
+  // WalCompression and BackupCompression share these values (none, gzip, bzip2, lz4).
+  [WalCompression.NONE]: 'none', [WalCompression.GZIP]: 'gz', [WalCompression.BZIP2]: 'bz2', [WalCompression.LZ4]: 'lz4', [WalCompression.ZSTD]: 'zst',
+};
+
+/**
+ * PGO's ServiceAccounts `<cluster>-instance` and `<cluster>-pgbackrest` with the IRSA role
+ * annotation. PGO creates them with server-side apply and keeps fields it does not own, so
+ * the annotation stays (PGO's documented IRSA setup annotates the same two accounts).
+ */
+function renderRoleServiceAccounts(scope: Construct, clusterName: string, roleArn: string): void {
+  const n = crunchyServiceNames(clusterName);
+  for (const sa of [n.instanceServiceAccount, n.pgbackrestServiceAccount]) {
+    new k8s.KubeServiceAccount(scope, `ServiceAccount-${sa}`, {
+      metadata: { name: sa, labels: { [LABEL_CLUSTER]: clusterName }, annotations: { [ROLE_ARN_ANNOTATION]: roleArn } },
+    });
+  }
+}
+
+function seconds(d: Duration | undefined, fallback: number): number {
+  return d === undefined ? fallback : d.toSeconds();
+}
+
+/** Labels of the PgBouncer pods of cluster `name` (for callers outside the engine). */
+export const crunchyPoolerLabels = crunchyPgBouncerLabels;

@@ -1,0 +1,271 @@
+/**
+ * The Crunchy PGO v6 engine: every object validates strictly against the vendored PGO CRD
+ * (and the prometheus-operator and core schemas), and each intent becomes the PGO field
+ * the design note (docs/design/crunchy-engine.md) says, or a synth error naming the prop
+ * and the engine.
+ */
+import { Duration, Size, Testing, Chart } from 'cdk8s';
+import type { Construct } from 'constructs';
+import {
+  ArchiveCredentials, ArchiveDestination, ArchiveSource, BackupSchedule, ClusterBootstrap, ClusterEngine, ClusterMode, DataDurability,
+  DisruptionBudget, HaPostgres, PgBouncerPool, PoolType, RecoveryTarget, RetentionWindow, ScheduledBackup, WalArchive, WalCompression,
+} from '../../lib';
+import { CrunchyChart } from '../../examples/crunchy/chart';
+import { expectValidManifests } from '../support/schema-validator';
+import { only, synth, synthError } from '../support/synth';
+import { PodIndex, modelPods, pdbCoverage, manifestPdb } from '../../lib/monitoring/readiness/pod-model';
+import { CRUNCHY_MANAGED_PARAMETERS } from '../../lib/engines/crunchy/crunchy-parameters';
+import { renderPostgresClusterSpec, restoreOptions } from '../../lib/engines/crunchy/crunchy-spec';
+import { ConfigErrors } from '../../lib/core/config-error';
+import { RecoveryTargetKind } from '../../lib/backup/recovery';
+import { CRUNCHY_ALERT_METRICS } from '../../lib/engines/crunchy/crunchy-monitoring';
+
+const archiveOf = (db: HaPostgres, credentials = ArchiveCredentials.fromSecret('orders-s3'), extra: object = {}) => new WalArchive(db, 'archive', {
+  cluster: db, destination: ArchiveDestination.s3({ bucket: 'pg-archive', path: 'prod', region: 'eu-west-1' }), credentials, ...extra,
+});
+
+function production(build?: (db: HaPostgres, chart: Chart) => void, props: object = {}): any[] {
+  return synth((chart) => {
+    const db = new HaPostgres(chart, 'orders', { engine: ClusterEngine.crunchy(), placement: { zones: ['a', 'b', 'c'] }, ...props });
+    const archive = archiveOf(db);
+    new ScheduledBackup(chart, 'full', { archive, schedule: BackupSchedule.weekly({ hour: 1 }) });
+    build?.(db, chart);
+  });
+}
+
+describe('the example (production intent on PGO)', () => {
+  const ms = Testing.synth(new CrunchyChart(Testing.app(), 'crunchy'));
+  const pc = only(ms, 'PostgresCluster');
+
+  test('every object validates against its schema (PostgresCluster against the vendored PGO v6.0.3 CRD, strict)', () => expectValidManifests(ms));
+  test('snapshot', () => expect(ms).toMatchSnapshot());
+
+  test('one instance set of 3 with hard zone and host spread, and PGO\'s ScheduleAnyway defaults turned off', () => {
+    expect(pc.spec.instances).toHaveLength(1);
+    const set = pc.spec.instances[0];
+    expect(set.replicas).toBe(3);
+    expect(pc.spec.disableDefaultPodScheduling).toBe(true);
+    expect(set.topologySpreadConstraints.map((c: any) => [c.topologyKey, c.whenUnsatisfiable, c.maxSkew])).toEqual([
+      ['topology.kubernetes.io/zone', 'DoNotSchedule', 1], ['kubernetes.io/hostname', 'DoNotSchedule', 1]]);
+    expect(set.topologySpreadConstraints[0].labelSelector.matchLabels).toEqual({
+      'postgres-operator.crunchydata.com/cluster': 'orders-db', 'postgres-operator.crunchydata.com/instance-set': 'pg' });
+    expect(set.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].values).toEqual(['eu-west-1a', 'eu-west-1b', 'eu-west-1c']);
+  });
+
+  test('RWO data and WAL volumes; Guaranteed resources (requests = limits)', () => {
+    const set = pc.spec.instances[0];
+    expect(set.dataVolumeClaimSpec).toEqual({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '200Gi' } }, storageClassName: 'gp3-encrypted' });
+    expect(set.walVolumeClaimSpec.accessModes).toEqual(['ReadWriteOnce']);
+    expect(set.walVolumeClaimSpec.resources.requests.storage).toBe('50Gi');
+    expect(set.resources.requests).toEqual(set.resources.limits);
+  });
+
+  test('synchronous replication from the durability intent, in dynamicConfiguration', () => {
+    const dc = pc.spec.patroni.dynamicConfiguration;
+    expect(dc).toMatchObject({ synchronous_mode: true, synchronous_mode_strict: true, synchronous_node_count: 1, failsafe_mode: true });
+    expect(dc.postgresql.use_slots).toBe(true);
+    // ttl > loop_wait + 2 × retry_timeout
+    expect(pc.spec.patroni.leaderLeaseDurationSeconds).toBeGreaterThan(pc.spec.patroni.syncPeriodSeconds + 2 * dc.retry_timeout);
+    expect(dc.postgresql.parameters).toMatchObject({ max_connections: '300', ssl_min_protocol_version: 'TLSv1.3', archive_timeout: '5min' });
+    for (const name of Object.keys(dc.postgresql.parameters)) expect(CRUNCHY_MANAGED_PARAMETERS[name]).toBeUndefined();
+  });
+
+  test('minAvailable 2 on the set (PGO\'s <cluster>-set-<set> PDB) and no PDB of ours', () => {
+    expect(pc.spec.instances[0].minAvailable).toBe(2);
+    expect(ms.filter((m) => m.kind === 'PodDisruptionBudget')).toEqual([]);
+  });
+
+  test('pgBackRest to S3 with IRSA: repo, retention, schedules, and the role on PGO\'s two ServiceAccounts', () => {
+    const b = pc.spec.backups.pgbackrest;
+    expect(b.repos).toEqual([{ name: 'repo1', s3: { bucket: 'acme-payments-pg-archive', endpoint: 's3.eu-west-1.amazonaws.com', region: 'eu-west-1' },
+      schedules: { full: '0 1 * * 0', differential: '0 2 * * *' } }]);
+    expect(b.global).toMatchObject({ 'repo1-path': '/crunchy/orders-db', 'repo1-retention-full-type': 'time', 'repo1-retention-full': '30', 'repo1-s3-key-type': 'web-id' });
+    expect(b.configuration).toBeUndefined();
+    const sas = ms.filter((m) => m.kind === 'ServiceAccount');
+    expect(sas.map((s) => s.metadata.name).sort()).toEqual(['orders-db-instance', 'orders-db-pgbackrest']);
+    for (const s of sas) expect(s.metadata.annotations['eks.amazonaws.com/role-arn']).toBe('arn:aws:iam::123456789012:role/orders-db-pgbackrest');
+  });
+
+  test('PgBouncer proxy: replicas, spread, minAvailable, transaction pool mode', () => {
+    const p = pc.spec.proxy.pgBouncer;
+    expect(p.replicas).toBe(2);
+    expect(p.minAvailable).toBe(1);
+    expect(p.config.global.pool_mode).toBe('transaction');
+    expect(p.topologySpreadConstraints.map((c: any) => c.whenUnsatisfiable)).toEqual(['DoNotSchedule', 'DoNotSchedule']);
+    expect(p.topologySpreadConstraints[0].labelSelector.matchLabels['postgres-operator.crunchydata.com/role']).toBe('pgbouncer');
+  });
+
+  test('monitoring: the exporter sidecar, a PodMonitor on its port, alerts only on pgMonitor metric names', () => {
+    expect(pc.spec.monitoring).toEqual({ pgmonitor: { exporter: {} } });
+    const pm = only(ms, 'PodMonitor');
+    expect(pm.spec.selector.matchLabels['postgres-operator.crunchydata.com/crunchy-postgres-exporter']).toBe('true');
+    expect(pm.spec.podMetricsEndpoints[0].port).toBe('exporter');
+    const exprs = only(ms, 'PrometheusRule').spec.groups[0].rules.map((r: any) => r.expr);
+    const used = new Set<string>(exprs.flatMap((e: string) => e.match(/[a-z_]+(?=\{)/g) ?? []).filter((n: string) => !['absent', 'count', 'max'].includes(n)));
+    expect([...used].every((n) => CRUNCHY_ALERT_METRICS.includes(n))).toBe(true);
+    expect(exprs.join(' ')).not.toMatch(/cnpg_/);
+  });
+
+  test('NetworkPolicy: Patroni 8008 and pgBackRest 8432 between instances, exporter 9187', () => {
+    const np = ms.find((m) => m.kind === 'NetworkPolicy' && m.metadata.name === 'orders-db-instances');
+    const ports = np.spec.ingress.flatMap((r: any) => (r.ports ?? []).map((p: any) => p.port));
+    expect(ports).toEqual(expect.arrayContaining([5432, 8008, 8432, 9187]));
+  });
+});
+
+describe('PDB overlap with PGO\'s own PDBs', () => {
+  test('the instances are under exactly one PDB (PGO\'s <cluster>-set-pg) and the pooler under its own', () => {
+    const errors = new ConfigErrors();
+    const ms = Testing.synth(new CrunchyChart(Testing.app(), 'crunchy'));
+    const pc = only(ms, 'PostgresCluster');
+    // The PGO model of the pods: 3 instances of set pg and 2 PgBouncer pods, with PGO's labels.
+    const pods = [
+      ...[0, 1, 2].map((n) => ({ namespace: 'payments', name: `orders-db-pg-x${n}-0`, kind: 'workload' as const, owner: 'orders-db',
+        labels: { 'postgres-operator.crunchydata.com/cluster': 'orders-db', 'postgres-operator.crunchydata.com/instance-set': 'pg', 'postgres-operator.crunchydata.com/data': 'postgres' } })),
+      ...[0, 1].map((n) => ({ namespace: 'payments', name: `orders-db-pgbouncer-${n}`, kind: 'workload' as const, owner: 'orders-db',
+        labels: { 'postgres-operator.crunchydata.com/cluster': 'orders-db', 'postgres-operator.crunchydata.com/role': 'pgbouncer' } })),
+      ...modelPods(ms),
+    ];
+    // Rendering the same input purely gives the PDBs PGO creates.
+    const { operatorPdbs } = renderPostgresClusterSpec(errors, pureInput());
+    const pdbs = [
+      ...operatorPdbs.map((p) => ({ namespace: 'payments', name: p.name, selector: p.selector, origin: 'operator' as const, minAvailable: p.minAvailable })),
+      ...ms.filter((m) => m.kind === 'PodDisruptionBudget').map(manifestPdb),
+    ];
+    expect(operatorPdbs.map((p) => p.name)).toEqual(['orders-db-set-pg', 'orders-db-pgbouncer']);
+    const coverage = pdbCoverage(new PodIndex(pods), pdbs);
+    for (const pod of pods) expect(coverage.get(pod)?.map((p) => p.name)).toHaveLength(1);
+    expect(pc.spec.instances[0].minAvailable).toBe(2);
+  });
+});
+
+/** The example's intent as pure input (what the adapter builds). */
+function pureInput(): any {
+  const chart = new CrunchyChart(Testing.app(), 'crunchy');
+  const i = chart.database.intent;
+  return {
+    intent: i, engineName: 'Crunchy PGO 6.0', parameters: chart.database.postgresParameters(), parameterProperty: () => undefined,
+    hbaRules: chart.database.hbaRules(), tls: { minimumVersion: 'TLSv1.3', requireTls: true },
+    patroni: { leaderLeaseSeconds: 30, syncPeriodSeconds: 10, failsafeMode: true, maximumLagOnFailoverBytes: 1048576 },
+    instanceSetName: 'pg', monitoring: true,
+    pool: { name: 'p', type: PoolType.READ_WRITE, poolMode: 'transaction', replicas: 2, minAvailable: 1, zoneTopologyKey: 'topology.kubernetes.io/zone',
+      nodeTopologyKey: 'kubernetes.io/hostname', cpuRequest: '1', cpuLimit: '1', memoryRequest: '1Gi', memoryLimit: '1Gi', settings: {} },
+  };
+}
+
+describe('intents PGO expresses differently', () => {
+  test('dataDurability PREFERRED: synchronous but not strict', () => {
+    const pc = only(production(undefined, { dataDurability: DataDurability.PREFERRED, failoverQuorum: false }), 'PostgresCluster');
+    expect(pc.spec.patroni.dynamicConfiguration).toMatchObject({ synchronous_mode: true, synchronous_mode_strict: false });
+  });
+
+  test('synchronousStandbys 2 of 5 instances: synchronous_node_count 2', () => {
+    const pc = only(production(undefined, { mode: ClusterMode.highAvailability(5), synchronousStandbys: 2 }), 'PostgresCluster');
+    expect(pc.spec.patroni.dynamicConfiguration.synchronous_node_count).toBe(2);
+    expect(pc.spec.instances[0].replicas).toBe(5);
+  });
+
+  test('standalone: no synchronous mode, PGO\'s PDB deleted (minAvailable 0), no slots', () => {
+    const ms = synth((chart) => {
+      const db = new HaPostgres(chart, 'dev', { engine: ClusterEngine.crunchy(), mode: ClusterMode.standalone() });
+      archiveOf(db);
+    });
+    expectValidManifests(ms);
+    const pc = only(ms, 'PostgresCluster');
+    expect(pc.spec.instances[0].minAvailable).toBe(0);
+    expect(pc.spec.patroni.dynamicConfiguration).toMatchObject({ synchronous_mode: false, synchronous_mode_strict: false, postgresql: { use_slots: false } });
+    expect(pc.spec.instances[0].topologySpreadConstraints).toBeUndefined();
+  });
+
+  test('S3 credentials from a Secret: projected s3.conf; an S3-compatible endpoint uses path-style URIs', () => {
+    const ms = synth((chart) => {
+      const db = new HaPostgres(chart, 'orders', { engine: ClusterEngine.crunchy() });
+      new WalArchive(db, 'archive', { cluster: db, credentials: ArchiveCredentials.fromSecret('orders-s3'),
+        destination: ArchiveDestination.s3({ bucket: 'pg-archive', endpoint: 'https://minio.storage:9000', region: 'us-east-1' }) });
+    });
+    expectValidManifests(ms);
+    const b = only(ms, 'PostgresCluster').spec.backups.pgbackrest;
+    expect(b.configuration).toEqual([{ secret: { name: 'orders-s3', items: [{ key: 's3.conf', path: 's3.conf' }] } }]);
+    expect(b.repos[0].s3.endpoint).toBe('minio.storage:9000');
+    expect(b.global['repo1-s3-uri-style']).toBe('path');
+    expect(ms.some((m) => m.kind === 'ServiceAccount')).toBe(false);
+  });
+
+  test('point-in-time recovery into a new cluster: dataSource.pgbackrest with --type=time and the target in UTC', () => {
+    const built = synth((chart) => {
+      const db = new HaPostgres(chart, 'restored', {
+        engine: ClusterEngine.crunchy(),
+        bootstrap: ClusterBootstrap.pointInTime(ArchiveSource.fromProps({ serverName: 'orders', credentials: ArchiveCredentials.fromSecret('orders-s3'),
+          destination: ArchiveDestination.s3({ bucket: 'pg-archive', path: 'prod', region: 'eu-west-1' }) }), RecoveryTarget.time('2026-01-02 05:04:03+02')),
+      });
+      archiveOf(db, ArchiveCredentials.fromSecret('restored-s3'), { serverName: 'restored' });
+    });
+    expectValidManifests(built);
+    const ds = only(built, 'PostgresCluster').spec.dataSource.pgbackrest;
+    expect(ds).toMatchObject({ stanza: 'db', repo: { name: 'repo1', s3: { bucket: 'pg-archive' } }, global: { 'repo1-path': '/prod/orders' } });
+    expect(ds.options).toEqual(['--type=time', '--target=2026-01-02 03:04:03+00', '--target-action=promote']);
+  });
+
+  test('recovery from a PostgresCluster of the namespace: dataSource.postgresCluster', () => {
+    const errors = new ConfigErrors();
+    expect(restoreOptions(errors, { clusterName: 'orders', targetKind: RecoveryTargetKind.LSN, targetValue: '0/3000060' }))
+      .toEqual(['--type=lsn', '--target=0/3000060', '--target-action=promote']);
+    const input = { ...pureInput(), recovery: { clusterName: 'orders', targetKind: RecoveryTargetKind.LATEST } };
+    const r = renderPostgresClusterSpec(errors, input);
+    expect(r.spec.dataSource).toEqual({ postgresCluster: { clusterName: 'orders', repoName: 'repo1' } });
+  });
+});
+
+describe('what PGO cannot express is a synth error naming the prop and the engine', () => {
+  const engine = 'Crunchy PGO 6.0';
+  const cases: Array<[string, (chart: Construct) => void, RegExp]> = [
+    ['a read-only pool', (c) => { const db = new HaPostgres(c, 'o', { engine: ClusterEngine.crunchy() }); archiveOf(db); new PgBouncerPool(c, 'ro', { cluster: db, type: PoolType.READ_ONLY }); },
+      /type = "PoolType.READ_ONLY": Crunchy PGO 6.0's PgBouncer proxy serves the primary only/],
+    ['two pools', (c) => { const db = new HaPostgres(c, 'o', { engine: ClusterEngine.crunchy() }); archiveOf(db); new PgBouncerPool(c, 'a', { cluster: db }); new PgBouncerPool(c, 'b', { cluster: db }); },
+      /one PgBouncer proxy per cluster/],
+    ['a parameter PGO manages', (c) => { const db = new HaPostgres(c, 'o', { engine: ClusterEngine.crunchy(), parameters: { wal_level: 'replica' } }); archiveOf(db); },
+      /parameters\.wal_level/],
+    ['no WAL archive on an HA cluster', (c) => { new HaPostgres(c, 'o', { engine: ClusterEngine.crunchy() }); },
+      /WalArchive = "\(none\)": Crunchy PGO 6.0 without a pgBackRest repository discards WAL/],
+    ['xz WAL compression', (c) => { const db = new HaPostgres(c, 'o', { engine: ClusterEngine.crunchy() }); archiveOf(db, undefined, { walCompression: WalCompression.XZ }); },
+      /walCompression = "xz": pgBackRest \(Crunchy PGO 6.0\) compresses with gz, bz2, lz4 or zst only/],
+    ['operator-managed budget', (c) => { const db = new HaPostgres(c, 'o', { engine: ClusterEngine.crunchy(), disruptionBudget: DisruptionBudget.operatorManaged() }); archiveOf(db); },
+      /disruptionBudget = "DisruptionBudget.operatorManaged\(\)": Crunchy PGO 6.0 renders the budget as instances\[\].minAvailable/],
+    ['failoverQuorum false with REQUIRED', (c) => { const db = new HaPostgres(c, 'o', { engine: ClusterEngine.crunchy(), failoverQuorum: false }); archiveOf(db); },
+      /failoverQuorum = false: Crunchy PGO 6.0 runs Patroni/],
+    ['syncPeriod leaving no retry_timeout', (c) => { const db = new HaPostgres(c, 'o', { engine: ClusterEngine.crunchy({ leaderLeaseDuration: Duration.seconds(10), syncPeriod: Duration.seconds(9) }) }); archiveOf(db); },
+      /engine.syncPeriod = "9s": leaves no retry_timeout/],
+    ['only one custom TLS Secret', (c) => { const db = new HaPostgres(c, 'o', { engine: ClusterEngine.crunchy({ customTlsSecretName: 'o-tls' }) }); archiveOf(db); },
+      /needs customTLSSecret and customReplicationTLSSecret together/],
+    ['an incremental schedule without a full one', (c) => { const db = new HaPostgres(c, 'o', { engine: ClusterEngine.crunchy({ incrementalBackupSchedule: BackupSchedule.daily() }) }); archiveOf(db); },
+      /an incremental backup needs a full one/],
+    ['an invalid schedule', (c) => { const db = new HaPostgres(c, 'o', { engine: ClusterEngine.crunchy({ differentialBackupSchedule: BackupSchedule.cron('0 2 * * 7') }) }); archiveOf(db); },
+      /schedule \(differential\) = "0 2 \* \* 7"/],
+  ];
+  test.each(cases)('%s', (_name, build, message) => {
+    const error = synthError(build);
+    expect(error).toMatch(message);
+    expect(error).toMatch(/Fix: /);
+    void engine;
+  });
+
+  test('retention maps to time-based full retention in days', () => {
+    const pc = only(production((db, chart) => { void db; void chart; }), 'PostgresCluster');
+    expect(pc.spec.backups.pgbackrest.global['repo1-retention-full']).toBe('30');
+    const ms = synth((chart) => { const db = new HaPostgres(chart, 'o', { engine: ClusterEngine.crunchy() }); archiveOf(db, undefined, { retention: RetentionWindow.weeks(2) }); });
+    expect(only(ms, 'PostgresCluster').spec.backups.pgbackrest.global['repo1-retention-full']).toBe('14');
+  });
+
+  test('the pool sizing check applies to the PGO proxy', () => {
+    expect(synthError((c) => {
+      const db = new HaPostgres(c, 'o', { engine: ClusterEngine.crunchy(), parameters: { max_connections: 50 } });
+      archiveOf(db);
+      new PgBouncerPool(c, 'p', { cluster: db, instances: 3, defaultPoolSize: 20 });
+    })).toMatch(/too many connections/);
+  });
+
+  test('the storage size survives as written', () => {
+    const pc = only(production(undefined, { storage: { size: Size.gibibytes(10) } }), 'PostgresCluster');
+    expect(pc.spec.instances[0].dataVolumeClaimSpec.resources.requests.storage).toBe('10Gi');
+  });
+});
