@@ -5,12 +5,12 @@ import { ConfigErrors } from '../core/config-error';
 import { checkDnsLabel, isPinnedImage } from '../core/dns';
 import { exactMilliseconds, wholeSeconds } from '../core/duration-size-checks';
 import { SynthWarnings } from '../core/synth-warnings';
-import { ArchiveCredentialsKind } from './archive-credentials';
-import { registerRestoreDrill, restoreDrillsOf } from './backup-registry';
-import { BackupSchedule } from './backup-schedule';
+import { ArchiveCredentialsKind } from '../model/archive-credentials';
+import { registerRestoreDrill, restoreDrillsOf } from '../model/backup-registry';
+import { BackupSchedule } from '../model/backup-schedule';
 import type { WalArchive } from './wal-archive';
 import { AppIndex } from '../core/app-index';
-import { engineCannotRender, engineFeatures } from '../engines/cluster-engine';
+import { engineCannotRender, engineFeatures } from '../model/cluster-engine';
 import { boundedName, labelSlug, shortHash } from '../core/names';
 import { checkUniqueObjects } from '../core/unique-objects';
 

@@ -1,11 +1,11 @@
 import { Construct } from 'constructs';
 import { ConfigErrors } from '../core/config-error';
 import { checkDnsLabel } from '../core/dns';
-import { registerScheduledBackup, scheduledBackupsOf } from './backup-registry';
-import { BackupSchedule } from './backup-schedule';
+import { registerScheduledBackup, scheduledBackupsOf } from '../model/backup-registry';
+import { BackupSchedule } from '../model/backup-schedule';
 import type { WalArchive } from './wal-archive';
 import { AppIndex } from '../core/app-index';
-import { engineFeatures } from '../engines/cluster-engine';
+import { engineFeatures } from '../model/cluster-engine';
 import { boundedName, labelSlug, shortHash } from '../core/names';
 import { checkUniqueObjects } from '../core/unique-objects';
 

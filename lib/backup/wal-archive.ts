@@ -4,15 +4,15 @@ import type { HaPostgres } from '../cluster/ha-postgres';
 import { ConfigErrors } from '../core/config-error';
 import { checkDnsLabel } from '../core/dns';
 import { exactMilliseconds, wholeSeconds } from '../core/duration-size-checks';
-import { ArchiveCredentials, ArchiveCredentialsKind } from './archive-credentials';
-import { ArchiveDestination } from './archive-destination';
-import { ArchiveEncryption, BackupCompression, WalCompression } from './archive-options';
-import { RetentionWindow } from './retention-window';
-import { checkCredentials, checkDestination } from './archive-checks';
+import { ArchiveCredentials, ArchiveCredentialsKind } from '../model/archive-credentials';
+import { ArchiveDestination } from '../model/archive-destination';
+import { ArchiveEncryption, BackupCompression, WalCompression } from '../model/archive-options';
+import { RetentionWindow } from '../model/retention-window';
+import { checkCredentials, checkDestination } from '../model/archive-checks';
 import { AppIndex } from '../core/app-index';
 import { SynthWarnings } from '../core/synth-warnings';
-import { ResolvedSidecarResources, resolveSidecarResources, SidecarResources } from './sidecar-resources';
-import { engineCannotRender, engineFeatures } from '../engines/cluster-engine';
+import { ResolvedSidecarResources, resolveSidecarResources, SidecarResources } from '../model/sidecar-resources';
+import { engineCannotRender, engineFeatures } from '../model/cluster-engine';
 import { checkUniqueObjects } from '../core/unique-objects';
 
 /** A continuous WAL archive plus base backups of one cluster, in an object store. */

@@ -1,31 +1,31 @@
 import { Size } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ClusterBootstrap } from '../backup/recovery';
+import { ClusterBootstrap } from '../model/recovery';
 import type { WalArchive } from '../backup/wal-archive';
 import { ConfigErrors } from '../core/config-error';
 import { ManifestOverrides } from '../core/overrides';
 import { addReadinessWarnings } from '../monitoring/readiness/readiness-warnings';
 import { SynthWarnings } from '../core/synth-warnings';
-import type { ClusterEndpoints, IClusterEngine } from '../engines/cluster-engine';
+import type { ClusterEndpoints, IClusterEngine } from '../model/cluster-engine';
 import { ClusterEngine } from '../engines/cluster-engine-factory';
-import { checkParameters, renderParameterValue } from '../parameters/postgres-parameters';
+import { checkParameters, renderParameterValue } from '../model/postgres-parameters';
 import {
   cnpgSizeBytes, DEFAULT_MAX_WAL_SIZE, DEFAULT_MIN_WAL_SIZE, isBareNumber, postgresBoolean, postgresSize, WAL_LEVELS,
-} from '../parameters/parameter-values';
-import { ClusterIntent, resolveIntent } from './cluster-intent';
-import { HaPostgresProps } from './ha-postgres-props';
-import { DataDurability } from './replication';
+} from '../model/parameter-values';
+import { ClusterIntent, resolveIntent } from '../model/cluster-intent';
+import { HaPostgresProps } from '../model/ha-postgres-props';
+import { DataDurability } from '../model/replication';
 import type { IServiceAccountLike } from '../core/workload-shapes';
 import { ClusterConnections } from '../security/cluster-connections';
-import { HbaRule } from '../security/hba-rule';
-import { resolveNetworkSecurity } from '../security/network-security';
+import { HbaRule } from '../model/hba-rule';
+import { resolveNetworkSecurity } from '../model/network-security';
 import { SecretReader } from '../security/secret-access';
-import { REJECT_PLAIN_TEXT_RULE, ResolvedClusterTls, resolveClusterTls } from '../security/tls';
+import { REJECT_PLAIN_TEXT_RULE, ResolvedClusterTls, resolveClusterTls } from '../model/tls';
 import { AppIndex } from '../core/app-index';
 import { exactDuration, POSTGRES_DURATION_UNITS } from '../core/exact-duration';
 import { exactMebibytes, exactMilliseconds } from '../core/duration-size-checks';
 import { SynthSession } from '../core/synth-session';
-import { engineFeatures } from '../engines/cluster-engine';
+import { engineFeatures } from '../model/cluster-engine';
 import { checkUniqueObjects } from '../core/unique-objects';
 
 /** A PostgreSQL cluster that applications and other constructs can connect to. */

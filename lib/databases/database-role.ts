@@ -3,9 +3,9 @@ import type { HaPostgres } from '../cluster/ha-postgres';
 import { AppIndex } from '../core/app-index';
 import { ConfigErrors } from '../core/config-error';
 import { checkDnsSubdomain } from '../core/dns';
-import { registerRole } from './database-registry';
-import { checkRoleName, checkSqlIdentifier, kubernetesName } from './sql-identifier';
-import { engineCannotRender, engineFeatures } from '../engines/cluster-engine';
+import { registerRole } from '../model/database-registry';
+import { checkRoleName, checkSqlIdentifier, kubernetesName } from '../model/sql-identifier';
+import { engineCannotRender, engineFeatures } from '../model/cluster-engine';
 
 /** What happens in PostgreSQL when the declaration is removed. */
 export enum ReclaimPolicy {

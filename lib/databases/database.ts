@@ -2,13 +2,13 @@ import { Construct } from 'constructs';
 import type { HaPostgres } from '../cluster/ha-postgres';
 import { AppIndex } from '../core/app-index';
 import { ConfigErrors } from '../core/config-error';
-import { noteGrant, registerDatabase, rolesOf } from './database-registry';
+import { noteGrant, registerDatabase, rolesOf } from '../model/database-registry';
 import { ReclaimPolicy } from './database-role';
-import { cnpgImageFlavour, coreExtensionRange, imageExtensions } from './extension-catalog';
-import type { Grant } from './grant';
-import { checkSqlIdentifier, kubernetesName } from './sql-identifier';
+import { cnpgImageFlavour, coreExtensionRange, imageExtensions } from '../model/extension-catalog';
+import type { Grant } from '../model/grant';
+import { checkSqlIdentifier, kubernetesName } from '../model/sql-identifier';
 import { SynthWarnings } from '../core/synth-warnings';
-import { engineCannotRender, engineFeatures } from '../engines/cluster-engine';
+import { engineCannotRender, engineFeatures } from '../model/cluster-engine';
 
 /** An extension installed in a database. */
 export interface DatabaseExtension {

@@ -10,7 +10,7 @@ import { wholeSeconds } from '../core/duration-size-checks';
 import { checkUniqueObjects } from '../core/unique-objects';
 import { isLabelKey, isLabelValue } from '../core/labels';
 import { ALERT_NAMES, AlertRule, AlertTarget, buildAlertRules } from './alerts/alert-rules';
-import { poolsCreatedSoFar } from '../pooler/pool-registry';
+import { poolsCreatedSoFar } from '../model/pool-registry';
 import { attachedConstructs } from './attached-constructs';
 import { instancePodMonitorSpec, poolerPodMonitorSpec } from './pod-monitors';
 import { MonitoringThresholds, ResolvedThresholds, resolveThresholds } from './thresholds';

@@ -1,24 +1,24 @@
 import { Chart, Duration, Size } from 'cdk8s';
 import { Cpu, EnvValue, ISecret, Secret } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { cpuMillis } from '../cluster/cluster-intent';
+import { cpuMillis } from '../model/cluster-intent';
 import { HaPostgres } from '../cluster/ha-postgres';
 import { AppIndex } from '../core/app-index';
-import { registerPool } from './pool-registry';
+import { registerPool } from '../model/pool-registry';
 import { ConfigErrors } from '../core/config-error';
 import { checkDnsLabel } from '../core/dns';
 import { positiveMebibytes } from '../core/duration-size-checks';
 import { checkUniqueObjects } from '../core/unique-objects';
 import { SynthWarnings } from '../core/synth-warnings';
-import type { PoolerEndpoint } from '../engines/cluster-engine';
-import { allowedPgBouncerParameters, checkPgBouncerParameters } from './pgbouncer-parameters';
+import type { PoolerEndpoint } from '../model/cluster-engine';
+import { allowedPgBouncerParameters, checkPgBouncerParameters } from '../model/pgbouncer-parameters';
 import { PgBouncerPoolProps } from './pgbouncer-pool-props';
-import { PoolMode, PoolType } from './pool-mode';
-import { CONNECTION_HEADROOM, checkPoolSizing } from './pool-sizing';
+import { PoolMode, PoolType } from '../model/pool-mode';
+import { CONNECTION_HEADROOM, checkPoolSizing } from '../model/pool-sizing';
 import { PoolConnections } from '../security/pool-connections';
 import type { EnvValueLike, IContainerLike } from '../core/workload-shapes';
-import type { CpuAmount } from '../cluster/resources';
-import { engineFeatures } from '../engines/cluster-engine';
+import type { CpuAmount } from '../model/resources';
+import { engineFeatures } from '../model/cluster-engine';
 
 /**
  * The pool's intent with every default applied: what every engine renders.

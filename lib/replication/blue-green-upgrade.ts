@@ -5,12 +5,12 @@ import { ConfigErrors } from '../core/config-error';
 import { checkDnsSubdomain } from '../core/dns';
 import { SynthWarnings } from '../core/synth-warnings';
 import { DatabaseRole } from '../databases/database-role';
-import { checkRoleName, checkSqlIdentifier, parseTableName } from '../databases/sql-identifier';
-import { NetworkPeer } from '../security/network-peer';
+import { checkRoleName, checkSqlIdentifier, parseTableName } from '../model/sql-identifier';
+import { NetworkPeer } from '../model/network-peer';
 import { Publication, PublicationTarget, PublishedTable } from './publication';
-import { registerSchemaImport } from './replication-registry';
+import { registerSchemaImport } from '../model/replication-registry';
 import { LogicalPublisher, Subscription } from './subscription';
-import { engineFeatures } from '../engines/cluster-engine';
+import { engineFeatures } from '../model/cluster-engine';
 
 /** An online major upgrade (or migration) from one cluster to a new one by logical replication. */
 export interface BlueGreenUpgradeProps {

@@ -1,14 +1,14 @@
 import { Construct } from 'constructs';
 import type { HaPostgres } from '../cluster/ha-postgres';
-import { PostgresVersion } from '../cluster/postgres-version';
+import { PostgresVersion } from '../model/postgres-version';
 import { AppIndex } from '../core/app-index';
 import { ConfigErrors } from '../core/config-error';
 import { checkDnsLabel, checkImageReference } from '../core/dns';
 import { SynthWarnings } from '../core/synth-warnings';
-import { databasesOf } from '../databases/database-registry';
-import { cnpgImageFlavour, coreExtensionRange, imageDistribution, imageExtensions } from '../databases/extension-catalog';
-import { publicationsOf, subscribersOf, subscriptionsOf } from './replication-registry';
-import { engineFeatures } from '../engines/cluster-engine';
+import { databasesOf } from '../model/database-registry';
+import { cnpgImageFlavour, coreExtensionRange, imageDistribution, imageExtensions } from '../model/extension-catalog';
+import { publicationsOf, subscribersOf, subscriptionsOf } from '../model/replication-registry';
+import { engineFeatures } from '../model/cluster-engine';
 
 /** What runs now, before an in-place major upgrade. */
 export interface InPlaceMajorUpgradeProps {

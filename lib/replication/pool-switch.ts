@@ -6,7 +6,7 @@ import { ConfigErrors } from '../core/config-error';
 import { checkDnsLabel } from '../core/dns';
 import { SynthWarnings } from '../core/synth-warnings';
 import type { PgBouncerPool } from '../pooler/pgbouncer-pool';
-import { engineFeatures } from '../engines/cluster-engine';
+import { engineFeatures } from '../model/cluster-engine';
 
 /** Which pool a PoolSwitch sends applications to. */
 export enum PoolSwitchSide {

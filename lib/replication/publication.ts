@@ -4,13 +4,13 @@ import type { HaPostgres } from '../cluster/ha-postgres';
 import { AppIndex } from '../core/app-index';
 import { ConfigErrors } from '../core/config-error';
 import { SynthWarnings } from '../core/synth-warnings';
-import { registerImplicitGrant } from '../databases/database-registry';
+import { registerImplicitGrant } from '../model/database-registry';
 import { DatabaseRole, ReclaimPolicy } from '../databases/database-role';
-import { Grant, TablePrivilege } from '../databases/grant';
-import { checkSqlIdentifier, kubernetesName, parseTableName } from '../databases/sql-identifier';
-import { publisherRequirementErrors, requireLogicalWalLevel, validateClusterOnce } from './logical-requirements';
-import { registerPublication } from './replication-registry';
-import { engineCannotRender, engineFeatures } from '../engines/cluster-engine';
+import { Grant, TablePrivilege } from '../model/grant';
+import { checkSqlIdentifier, kubernetesName, parseTableName } from '../model/sql-identifier';
+import { publisherRequirementErrors, requireLogicalWalLevel, validateClusterOnce } from '../model/logical-requirements';
+import { registerPublication } from '../model/replication-registry';
+import { engineCannotRender, engineFeatures } from '../model/cluster-engine';
 
 /** Kinds of change a publication sends. */
 export enum PublishOperation {

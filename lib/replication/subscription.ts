@@ -7,12 +7,12 @@ import { checkDnsSubdomain, isDnsSubdomain } from '../core/dns';
 import { SynthWarnings } from '../core/synth-warnings';
 import type { DatabaseRole } from '../databases/database-role';
 import { ReclaimPolicy } from '../databases/database-role';
-import { checkSqlIdentifier, kubernetesName, parseTableName } from '../databases/sql-identifier';
-import { NetworkPeer } from '../security/network-peer';
-import { subscriberRequirementErrors, validateClusterOnce } from './logical-requirements';
+import { checkSqlIdentifier, kubernetesName, parseTableName } from '../model/sql-identifier';
+import { NetworkPeer } from '../model/network-peer';
+import { subscriberRequirementErrors, validateClusterOnce } from '../model/logical-requirements';
 import type { Publication } from './publication';
-import { registerSubscription } from './replication-registry';
-import { engineCannotRender, engineFeatures } from '../engines/cluster-engine';
+import { registerSubscription } from '../model/replication-registry';
+import { engineCannotRender, engineFeatures } from '../model/cluster-engine';
 
 /** How a subscriber verifies the publisher's server certificate. */
 export enum PublisherSslMode {

@@ -2,13 +2,13 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import type { HaPostgres } from '../cluster/ha-postgres';
 import { SynthWarnings } from '../core/synth-warnings';
-import type { IEngineNetworkProfile } from './engine-network-profile';
+import type { IEngineNetworkProfile } from '../model/engine-network-profile';
 import { ConfigErrors } from '../core/config-error';
-import { poolsCreatedSoFar } from '../pooler/pool-registry';
-import { checkPeers, NetworkPeer } from './network-peer';
-import type { ResolvedNetworkSecurity } from './network-security';
-import { anyAddressEgress, dnsEgress, externalEgressRule, endpointPort, kubernetesApiEgress, namespacedPeer, objectStoreEgress, samePodsPeer, tcp, userPeer } from './policy-rules';
-import { engineFeatures } from '../engines/cluster-engine';
+import { poolsCreatedSoFar } from '../model/pool-registry';
+import { checkPeers, NetworkPeer } from '../model/network-peer';
+import type { ResolvedNetworkSecurity } from '../model/network-security';
+import { anyAddressEgress, dnsEgress, externalEgressRule, endpointPort, kubernetesApiEgress, namespacedPeer, objectStoreEgress, samePodsPeer, tcp, userPeer } from '../model/policy-rules';
+import { engineFeatures } from '../model/cluster-engine';
 
 /**
  * Who may connect to a cluster's instances. Renders one NetworkPolicy (`<cluster>-instances`,

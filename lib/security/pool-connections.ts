@@ -3,9 +3,9 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { HaPostgres } from '../cluster/ha-postgres';
 import { ConfigErrors } from '../core/config-error';
-import { checkPeers, NetworkPeer } from './network-peer';
-import { dnsEgress, kubernetesApiEgress, namespacedPeer, samePodsPeer, tcp, userPeer } from './policy-rules';
-import { engineFeatures } from '../engines/cluster-engine';
+import { checkPeers, NetworkPeer } from '../model/network-peer';
+import { dnsEgress, kubernetesApiEgress, namespacedPeer, samePodsPeer, tcp, userPeer } from '../model/policy-rules';
+import { engineFeatures } from '../model/cluster-engine';
 
 /**
  * Who may connect to a pool. Renders one NetworkPolicy (named like the pool, child id

@@ -1,6 +1,6 @@
 /**
  * The IRSA role of the instances' ServiceAccount is chosen the same way on both engines
- * (lib/backup/archive-credentials.ts instanceRoleArn): the WalArchive's role, else the
+ * (lib/model/archive-credentials.ts instanceRoleArn): the WalArchive's role, else the
  * recovery source's; on Patroni it is read when the ServiceAccount is produced.
  */
 import { Construct } from 'constructs';
@@ -9,7 +9,7 @@ import {
 } from '../../lib';
 import { only, synth, synthError } from '../support/synth';
 import { byName, patroniProps } from './patroni-fixtures';
-import { engineFeatures } from '../../lib/engines/cluster-engine';
+import { engineFeatures } from '../../lib/model/cluster-engine';
 
 const ARCHIVE_ROLE = 'arn:aws:iam::123456789012:role/orders-archive';
 const SOURCE_ROLE = 'arn:aws:iam::123456789012:role/orders-restore';

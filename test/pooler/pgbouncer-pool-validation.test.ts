@@ -1,9 +1,9 @@
 import { Chart, Duration, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ClusterMode } from '../../lib/cluster/cluster-mode';
+import { ClusterMode } from '../../lib/model/cluster-mode';
 import { HaPostgres } from '../../lib/cluster/ha-postgres';
-import type { IClusterEngine } from '../../lib/engines/cluster-engine';
+import type { IClusterEngine } from '../../lib/model/cluster-engine';
 import { CloudNativePgEngine } from '../../lib/engines/cnpg/cnpg-engine';
 import { PgBouncerPool, PgBouncerPoolProps, PoolMode, PoolType } from '../../lib/pooler';
 import { synth, synthError } from '../support/synth';

@@ -5,7 +5,7 @@ import {
 } from '../../lib';
 import { expectValidManifests } from '../support/schema-validator';
 import { synth, synthError } from '../support/synth';
-import { engineFeatures } from '../../lib/engines/cluster-engine';
+import { engineFeatures } from '../../lib/model/cluster-engine';
 
 const NS = 'shop';
 const instance = (cluster = 'orders-db'): NetworkEndpoint => ({ namespace: NS, labels: { 'cnpg.io/cluster': cluster, 'cnpg.io/podRole': 'instance', 'cnpg.io/instanceName': `${cluster}-1` } });

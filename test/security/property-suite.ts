@@ -15,7 +15,7 @@
  * `npm test` (CI) checks 1,000 valid and 250 invalid stacks per engine; `npm run test:unit`
  * sets PROPERTY_RUNS=100 (100 valid, 25 invalid) for a fast loop.
  */
-import { engineFeatures } from '../../lib/engines/cluster-engine';
+import { engineFeatures } from '../../lib/model/cluster-engine';
 import * as fc from 'fast-check';
 import { ArchiveSpec, buildStack, Defect, DRILL_NAMESPACE, EngineKind, invalidStacks, StackSpec, validStacks } from './random-stacks';
 import { badErrorLines, reachabilityFindings, stackFindings } from './stack-checks';

@@ -30,7 +30,7 @@
  * Keep draws cheap (constantFrom over small sets) and names from small sets: the schema
  * validator caches by object, and repeated objects keep 1,000 stacks per engine fast.
  */
-import { engineFeatures } from '../../lib/engines/cluster-engine';
+import { engineFeatures } from '../../lib/model/cluster-engine';
 import { Chart, Duration, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { App } from 'cdk8s';
@@ -123,7 +123,7 @@ const ZONES = ['eu-west-1a', 'eu-west-1b', 'eu-west-1c', 'eu-west-1d'];
 const CLUSTER_NAMES = ['orders-db', 'db', `pg-${'a'.repeat(47)}`]; // the last is 50 characters, the longest allowed
 const POOL_NAMES = ['orders-pool', 'reports-pool', 'pool-a'];
 const DEFAULT_MAX_CONNECTIONS = 200;
-/** superuser_reserved_connections (3) and the library's headroom (10), see lib/pooler/pool-sizing.ts. */
+/** superuser_reserved_connections (3) and the library's headroom (10), see lib/model/pool-sizing.ts. */
 const RESERVED_FOR_OTHERS = 3 + 10;
 
 /** Facts of a spec, as the library resolves them. */

@@ -1,7 +1,7 @@
 import type { HaPostgres } from '../../cluster/ha-postgres';
 import { ConfigErrors } from '../../core/config-error';
 import { cnpgImageTagProblem } from '../../core/image-reference';
-import { CNPG_PARAMETER_NAME, postgresBoolean, WAL_LEVELS } from '../../parameters/parameter-values';
+import { CNPG_PARAMETER_NAME, postgresBoolean, WAL_LEVELS } from '../../model/parameter-values';
 import type { CloudNativePgEngine } from './cnpg-engine';
 
 /**

@@ -1,14 +1,14 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import * as barman from '../../../imports/barmancloud.cnpg.io';
 import * as cnpg from '../../../imports/postgresql.cnpg.io';
-import { ArchiveCredentials, ArchiveCredentialsKind, instanceRoleArn, ROLE_ARN_ANNOTATION } from '../../backup/archive-credentials';
-import { ArchiveDestination } from '../../backup/archive-destination';
-import { ArchiveEncryption, BackupCompression, WalCompression } from '../../backup/archive-options';
+import { ArchiveCredentials, ArchiveCredentialsKind, instanceRoleArn, ROLE_ARN_ANNOTATION } from '../../model/archive-credentials';
+import { ArchiveDestination } from '../../model/archive-destination';
+import { ArchiveEncryption, BackupCompression, WalCompression } from '../../model/archive-options';
 import type { ScheduledBackup } from '../../backup/scheduled-backup';
 import type { WalArchive } from '../../backup/wal-archive';
 import type { HaPostgres } from '../../cluster/ha-postgres';
-import { DEFAULT_SIDECAR_RESOURCES, ResolvedSidecarResources } from '../../backup/sidecar-resources';
-import { resourceRequirements } from '../../cluster/resources';
+import { DEFAULT_SIDECAR_RESOURCES, ResolvedSidecarResources } from '../../model/sidecar-resources';
+import { resourceRequirements } from '../../model/resources';
 
 /** The Barman Cloud CNPG-I plugin's name, as Cluster `plugins` and ScheduledBackups name it. */
 export const BARMAN_CLOUD_PLUGIN = 'barman-cloud.cloudnative-pg.io';

@@ -2,7 +2,7 @@ import { ApiObject, Lazy } from 'cdk8s';
 import * as cnpg from '../../../imports/postgresql.cnpg.io';
 import type { Database } from '../../databases/database';
 import type { DatabaseRole } from '../../databases/database-role';
-import { whenGrantsExist } from '../../databases/database-registry';
+import { whenGrantsExist } from '../../model/database-registry';
 import { labelsOf } from './cnpg-archive';
 import { ensureCnpgSqlJob } from './cnpg-sql-job';
 

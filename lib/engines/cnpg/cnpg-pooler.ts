@@ -2,10 +2,10 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import * as cnpg from '../../../imports/postgresql.cnpg.io';
 import type { PgBouncerPool } from '../../pooler/pgbouncer-pool';
-import { PoolType } from '../../pooler/pool-mode';
-import type { PoolerEndpoint } from '../cluster-engine';
-import { namedZonesAffinity, zoneSpread } from '../../cluster/placement-rules';
-import { resourceRequirements } from '../../cluster/resources';
+import { PoolType } from '../../model/pool-mode';
+import type { PoolerEndpoint } from '../../model/cluster-engine';
+import { namedZonesAffinity, zoneSpread } from '../../model/placement-rules';
+import { resourceRequirements } from '../../model/resources';
 
 /** The port of the Service CloudNativePG creates for a Pooler (port name `pgbouncer`). */
 const POOLER_PORT = 5432;

@@ -1,5 +1,5 @@
 import * as cnpg from '../../../imports/postgresql.cnpg.io';
-import { RecoveryTarget, RecoveryTargetKind } from '../../backup/recovery';
+import { RecoveryTarget, RecoveryTargetKind } from '../../model/recovery';
 import type { HaPostgres } from '../../cluster/ha-postgres';
 import { BARMAN_CLOUD_PLUGIN, labelsOf, objectStore, objectStoreSpec } from './cnpg-archive';
 

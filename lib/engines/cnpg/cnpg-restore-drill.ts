@@ -1,15 +1,15 @@
 import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import * as cnpg from '../../../imports/postgresql.cnpg.io';
-import { drillScript } from '../../backup/drill-script';
+import { drillScript } from '../../model/drill-script';
 import { scriptPodSpec } from '../../core/script-pod';
 import { exactMilliseconds } from '../../core/duration-size-checks';
-import { RecoveryTarget } from '../../backup/recovery';
+import { RecoveryTarget } from '../../model/recovery';
 import type { RestoreDrill } from '../../backup/restore-drill';
 import { labelsOf, objectStore, objectStoreSpec, serviceAccountTemplate } from './cnpg-archive';
 import { recoveryBootstrap, recoveryExternalCluster } from './cnpg-recovery';
-import { dnsEgress, endpointPort, kubernetesApiEgress, namespacedPeer, objectStoreEgress, tcp } from '../../security/policy-rules';
-import { resourceRequirements } from '../../cluster/resources';
+import { dnsEgress, endpointPort, kubernetesApiEgress, namespacedPeer, objectStoreEgress, tcp } from '../../model/policy-rules';
+import { resourceRequirements } from '../../model/resources';
 
 const TEMPLATE_DIR = '/etc/restore-drill';
 /** Parameters a hot standby/recovery needs at least as high as on the source (PostgreSQL refuses to replay otherwise). */

@@ -1,18 +1,18 @@
 import type { HaPostgres } from '../../cluster/ha-postgres';
 import { ConfigErrors } from '../../core/config-error';
-import { databasesOf, grantsByDatabase, rolesOf } from '../../databases/database-registry';
-import type { Grant } from '../../databases/grant';
-import { grantsSql, publicationSql } from '../../databases/intent-sql';
-import { renderSqlJob, SqlJobCredential, SqlJobPlan, SqlStep } from '../../databases/sql-job';
-import { validateClusterOnce } from '../../replication/logical-requirements';
+import { databasesOf, grantsByDatabase, rolesOf } from '../../model/database-registry';
+import type { Grant } from '../../model/grant';
+import { grantsSql, publicationSql } from '../../model/intent-sql';
+import { renderSqlJob, SqlJobCredential, SqlJobPlan, SqlStep } from '../sql-job';
+import { validateClusterOnce } from '../../model/logical-requirements';
 import type { Publication } from '../../replication/publication';
-import { publicationsOf } from '../../replication/replication-registry';
-import { publicationSqlSpec } from '../../replication/publication-sql';
-import { engineFeatures } from '../cluster-engine';
+import { publicationsOf } from '../../model/replication-registry';
+import { publicationSqlSpec } from '../../model/publication-sql';
+import { engineFeatures } from '../../model/cluster-engine';
 
 /**
  * CloudNativePG's `Database` resource has no grants and its `Publication` no row filters:
- * those are applied by the cluster's SQL Job (lib/databases/sql-job.ts), which connects to
+ * those are applied by the cluster's SQL Job (lib/engines/sql-job.ts), which connects to
  * the primary as each database's owner (no superuser: the library keeps
  * `enableSuperuserAccess` off). The owner owns the tables it grants on (migrations run as
  * it) and may create a publication of them. The owner's password comes from the cluster's

@@ -1,6 +1,6 @@
 import type { k8s } from 'cdk8s-plus-28';
-import { ArchiveCredentials, ArchiveCredentialsKind } from '../../backup/archive-credentials';
-import type { ArchiveSource } from '../../backup/recovery';
+import { ArchiveCredentials, ArchiveCredentialsKind } from '../../model/archive-credentials';
+import type { ArchiveSource } from '../../model/recovery';
 import type { WalArchive } from '../../backup/wal-archive';
 import type { HaPostgres } from '../../cluster/ha-postgres';
 import { ConfigErrors } from '../../core/config-error';

@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { BackupTarget, ScheduledBackup } from '../../backup/scheduled-backup';
 import { ConfigErrors } from '../../core/config-error';
 import { scriptPodSpec } from '../../core/script-pod';
-import { kubernetesApiEgress } from '../../security/policy-rules';
+import { kubernetesApiEgress } from '../../model/policy-rules';
 import { backupArgv, backupDeleteArgv, commandLine, retentionPolicy, shellQuote } from './barman-commands';
 import { writeOptions } from './patroni-archive';
 import { PATRONI_LAYOUT as L } from './patroni-layout';

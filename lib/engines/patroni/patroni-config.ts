@@ -1,5 +1,5 @@
 import type { HaPostgres } from '../../cluster/ha-postgres';
-import { DataDurability } from '../../cluster/replication';
+import { DataDurability } from '../../model/replication';
 import { archiveParameters, standbyRecoveryConf } from './patroni-archive';
 import { PatroniDcs } from './patroni-dcs';
 import { PatroniSynchronousMode } from './patroni-synchronous-mode';

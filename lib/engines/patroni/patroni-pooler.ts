@@ -3,10 +3,10 @@ import { k8s } from 'cdk8s-plus-28';
 import type { HaPostgres } from '../../cluster/ha-postgres';
 import { ConfigErrors } from '../../core/config-error';
 import type { PgBouncerPool } from '../../pooler/pgbouncer-pool';
-import { PoolType } from '../../pooler/pool-mode';
-import type { PoolerEndpoint } from '../cluster-engine';
-import { namedZonesAffinity, zoneSpread } from '../../cluster/placement-rules';
-import { resourceRequirements } from '../../cluster/resources';
+import { PoolType } from '../../model/pool-mode';
+import type { PoolerEndpoint } from '../../model/cluster-engine';
+import { namedZonesAffinity, zoneSpread } from '../../model/placement-rules';
+import { resourceRequirements } from '../../model/resources';
 
 const PORT = 5432;
 const CONFIG_DIR = '/etc/pgbouncer';

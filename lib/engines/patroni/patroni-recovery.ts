@@ -1,4 +1,4 @@
-import { RecoveryTarget, RecoveryTargetKind } from '../../backup/recovery';
+import { RecoveryTarget, RecoveryTargetKind } from '../../model/recovery';
 import type { HaPostgres } from '../../cluster/ha-postgres';
 import { backupListArgv, commandLine, restoreCommandLine, walRestoreArgv } from './barman-commands';
 import { sourceEnvPrefix } from './patroni-archive';

@@ -3,23 +3,23 @@ import type { HaPostgres } from '../../cluster/ha-postgres';
 import { ConfigErrors } from '../../core/config-error';
 import { SynthWarnings } from '../../core/synth-warnings';
 import type { Database } from '../../databases/database';
-import { databasesOf, grantsByDatabase, implicitGrantsOf, rolesOf } from '../../databases/database-registry';
+import { databasesOf, grantsByDatabase, implicitGrantsOf, rolesOf } from '../../model/database-registry';
 import { ReclaimPolicy } from '../../databases/database-role';
 import type { DatabaseRole } from '../../databases/database-role';
-import { databasesSql, grantsSql, publicationSql, rolesSql, schemasAndExtensionsSql, subscriptionSql } from '../../databases/intent-sql';
-import { renderSqlJob, SqlJobCredential, sqlJobPodLabels, SqlJobPlan, SqlStep } from '../../databases/sql-job';
+import { databasesSql, grantsSql, publicationSql, rolesSql, schemasAndExtensionsSql, subscriptionSql } from '../../model/intent-sql';
+import { renderSqlJob, SqlJobCredential, sqlJobPodLabels, SqlJobPlan, SqlStep } from '../sql-job';
 import type { BlueGreenUpgrade } from '../../replication/blue-green-upgrade';
 import type { Publication } from '../../replication/publication';
-import { publicationSqlSpec, subscriptionEnv, subscriptionSqlSpec } from '../../replication/publication-sql';
-import { publicationsOf, schemaImportOf, subscriptionsOf } from '../../replication/replication-registry';
+import { publicationSqlSpec, subscriptionEnv, subscriptionSqlSpec } from '../../model/publication-sql';
+import { publicationsOf, schemaImportOf, subscriptionsOf } from '../../model/replication-registry';
 import { PublisherSslMode, Subscription } from '../../replication/subscription';
-import { NetworkPeer } from '../../security/network-peer';
+import { NetworkPeer } from '../../model/network-peer';
 import { PATRONI_LAYOUT as L } from './patroni-layout';
 
 /**
  * Declarative roles, databases, grants, publications, subscriptions and the schema import
  * of a blue/green upgrade on Patroni, which has no operator: one SQL Job per cluster
- * (lib/databases/sql-job.ts) that connects to the leader through the read-write Service as
+ * (lib/engines/sql-job.ts) that connects to the leader through the read-write Service as
  * the superuser (password from the engine's credentials Secret) and applies everything, in
  * order, idempotently: roles, databases, the schema import, then per database its schemas,
  * extensions, grants and publications, then the subscriptions.

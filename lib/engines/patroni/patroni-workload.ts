@@ -2,15 +2,15 @@ import { createHash } from 'crypto';
 import * as path from 'path';
 import { ApiObject, Lazy, Yaml } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
-import { instanceRoleArn, ROLE_ARN_ANNOTATION } from '../../backup/archive-credentials';
-import type { ResolvedVolume } from '../../cluster/cluster-intent';
+import { instanceRoleArn, ROLE_ARN_ANNOTATION } from '../../model/archive-credentials';
+import type { ResolvedVolume } from '../../model/cluster-intent';
 import type { HaPostgres } from '../../cluster/ha-postgres';
 import { renderLabelPodScript, renderPatroniConfig, renderPostBootstrapScript, PatroniConfigInput } from './patroni-config';
 import { archiveEnv } from './patroni-archive';
 import { PATRONI_LAYOUT as L } from './patroni-layout';
 import { renderRestoreScript } from './patroni-recovery';
-import { namedZonesAffinity, zoneSpread } from '../../cluster/placement-rules';
-import { resourceRequirements } from '../../cluster/resources';
+import { namedZonesAffinity, zoneSpread } from '../../model/placement-rules';
+import { resourceRequirements } from '../../model/resources';
 
 /** Names of the objects of a Patroni cluster named `name`. */
 export function patroniObjectNames(name: string) {

@@ -1,7 +1,7 @@
 import type { IConstruct } from 'constructs';
-import type { BlueGreenUpgrade } from './blue-green-upgrade';
-import type { Publication } from './publication';
-import type { Subscription } from './subscription';
+import type { BlueGreenUpgrade } from '../replication/blue-green-upgrade';
+import type { Publication } from '../replication/publication';
+import type { Subscription } from '../replication/subscription';
 
 /**
  * Publications, Subscriptions and blue/green upgrades per cluster, registered by their

@@ -5,7 +5,7 @@ import { checkCredentials, checkDestination } from './archive-checks';
 import type { ArchiveCredentials } from './archive-credentials';
 import type { ArchiveDestination } from './archive-destination';
 import { parseCnpgTargetTime } from './target-time';
-import type { WalArchive } from './wal-archive';
+import type { WalArchive } from '../backup/wal-archive';
 
 /** An archive written by another cluster, described without a WalArchive construct. */
 export interface ArchiveSourceProps {

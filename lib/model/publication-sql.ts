@@ -1,7 +1,7 @@
-import { PublicationSqlSpec, SubscriptionSqlSpec } from '../databases/intent-sql';
-import { quoteIdent, quoteLiteral, quoteTable } from '../databases/sql-identifier';
-import { Publication, PublishOperation } from './publication';
-import type { Subscription } from './subscription';
+import { PublicationSqlSpec, SubscriptionSqlSpec } from './intent-sql';
+import { quoteIdent, quoteLiteral, quoteTable } from './sql-identifier';
+import { Publication, PublishOperation } from '../replication/publication';
+import type { Subscription } from '../replication/subscription';
 
 /** `FOR …` objects of a publication (tables grouped under one TABLE keyword, as CloudNativePG does, then schemas). */
 export function publicationObjects(p: Publication): string {
@@ -26,7 +26,7 @@ export function publicationParameters(p: Publication): { [name: string]: string 
   return out;
 }
 
-/** The publication in the terms of lib/databases/intent-sql.ts. */
+/** The publication in the terms of lib/model/intent-sql.ts. */
 export function publicationSqlSpec(p: Publication): PublicationSqlSpec {
   const options = Object.entries(publicationParameters(p)).map(([k, v]) => `${k} = ${quoteLiteral(v)}`);
   return { name: p.publicationName, allTables: p.target.isAllTables, objects: publicationObjects(p), options };
@@ -41,7 +41,7 @@ export function subscriptionEnv(index: number): { host: string; port: string; pa
 }
 
 /**
- * The subscription in the terms of lib/databases/intent-sql.ts (host, port and password
+ * The subscription in the terms of lib/model/intent-sql.ts (host, port and password
  * from the environment variables of `subscriptionEnv(index)`). `sslMode` overrides the
  * connection's (a subscriber without the CA file on its servers cannot verify).
  */

@@ -1,6 +1,6 @@
 import type { IConstruct } from 'constructs';
-import type { Database } from './database';
-import type { DatabaseRole } from './database-role';
+import type { Database } from '../databases/database';
+import type { DatabaseRole } from '../databases/database-role';
 import type { Grant } from './grant';
 
 /**

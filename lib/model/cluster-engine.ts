@@ -1,11 +1,11 @@
 import type { HaPostgres } from '../cluster/ha-postgres';
 import type { ConfigErrors } from '../core/config-error';
-import type { PostgresVersion } from '../cluster/postgres-version';
+import type { PostgresVersion } from './postgres-version';
 import type { RestoreDrill } from '../backup/restore-drill';
 import type { ScheduledBackup } from '../backup/scheduled-backup';
 import type { WalArchive } from '../backup/wal-archive';
 import type { PgBouncerPool } from '../pooler/pgbouncer-pool';
-import type { IEngineNetworkProfile } from '../security/engine-network-profile';
+import type { IEngineNetworkProfile } from './engine-network-profile';
 import type { Database } from '../databases/database';
 import type { DatabaseRole } from '../databases/database-role';
 import type { Publication } from '../replication/publication';

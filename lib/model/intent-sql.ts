@@ -1,5 +1,5 @@
-import type { Database } from './database';
-import type { DatabaseRole } from './database-role';
+import type { Database } from '../databases/database';
+import type { DatabaseRole } from '../databases/database-role';
 import type { Grant } from './grant';
 import { quoteIdent, quoteLiteral } from './sql-identifier';
 

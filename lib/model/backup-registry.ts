@@ -1,6 +1,6 @@
 import type { IConstruct } from 'constructs';
-import type { RestoreDrill } from './restore-drill';
-import type { ScheduledBackup } from './scheduled-backup';
+import type { RestoreDrill } from '../backup/restore-drill';
+import type { ScheduledBackup } from '../backup/scheduled-backup';
 
 /**
  * ScheduledBackups and RestoreDrills per cluster, registered by their constructors, so

@@ -2,8 +2,8 @@ import type { HaPostgres } from '../cluster/ha-postgres';
 import { ConfigErrors } from '../core/config-error';
 import { SynthWarnings } from '../core/synth-warnings';
 import { publicationsOf, subscribersOf, subscriptionsOf } from './replication-registry';
-import type { Subscription } from './subscription';
-import { engineFeatures } from '../engines/cluster-engine';
+import type { Subscription } from '../replication/subscription';
+import { engineFeatures } from './cluster-engine';
 
 /**
  * What logical replication needs from the publisher and the subscriber clusters, checked at

@@ -5,9 +5,9 @@ import { Construct } from 'constructs';
 import type { HaPostgres } from '../cluster/ha-postgres';
 import { scriptPodSpec } from '../core/script-pod';
 import { shellQuote } from '../core/shell';
-import { NetworkPeer } from '../security/network-peer';
-import { dnsEgress, samePodsPeer, tcp, userPeer } from '../security/policy-rules';
-import { quoteIdent } from './sql-identifier';
+import { NetworkPeer } from '../model/network-peer';
+import { dnsEgress, samePodsPeer, tcp, userPeer } from '../model/policy-rules';
+import { quoteIdent } from '../model/sql-identifier';
 
 /**
  * A Job that applies SQL to a cluster with psql: the engines' way to apply intent that no
