@@ -13,18 +13,8 @@ import { AppIndex } from '../core/app-index';
 import { engineCannotRender, engineFeatures } from '../model/cluster-engine';
 import { boundedName, labelSlug, shortHash } from '../core/names';
 import { checkUniqueObjects } from '../core/unique-objects';
-
-/** A table the drill counts rows of in the restored database. */
-export interface TableCheck {
-  /** Table name, optionally schema-qualified (`orders`, `billing.invoices`), lower-case. */
-  readonly table: string;
-  /**
-   * Fewest rows the restored table must have.
-   *
-   * @default 1
-   */
-  readonly minRows?: number;
-}
+import { TableCheck } from '../model/backup-values';
+export type { TableCheck };
 
 /** A scheduled "restore tested" drill of a cluster's archive. */
 export interface RestoreDrillProps {

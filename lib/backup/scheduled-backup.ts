@@ -8,14 +8,8 @@ import { AppIndex } from '../core/app-index';
 import { engineFeatures } from '../model/cluster-engine';
 import { boundedName, labelSlug, shortHash } from '../core/names';
 import { checkUniqueObjects } from '../core/unique-objects';
-
-/** Which instance takes the base backup. */
-export enum BackupTarget {
-  /** A standby when one is healthy, else the primary: backups do not load the primary. */
-  PREFER_STANDBY = 'prefer-standby',
-  /** Always the primary. */
-  PRIMARY = 'primary',
-}
+import { BackupTarget } from '../model/backup-values';
+export { BackupTarget };
 
 /** Regular base backups into a WalArchive. */
 export interface ScheduledBackupProps {

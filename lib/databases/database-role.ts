@@ -6,14 +6,8 @@ import { checkDnsSubdomain } from '../core/dns';
 import { registerRole } from '../model/database-registry';
 import { checkRoleName, checkSqlIdentifier, kubernetesName } from '../model/sql-identifier';
 import { engineCannotRender, engineFeatures } from '../model/cluster-engine';
-
-/** What happens in PostgreSQL when the declaration is removed. */
-export enum ReclaimPolicy {
-  /** Keep the object in PostgreSQL (CloudNativePG's default). */
-  RETAIN = 'retain',
-  /** Drop it (CloudNativePG only: the operator drops it when the resource is deleted). */
-  DELETE = 'delete',
-}
+import { ReclaimPolicy } from '../model/database-values';
+export { ReclaimPolicy };
 
 /** A PostgreSQL role, as code. */
 export interface DatabaseRoleProps {

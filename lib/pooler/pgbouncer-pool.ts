@@ -17,31 +17,9 @@ import { PoolMode, PoolType } from '../model/pool-mode';
 import { CONNECTION_HEADROOM, checkPoolSizing } from '../model/pool-sizing';
 import { PoolConnections } from '../security/pool-connections';
 import type { EnvValueLike, IContainerLike } from '../core/workload-shapes';
-import type { CpuAmount } from '../model/resources';
 import { engineFeatures } from '../model/cluster-engine';
-
-/**
- * The pool's intent with every default applied: what every engine renders.
- * Placement (zones, topology keys) follows the cluster's intent.
- */
-export interface PoolIntent {
-  readonly name: string;
-  readonly clusterName: string;
-  readonly type: PoolType;
-  readonly poolMode: PoolMode;
-  readonly instances: number;
-  /** minAvailable of the pool's disruption budget; undefined when there is a single pod (no budget). */
-  readonly disruptionBudgetMinAvailable?: number;
-  readonly zones?: string[];
-  readonly zoneTopologyKey: string;
-  readonly nodeTopologyKey: string;
-  readonly cpuRequest: CpuAmount;
-  readonly cpuLimit: CpuAmount;
-  readonly memoryRequest: Size;
-  readonly memoryLimit: Size;
-  readonly defaultPoolSize: number;
-  readonly reservePoolSize: number;
-}
+import { PoolIntent } from '../model/pool-intent';
+export type { PoolIntent };
 
 /** Pool names are DNS labels; a Service name must also start with a letter (RFC 1035). */
 const MAX_POOL_NAME_LENGTH = 63;
