@@ -10,10 +10,10 @@ import { registerRestoreDrill, restoreDrillsOf } from '../model/backup-registry'
 import { BackupSchedule } from '../model/backup-schedule';
 import type { WalArchive } from './wal-archive';
 import { AppIndex } from '../core/app-index';
-import { engineCannotRender, engineFeatures } from '../model/cluster-engine';
+import { engineCannotRender } from '../model/cluster-engine';
 import { boundedName, labelSlug, shortHash } from '../core/names';
 import { checkUniqueObjects } from '../core/unique-objects';
-import { TableCheck } from '../model/backup-values';
+import { DEFAULT_DRILL_IMAGE, TableCheck } from '../model/backup-values';
 export type { TableCheck };
 
 /** A scheduled "restore tested" drill of a cluster's archive. */
@@ -66,8 +66,6 @@ export interface RestoreDrillProps {
   readonly name?: string;
 }
 
-/** The default drill image: the Kubernetes project's kubectl image (debian-base, has bash). */
-const DEFAULT_DRILL_IMAGE = 'registry.k8s.io/kubectl:v1.34.1';
 
 /**
  * "Restore tested monthly" as a resource: a CronJob that recovers the latest backup of
@@ -164,8 +162,8 @@ export class RestoreDrill extends Construct {
       this.errors.add('image', this.image, 'is not pinned to a tag or digest, so the drill could change between runs', `pin it, e.g. "${DEFAULT_DRILL_IMAGE}"`);
     }
 
-    const engine = engineFeatures(this.cluster.engine);
-    if (engine.renderRestoreDrill) engine.renderRestoreDrill(this);
+    const engine = this.cluster.engine;
+    if (engine.capabilities.restoreDrill) engine.bindRestoreDrill(this, this);
     else engineCannotRender(this.errors, this.cluster, engine, 'RestoreDrill', 'use ClusterEngine.cloudNativePg(), or remove the RestoreDrill until the engine supports it');
   }
 

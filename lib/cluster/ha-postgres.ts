@@ -25,7 +25,7 @@ import { AppIndex } from '../core/app-index';
 import { exactDuration, POSTGRES_DURATION_UNITS } from '../core/exact-duration';
 import { exactMebibytes, exactMilliseconds } from '../core/duration-size-checks';
 import { SynthSession } from '../core/synth-session';
-import { engineFeatures } from '../model/cluster-engine';
+
 import { checkUniqueObjects } from '../core/unique-objects';
 
 /** A PostgreSQL cluster that applications and other constructs can connect to. */
@@ -164,14 +164,13 @@ export class HaPostgres extends Construct implements IHaPostgres {
     // Warnings about props that are also errors would only repeat them.
     if (this.errors.isEmpty) for (const w of warnings) SynthWarnings.add(this, w);
 
-    this.engine.render(this);
+    this.engine.bindToCluster(this, this);
     this.connections = new ClusterConnections(this, network);
     // Standalone clusters are dev-only and already warned; the checklist is for HA ones.
     // The checklist reads CloudNativePG Clusters and Patroni StatefulSets (only the pod QoS items apply to the latter).
     if (this.intent.highlyAvailable) addReadinessWarnings(this);
     if (this.bootstrap.isRecovery) {
-      const features = engineFeatures(this.engine);
-      if (features.renderRecovery) features.renderRecovery(this);
+      if (this.engine.capabilities.recovery) this.engine.bindRecovery(this, this);
       else {
         this.errors.add('bootstrap', 'fromArchive(...)', `the engine ${this.engine.name} cannot bootstrap a cluster from an archive yet`,
           'use ClusterEngine.cloudNativePg() or ClusterEngine.patroni(...) for the restored cluster');

@@ -5,7 +5,7 @@ import { ConfigErrors } from '../core/config-error';
 import { checkDnsSubdomain } from '../core/dns';
 import { registerRole } from '../model/database-registry';
 import { checkRoleName, checkSqlIdentifier, kubernetesName } from '../model/sql-identifier';
-import { engineCannotRender, engineFeatures } from '../model/cluster-engine';
+import { engineCannotRender } from '../model/cluster-engine';
 import { ReclaimPolicy } from '../model/database-values';
 export { ReclaimPolicy };
 
@@ -193,8 +193,8 @@ export class DatabaseRole extends Construct {
     (props.memberOf ?? []).forEach((r) => this.addMembership(r, 'memberOf'));
 
     registerRole(this.cluster, this);
-    const engine = engineFeatures(this.cluster.engine);
-    if (engine.renderDatabaseRole) engine.renderDatabaseRole(this);
+    const engine = this.cluster.engine;
+    if (engine.capabilities.databaseRoles) engine.bindDatabaseRole(this, this);
     else engineCannotRender(this.errors, this.cluster, engine, 'DatabaseRole');
   }
 

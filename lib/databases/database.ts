@@ -8,7 +8,7 @@ import { cnpgImageFlavour, coreExtensionRange, imageExtensions } from '../model/
 import type { Grant } from '../model/grant';
 import { checkSqlIdentifier, kubernetesName } from '../model/sql-identifier';
 import { SynthWarnings } from '../core/synth-warnings';
-import { engineCannotRender, engineFeatures } from '../model/cluster-engine';
+import { engineCannotRender } from '../model/cluster-engine';
 import { DatabaseExtension, DatabaseSchema } from '../model/database-values';
 export type { DatabaseExtension, DatabaseSchema };
 
@@ -153,8 +153,8 @@ export class Database extends Construct {
     (props.grants ?? []).forEach((g) => this.addGrant(g, 'grants'));
 
     registerDatabase(this.cluster, this);
-    const engine = engineFeatures(this.cluster.engine);
-    if (engine.renderDatabase) engine.renderDatabase(this);
+    const engine = this.cluster.engine;
+    if (engine.capabilities.databases) engine.bindDatabase(this, this);
     else engineCannotRender(this.errors, this.cluster, engine, 'Database');
   }
 

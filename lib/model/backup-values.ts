@@ -17,3 +17,6 @@ export enum BackupTarget {
   /** Always the primary. */
   PRIMARY = 'primary',
 }
+
+/** The default drill image: the Kubernetes project's kubectl image (debian-base, has bash). */
+export const DEFAULT_DRILL_IMAGE = 'registry.k8s.io/kubectl:v1.34.1';

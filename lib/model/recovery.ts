@@ -1,3 +1,4 @@
+import type { IArchiveIntent } from './cluster-engine';
 import { Construct } from 'constructs';
 import { ConfigErrors } from '../core/config-error';
 import { checkDnsLabel } from '../core/dns';
@@ -5,9 +6,8 @@ import { checkCredentials, checkDestination } from './archive-checks';
 import type { ArchiveCredentials } from './archive-credentials';
 import type { ArchiveDestination } from './archive-destination';
 import { parseCnpgTargetTime } from './target-time';
-import type { WalArchive } from '../backup/wal-archive';
 
-/** An archive written by another cluster, described without a WalArchive construct. */
+/** An archive written by another cluster, described without a IArchiveIntent construct. */
 export interface ArchiveSourceProps {
   /** Where the source cluster archives. */
   readonly destination: ArchiveDestination;
@@ -19,8 +19,8 @@ export interface ArchiveSourceProps {
 
 /** The archive a cluster is recovered from (read only). */
 export class ArchiveSource {
-  /** The archive of a WalArchive defined in this app. */
-  public static fromWalArchive(archive: WalArchive): ArchiveSource {
+  /** The archive of a IArchiveIntent defined in this app. */
+  public static fromWalArchive(archive: IArchiveIntent): ArchiveSource {
     return new ArchiveSource(archive.destination, archive.credentials, archive.serverName);
   }
 

@@ -17,7 +17,7 @@ import { PoolMode, PoolType } from '../model/pool-mode';
 import { CONNECTION_HEADROOM, checkPoolSizing } from '../model/pool-sizing';
 import { PoolConnections } from '../security/pool-connections';
 import type { EnvValueLike, IContainerLike } from '../core/workload-shapes';
-import { engineFeatures } from '../model/cluster-engine';
+
 import { PoolIntent } from '../model/pool-intent';
 export type { PoolIntent };
 
@@ -186,10 +186,10 @@ export class PgBouncerPool extends Construct {
     this.node.addValidation({ validate: () => [...this.errors.messages, ...AppIndex.of(this).memo(this, 'tree-errors', () => this.treeErrors())] });
     if (errors.isEmpty) for (const w of warnings) SynthWarnings.add(this, w);
 
-    const engine = engineFeatures(cluster.engine);
+    const engine = cluster.engine;
     let endpoint: PoolerEndpoint | undefined;
-    if (engine.renderPooler) {
-      endpoint = engine.renderPooler(this);
+    if (engine.capabilities.pooler) {
+      endpoint = engine.bindPooler(this, this);
     } else {
       errors.add('PgBouncerPool', engine.name, `the cluster's engine (${engine.name}) cannot render connection pools`,
         'use ClusterEngine.cloudNativePg() for the cluster, or an engine that renders pools');

@@ -10,7 +10,7 @@ import { Grant, TablePrivilege } from '../model/grant';
 import { checkSqlIdentifier, kubernetesName } from '../model/sql-identifier';
 import { publisherRequirementErrors, requireLogicalWalLevel, validateClusterOnce } from '../model/logical-requirements';
 import { registerPublication } from '../model/replication-registry';
-import { engineCannotRender, engineFeatures } from '../model/cluster-engine';
+import { engineCannotRender } from '../model/cluster-engine';
 import { PublishOperation, PublishedTableOptions, PublishedTable, QualifiedTableName, PublicationTargetKind, PublicationTarget } from '../model/publication-values';
 export { PublishOperation, PublishedTable, PublicationTargetKind, PublicationTarget };
 export type { PublishedTableOptions, QualifiedTableName };
@@ -104,8 +104,8 @@ export class Publication extends Construct {
     requireLogicalWalLevel(this.cluster, this.errors);
 
     registerPublication(this.cluster, this);
-    const engine = engineFeatures(this.cluster.engine);
-    if (engine.renderPublication) engine.renderPublication(this);
+    const engine = this.cluster.engine;
+    if (engine.capabilities.publications) engine.bindPublication(this, this);
     else engineCannotRender(this.errors, this.cluster, engine, 'Publication');
   }
 

@@ -12,7 +12,7 @@ import { NetworkPeer } from '../model/network-peer';
 import { subscriberRequirementErrors, validateClusterOnce } from '../model/logical-requirements';
 import type { Publication } from './publication';
 import { registerSubscription } from '../model/replication-registry';
-import { engineCannotRender, engineFeatures } from '../model/cluster-engine';
+import { engineCannotRender } from '../model/cluster-engine';
 import { PublisherSslMode, ExternalPublisherProps, SecretKeyReference, PublisherConnection, SubscriptionStreaming } from '../model/subscription-values';
 export { PublisherSslMode, SubscriptionStreaming };
 export type { ExternalPublisherProps, SecretKeyReference, PublisherConnection };
@@ -88,7 +88,7 @@ export class LogicalPublisher {
     const cluster = publication.cluster;
     const ns = publication.namespace;
     const sameNamespace = ns === undefined || ns === subscriberNamespace;
-    const ca = engineFeatures(cluster.engine).serverCertificateAuthority?.(cluster.clusterName);
+    const ca = cluster.engine.serverCertificateAuthority(cluster.clusterName);
     return {
       host: sameNamespace ? cluster.readWriteServiceName : `${cluster.readWriteServiceName}.${ns}.svc`,
       port: cluster.port,
@@ -221,7 +221,7 @@ export class Subscription extends Construct {
     const subMajor = this.cluster.intent.version.major;
     const pubMajor = props.publisher.postgresMajor;
     const slotsSynchronized = publisherCluster !== undefined && publisherCluster.intent.highlyAvailable &&
-      (engineFeatures(publisherCluster.engine).synchronizesLogicalSlots?.(publisherCluster) ?? false);
+      publisherCluster.engine.synchronizesLogicalSlots(publisherCluster);
     this.failover = props.failover ?? (slotsSynchronized && subMajor >= 17 && pubMajor >= 17);
     this.node.addValidation({ validate: () => this.errors.messages });
     validateClusterOnce(this.cluster, 'subscriber', () => subscriberRequirementErrors(this.cluster));
@@ -251,8 +251,8 @@ export class Subscription extends Construct {
     }
 
     registerSubscription(this.cluster, publisherCluster, this);
-    const engine = engineFeatures(this.cluster.engine);
-    if (engine.renderSubscription) engine.renderSubscription(this);
+    const engine = this.cluster.engine;
+    if (engine.capabilities.subscriptions) engine.bindSubscription(this, this);
     else engineCannotRender(this.errors, this.cluster, engine, 'Subscription');
   }
 

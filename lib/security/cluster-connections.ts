@@ -8,7 +8,6 @@ import { poolsCreatedSoFar } from '../model/pool-registry';
 import { checkPeers, NetworkPeer } from '../model/network-peer';
 import type { ResolvedNetworkSecurity } from '../model/network-security';
 import { anyAddressEgress, dnsEgress, externalEgressRule, endpointPort, kubernetesApiEgress, namespacedPeer, objectStoreEgress, samePodsPeer, tcp, userPeer } from '../model/policy-rules';
-import { engineFeatures } from '../model/cluster-engine';
 
 /**
  * Who may connect to a cluster's instances. Renders one NetworkPolicy (`<cluster>-instances`,
@@ -25,7 +24,7 @@ export class ClusterConnections {
 
   public constructor(private readonly cluster: HaPostgres, public readonly settings: ResolvedNetworkSecurity) {
     if (!settings.enabled) return;
-    const profile = engineFeatures(cluster.engine).networkProfile?.();
+    const profile = cluster.engine.networkProfile();
     cluster.node.addValidation({ validate: () => this.peerErrors(profile) });
     if (!profile) {
       SynthWarnings.add(cluster, `the engine ${cluster.engine.name} does not describe its network needs yet: no NetworkPolicy is rendered, so every pod can reach the instances. Add your own policies.`);

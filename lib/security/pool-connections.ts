@@ -5,7 +5,6 @@ import type { HaPostgres } from '../cluster/ha-postgres';
 import { ConfigErrors } from '../core/config-error';
 import { checkPeers, NetworkPeer } from '../model/network-peer';
 import { dnsEgress, kubernetesApiEgress, namespacedPeer, samePodsPeer, tcp, userPeer } from '../model/policy-rules';
-import { engineFeatures } from '../model/cluster-engine';
 
 /**
  * Who may connect to a pool. Renders one NetworkPolicy (named like the pool, child id
@@ -19,7 +18,7 @@ export class PoolConnections {
 
   public constructor(pool: Construct, poolName: string, port: number, cluster: HaPostgres) {
     const settings = cluster.connections.settings;
-    const profile = engineFeatures(cluster.engine).networkProfile?.();
+    const profile = cluster.engine.networkProfile();
     if (!settings.enabled || !profile) return;
     pool.node.addValidation({
       validate: () => {

@@ -30,7 +30,6 @@
  * Keep draws cheap (constantFrom over small sets) and names from small sets: the schema
  * validator caches by object, and repeated objects keep 1,000 stacks per engine fast.
  */
-import { engineFeatures } from '../../lib/model/cluster-engine';
 import { Chart, Duration, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { App } from 'cdk8s';
@@ -381,7 +380,7 @@ const pools: StackPart<PoolSpec[]> = {
   build: (value, c) => value.forEach((p, i) => {
     const pool = new PgBouncerPool(c.chart, `${c.db.node.id}-pool${i}`, { cluster: c.db, ...p.props });
     if (p.allowApp) pool.connections.allowFrom(NetworkPeer.podsWithLabels({ app: 'web' }));
-    const profile = engineFeatures(c.db.engine).networkProfile?.();
+    const profile = c.db.engine.networkProfile();
     if (profile) c.reachability.push(profile.poolerPodLabels(pool.poolName));
   }),
 };

@@ -1,6 +1,7 @@
+import type { IClusterModel } from '../../model/cluster-engine';
 import * as cnpg from '../../../imports/postgresql.cnpg.io';
 import type { ResolvedVolume } from '../../model/cluster-intent';
-import type { HaPostgres } from '../../cluster/ha-postgres';
+
 import { namedZonesAffinity, zoneSpread } from '../../model/placement-rules';
 import { clusterPlugins, serviceAccountTemplate } from './cnpg-archive';
 import type { CloudNativePgEngine } from './cnpg-engine';
@@ -9,8 +10,8 @@ import { clusterRecoverySpec } from './cnpg-recovery';
 import { logicalExternalClusters, schemaImportSpec, synchronizeLogicalDecoding } from './cnpg-logical';
 import { resourceRequirements } from '../../model/resources';
 
-/** The CloudNativePG `Cluster.spec` for an HaPostgres, typed by the imported CRD. */
-export function renderClusterSpec(cluster: HaPostgres, engine: CloudNativePgEngine, liveness: ResolvedLiveness): cnpg.ClusterSpec {
+/** The CloudNativePG `Cluster.spec` for an IClusterModel, typed by the imported CRD. */
+export function renderClusterSpec(cluster: IClusterModel, engine: CloudNativePgEngine, liveness: ResolvedLiveness): cnpg.ClusterSpec {
   const i = cluster.intent;
   const selector = engine.instanceLabels(i.name);
   const ha = i.highlyAvailable;
