@@ -30,7 +30,11 @@ export type {
 
 // Engines
 export { ClusterEngine } from './engines/cluster-engine-factory';
-export type { ClusterEndpoints, IClusterEngine, PoolerEndpoint } from './model/cluster-engine';
+export type {
+  ClusterEndpoints, IClusterEngine, PoolerEndpoint, EngineCapabilities, EngineMonitoringProfile, EngineReadinessProfile, EngineDisruptionBudgets,
+  IClusterModel, IClusterConnectionsModel, IArchiveIntent, IScheduledBackupIntent, IRestoreDrillIntent, IPoolerIntent, IDatabaseRoleIntent,
+  IDatabaseIntent, IPublicationIntent, IPublisherModel, ISubscriptionIntent, ISchemaImportIntent,
+} from './model/cluster-engine';
 export { CloudNativePgEngine } from './engines/cnpg/cnpg-engine';
 export type { CloudNativePgEngineProps, IsolationCheckProps } from './engines/cnpg/cnpg-engine';
 export { PatroniEngine } from './engines/patroni/patroni-engine';

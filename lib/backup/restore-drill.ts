@@ -169,7 +169,8 @@ export class RestoreDrill extends Construct {
 
   /** The archive restored from (the cluster's WalArchive); undefined until one is attached. */
   public get archive(): WalArchive | undefined {
-    return this.cluster.walArchive;
+    // Only a WalArchive attaches itself to a cluster (HaPostgres._attachArchive).
+    return this.cluster.walArchive as WalArchive | undefined;
   }
 
   private archiveErrors(): string[] {

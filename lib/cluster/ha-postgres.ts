@@ -1,7 +1,7 @@
 import { Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ClusterBootstrap } from '../model/recovery';
-import type { WalArchive } from '../backup/wal-archive';
+import type { IArchiveIntent } from '../model/cluster-engine';
 import { ConfigErrors } from '../core/config-error';
 import { ManifestOverrides } from '../core/overrides';
 import { addReadinessWarnings } from '../monitoring/readiness/readiness-warnings';
@@ -114,7 +114,7 @@ export class HaPostgres extends Construct implements IHaPostgres {
   public readonly ownerName: string;
   /** How the cluster gets its data: a new database, or recovery from an archive. */
   public readonly bootstrap: ClusterBootstrap;
-  private attachedArchive?: WalArchive;
+  private attachedArchive?: IArchiveIntent;
   /** Who may connect to the instances (NetworkPolicy); `connections.allowFrom(peer)` adds clients. */
   public readonly connections: ClusterConnections;
   /** TLS requirements the engine renders (pg_hba, `ssl_min_protocol_version`). */
@@ -179,7 +179,7 @@ export class HaPostgres extends Construct implements IHaPostgres {
   }
 
   /** The WalArchive attached to this cluster, if any. */
-  public get walArchive(): WalArchive | undefined {
+  public get walArchive(): IArchiveIntent | undefined {
     return this.attachedArchive;
   }
 
@@ -189,7 +189,7 @@ export class HaPostgres extends Construct implements IHaPostgres {
    *
    * @internal
    */
-  public _attachArchive(archive: WalArchive): void {
+  public _attachArchive(archive: IArchiveIntent): void {
     if (this.attachedArchive) {
       this.errors.add('WalArchive', archive.node.path, `cluster "${this.clusterName}" already archives through ${this.attachedArchive.node.path}; an instance has exactly one WAL archiver`,
         'keep one WalArchive per cluster (use ScheduledBackup for more backups into it)');

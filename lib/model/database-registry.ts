@@ -46,7 +46,7 @@ export function registerImplicitGrant(cluster: IConstruct, database: string, gra
   noteGrant(cluster);
 }
 
-/** Called when a grant is added anywhere on `cluster` (IDatabaseIntent.addGrant, implicit grants). */
+/** Called when a grant is added anywhere on `cluster` (Database.addGrant, implicit grants). */
 export function noteGrant(cluster: IConstruct): void {
   const i = intentsOf(cluster);
   if (i.hasGrants) return;

@@ -100,7 +100,7 @@ function listSubscriptions(subs: readonly ISubscriptionIntent[]): string {
 
 /**
  * Errors about the publisher `cluster`: bounded slots, replication slots and WAL
- * senders for its standbys and every ISubscriptionIntent of this app that reads from it.
+ * senders for its standbys and every Subscription of this app that reads from it.
  */
 export function publisherRequirementErrors(cluster: IClusterModel): string[] {
   const errors = new ConfigErrors();

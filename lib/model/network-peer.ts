@@ -27,7 +27,7 @@ export class NetworkPeer {
   }
 
   /**
-   * The instances of another IClusterModel, e.g. a cluster that subscribes to this one by
+   * The instances of another HaPostgres, e.g. a cluster that subscribes to this one by
    * logical replication. Allowing it also opens that cluster's egress to this one.
    */
   public static fromCluster(cluster: IClusterModel): NetworkPeer {

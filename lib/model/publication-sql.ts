@@ -1,7 +1,7 @@
 import type { IPublicationIntent, ISubscriptionIntent } from './cluster-engine';
 import { PublicationSqlSpec, SubscriptionSqlSpec } from './intent-sql';
 import { quoteIdent, quoteLiteral, quoteTable } from './sql-identifier';
-import { PublishOperation } from '../replication/publication';
+import { PublishOperation } from './publication-values';
 
 /** `FOR …` objects of a publication (tables grouped under one TABLE keyword, as CloudNativePG does, then schemas). */
 export function publicationObjects(p: IPublicationIntent): string {
@@ -32,7 +32,7 @@ export function publicationSqlSpec(p: IPublicationIntent): PublicationSqlSpec {
   return { name: p.publicationName, allTables: p.target.isAllTables, objects: publicationObjects(p), options };
 }
 
-/** ISubscriptionIntent options ALTER SUBSCRIPTION … SET accepts (PostgreSQL 14+). */
+/** Subscription options ALTER SUBSCRIPTION … SET accepts (PostgreSQL 14+). */
 const ALTERABLE = ['streaming', 'binary', 'disable_on_error'];
 
 /** Environment variables of the subscription `index` in a SQL Job (host, port, password of the publisher). */

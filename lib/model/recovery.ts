@@ -7,7 +7,7 @@ import type { ArchiveCredentials } from './archive-credentials';
 import type { ArchiveDestination } from './archive-destination';
 import { parseCnpgTargetTime } from './target-time';
 
-/** An archive written by another cluster, described without a IArchiveIntent construct. */
+/** An archive written by another cluster, described without a WalArchive construct. */
 export interface ArchiveSourceProps {
   /** Where the source cluster archives. */
   readonly destination: ArchiveDestination;
@@ -19,7 +19,7 @@ export interface ArchiveSourceProps {
 
 /** The archive a cluster is recovered from (read only). */
 export class ArchiveSource {
-  /** The archive of a IArchiveIntent defined in this app. */
+  /** The archive of a WalArchive defined in this app. */
   public static fromWalArchive(archive: IArchiveIntent): ArchiveSource {
     return new ArchiveSource(archive.destination, archive.credentials, archive.serverName);
   }

@@ -1,6 +1,6 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
-import type { HaPostgres } from '../cluster/ha-postgres';
+import type { IClusterModel } from '../model/cluster-engine';
 import { SynthWarnings } from '../core/synth-warnings';
 import type { IEngineNetworkProfile } from '../model/engine-network-profile';
 import { ConfigErrors } from '../core/config-error';
@@ -19,10 +19,10 @@ import { anyAddressEgress, dnsEgress, externalEgressRule, endpointPort, kubernet
  */
 export class ClusterConnections {
   private readonly peers: NetworkPeer[] = [];
-  private readonly targets: HaPostgres[] = [];
+  private readonly targets: IClusterModel[] = [];
   private readonly externalPorts: number[] = [];
 
-  public constructor(private readonly cluster: HaPostgres, public readonly settings: ResolvedNetworkSecurity) {
+  public constructor(private readonly cluster: IClusterModel, public readonly settings: ResolvedNetworkSecurity) {
     if (!settings.enabled) return;
     const profile = cluster.engine.networkProfile();
     cluster.node.addValidation({ validate: () => this.peerErrors(profile) });
@@ -53,7 +53,7 @@ export class ClusterConnections {
   }
 
   /** Lets the instances connect to the PostgreSQL port of `cluster`'s instances (used by `allowFrom(NetworkPeer.fromCluster(...))`). */
-  public allowTo(cluster: HaPostgres): void {
+  public allowTo(cluster: IClusterModel): void {
     if (!this.targets.includes(cluster)) this.targets.push(cluster);
   }
 

@@ -1,7 +1,7 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import type { HaPostgres } from '../cluster/ha-postgres';
+import type { IClusterModel } from '../model/cluster-engine';
 import { ConfigErrors } from '../core/config-error';
 import { checkPeers, NetworkPeer } from '../model/network-peer';
 import { dnsEgress, kubernetesApiEgress, namespacedPeer, samePodsPeer, tcp, userPeer } from '../model/policy-rules';
@@ -16,7 +16,7 @@ import { dnsEgress, kubernetesApiEgress, namespacedPeer, samePodsPeer, tcp, user
 export class PoolConnections {
   private readonly peers: NetworkPeer[] = [];
 
-  public constructor(pool: Construct, poolName: string, port: number, cluster: HaPostgres) {
+  public constructor(pool: Construct, poolName: string, port: number, cluster: IClusterModel) {
     const settings = cluster.connections.settings;
     const profile = cluster.engine.networkProfile();
     if (!settings.enabled || !profile) return;

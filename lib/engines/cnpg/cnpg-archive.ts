@@ -87,7 +87,7 @@ export function objectStore(scope: IArchiveIntent | IClusterModel | ApiObjectSco
 /** Any construct scope. */
 type ApiObjectScope = ConstructorParameters<typeof ApiObject>[0];
 
-/** Renders a IArchiveIntent: the ObjectStore; the Cluster's plugins entry comes from `clusterPlugins`. */
+/** Renders a WalArchive: the ObjectStore; the Cluster's plugins entry comes from `clusterPlugins`. */
 export function renderArchive(scope: Construct, archive: IArchiveIntent, cluster: IClusterModel): void {
   objectStore(scope, 'Resource', archive.name, labelsOf(cluster.clusterName), () => objectStoreSpec(archive.destination, archive.credentials, {
     walCompression: archive.walCompression,
@@ -117,7 +117,7 @@ export function serviceAccountTemplate(cluster: IClusterModel): cnpg.ClusterSpec
   return role ? { metadata: { annotations: { [ROLE_ARN_ANNOTATION]: role } } } : undefined;
 }
 
-/** Renders a IScheduledBackupIntent with `method: plugin` (the CRD's default is the removed in-tree Barman). */
+/** Renders a ScheduledBackup with `method: plugin` (the CRD's default is the removed in-tree Barman). */
 export function renderScheduledBackup(scope: Construct, backup: IScheduledBackupIntent): void {
   const cluster = backup.archive.cluster;
   new ApiObject(scope, 'Resource', {

@@ -10,7 +10,7 @@ import { clusterRecoverySpec } from './cnpg-recovery';
 import { logicalExternalClusters, schemaImportSpec, synchronizeLogicalDecoding } from './cnpg-logical';
 import { resourceRequirements } from '../../model/resources';
 
-/** The CloudNativePG `Cluster.spec` for an IClusterModel, typed by the imported CRD. */
+/** The CloudNativePG `Cluster.spec` for an HaPostgres, typed by the imported CRD. */
 export function renderClusterSpec(cluster: IClusterModel, engine: CloudNativePgEngine, liveness: ResolvedLiveness): cnpg.ClusterSpec {
   const i = cluster.intent;
   const selector = engine.instanceLabels(i.name);

@@ -13,7 +13,7 @@ export function declarativeLabels(clusterName: string, component: string): { [ke
 }
 
 /**
- * A `IDatabaseRoleIntent` (CloudNativePG 1.30): the instance manager of the primary creates the
+ * A `DatabaseRole` (CloudNativePG 1.30): the instance manager of the primary creates the
  * role, keeps its attributes, memberships (`inRoles`) and password (from the basic-auth
  * Secret, SCRAM-encoded before it is sent) as declared. Superuser is never declared.
  */
@@ -47,7 +47,7 @@ export function renderCnpgDatabaseRole(scope: Construct, role: IDatabaseRoleInte
 }
 
 /**
- * A `IDatabaseIntent`: the instance manager creates the database, keeps owner, connection
+ * A `Database`: the instance manager creates the database, keeps owner, connection
  * settings, extensions and schemas as declared. Grants (the resource has none) go to the
  * cluster's SQL Job.
  */

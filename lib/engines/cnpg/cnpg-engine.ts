@@ -111,7 +111,7 @@ export class CloudNativePgEngine implements IClusterEngine {
   }
 
   /** The operator's CA (`<cluster>-ca`, key `ca.crt`) signs the server certificates. */
-  public serverCertificateAuthority(clusterName: string): SecretKeyReference {
+  public serverCertificateAuthority(clusterName: string): SecretKeyReference | undefined {
     return { name: `${clusterName}-ca`, key: 'ca.crt' };
   }
 
@@ -205,7 +205,7 @@ export class CloudNativePgEngine implements IClusterEngine {
    * 5432 and call each other's status port 8000; the instance manager updates the Cluster
    * status through the Kubernetes API; metrics on 9187 (instances) and 9127 (poolers).
    */
-  public networkProfile(): IEngineNetworkProfile {
+  public networkProfile(): IEngineNetworkProfile | undefined {
     return {
       postgresPort: 5432,
       peerPorts: [8000],

@@ -5,7 +5,7 @@ import * as cnpg from '../../../imports/postgresql.cnpg.io';
 
 import { ConfigErrors } from '../../core/config-error';
 import { whenGrantsExist } from '../../model/database-registry';
-import { ReclaimPolicy } from '../../databases/database-role';
+import { ReclaimPolicy } from '../../model/database-values';
 import { effectiveParameter, validateClusterOnce } from '../../model/logical-requirements';
 
 import { publicationParameters } from '../../model/publication-sql';
@@ -15,7 +15,7 @@ import { declarativeLabels } from './cnpg-databases';
 import { ensureCnpgSqlJob } from './cnpg-sql-job';
 
 /**
- * Logical replication on CloudNativePG 1.30: `IPublicationIntent` and `ISubscriptionIntent` resources
+ * Logical replication on CloudNativePG 1.30: `Publication` and `Subscription` resources
  * (reconciled by the instance manager of the primary, with the SQL of
  * internal/management/controller/{publication,subscription}_controller_sql.go), the
  * publisher as an `externalClusters` entry of the subscriber (password and CA from Secrets,
@@ -64,21 +64,21 @@ function errorsOf(publication: IPublicationIntent, errors: ConfigErrors): void {
   publication.node.addValidation({ validate: () => errors.messages });
 }
 
-/** Renders a IPublicationIntent resource, or (with row filters) hands it to the cluster's SQL Job. */
+/** Renders a Publication resource, or (with row filters) hands it to the cluster's SQL Job. */
 export function renderCnpgPublication(scope: Construct, publication: IPublicationIntent): void {
   const cluster = publication.cluster;
   const errors = new ConfigErrors();
   errorsOf(publication, errors);
   if (cnpgSynchronizesLogicalSlots(cluster)) {
     for (const [name, value] of Object.entries(SLOT_SYNC_PARAMETERS)) {
-      if (!effectiveParameter(cluster, name).userSet) cluster.addParameters({ [name]: value }, 'IPublicationIntent (logical slot synchronization)');
+      if (!effectiveParameter(cluster, name).userSet) cluster.addParameters({ [name]: value }, 'Publication (logical slot synchronization)');
     }
     validateClusterOnce(cluster, 'cnpg-slot-sync', () => slotSyncErrors(cluster));
   }
   whenGrantsExist(cluster, () => ensureCnpgSqlJob(cluster));
   if (publication.hasRowFilters) {
     if (publication.reclaimPolicy === ReclaimPolicy.DELETE) {
-      errors.add('reclaimPolicy', publication.reclaimPolicy, 'a publication with row filters is created by the cluster\'s SQL Job (CloudNativePG\'s IPublicationIntent resource has no row filters), so no operator drops it',
+      errors.add('reclaimPolicy', publication.reclaimPolicy, 'a publication with row filters is created by the cluster\'s SQL Job (CloudNativePG\'s Publication resource has no row filters), so no operator drops it',
         'use ReclaimPolicy.RETAIN and drop the publication with SQL when it is no longer needed');
     }
     ensureCnpgSqlJob(cluster);
@@ -108,7 +108,7 @@ export function renderCnpgPublication(scope: Construct, publication: IPublicatio
   });
 }
 
-/** Renders a ISubscriptionIntent resource; its publisher is an externalClusters entry of the subscriber's Cluster. */
+/** Renders a Subscription resource; its publisher is an externalClusters entry of the subscriber's Cluster. */
 export function renderCnpgSubscription(scope: Construct, subscription: ISubscriptionIntent): void {
   const cluster = subscription.cluster;
   new ApiObject(scope, 'Resource', {

@@ -18,7 +18,7 @@ export function poolerPodLabels(name: string): { [key: string]: string } {
 }
 
 /**
- * Renders a IPoolerIntent as a CloudNativePG `Pooler` (id `Resource`) and, unless the
+ * Renders a PgBouncerPool as a CloudNativePG `Pooler` (id `Resource`) and, unless the
  * pool has a single pod, a PodDisruptionBudget over its pods (id `DisruptionBudget`):
  * the operator gives poolers neither a budget nor anti-affinity.
  */

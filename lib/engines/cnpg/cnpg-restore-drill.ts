@@ -20,7 +20,7 @@ const REPLAY_MINIMUMS = ['max_connections', 'max_worker_processes', 'max_wal_sen
 export const DRILL_LABEL = 'ha-postgres.io/restore-drill';
 
 /**
- * Renders a IRestoreDrillIntent for CloudNativePG. In the cluster's namespace (next to what it
+ * Renders a RestoreDrill for CloudNativePG. In the cluster's namespace (next to what it
  * proves, where alerts and readiness checks look): the CronJob, its ServiceAccount and
  * the script with the cluster template (ConfigMap). In the scratch namespace: the
  * read-only ObjectStore over the source archive and the only permissions (Role and
@@ -32,7 +32,7 @@ export function renderRestoreDrill(scope: Construct, drill: IRestoreDrillIntent)
   const source = drill.cluster;
   const labels = { ...labelsOf(source.clusterName), 'app.kubernetes.io/component': 'restore-drill' };
   // In the scratch namespace, which drills of other namespaces may share: names and the
-  // cleanup label carry the drill's own namespace (IRestoreDrillIntent.scratchName).
+  // cleanup label carry the drill's own namespace (RestoreDrill.scratchName).
   const scratchName = drill.scratchName;
   const storeName = `${scratchName}-source`;
   const readySeconds = Math.round(exactMilliseconds(drill.readyTimeout) / 1000);

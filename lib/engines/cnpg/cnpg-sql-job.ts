@@ -11,7 +11,7 @@ import { publicationsOf } from '../../model/replication-registry';
 import { publicationSqlSpec } from '../../model/publication-sql';
 
 /**
- * CloudNativePG's `Database` resource has no grants and its `IPublicationIntent` no row filters:
+ * CloudNativePG's `Database` resource has no grants and its `Publication` no row filters:
  * those are applied by the cluster's SQL Job (lib/engines/sql-job.ts), which connects to
  * the primary as each database's owner (no superuser: the library keeps
  * `enableSuperuserAccess` off). The owner owns the tables it grants on (migrations run as

@@ -35,7 +35,7 @@ export function writeOptions(archive: IArchiveIntent): BarmanWriteOptions {
 
 /**
  * The local PostgreSQL parameters an archive owns. `archiveTimeout` is `archive_timeout`
- * as IClusterModel renders it for every engine (the archive owns it there too).
+ * as HaPostgres renders it for every engine (the archive owns it there too).
  */
 export function archiveParameters(archive: IArchiveIntent, archiveTimeout: string): { [name: string]: string } {
   return {
@@ -105,7 +105,7 @@ export interface PatroniArchiveOptions {
 }
 
 /**
- * Renders a IArchiveIntent for Patroni: only its checks. Parameters, recovery_conf,
+ * Renders a WalArchive for Patroni: only its checks. Parameters, recovery_conf,
  * environment and the IRSA annotation come from `cluster.walArchive` when the lazy
  * ConfigMap, StatefulSet and ServiceAccount are produced. Props this engine cannot
  * express fail synthesis.

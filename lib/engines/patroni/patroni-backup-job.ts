@@ -2,7 +2,7 @@ import type { Construct } from 'constructs';
 import type { IScheduledBackupIntent } from '../../model/cluster-engine';
 import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
-import { BackupTarget } from '../../backup/scheduled-backup';
+import { BackupTarget } from '../../model/backup-values';
 import { ConfigErrors } from '../../core/config-error';
 import { scriptPodSpec } from '../../core/script-pod';
 import { kubernetesApiEgress } from '../../model/policy-rules';
@@ -12,7 +12,7 @@ import { PATRONI_LAYOUT as L } from './patroni-layout';
 import { PatroniVersion } from './patroni-version';
 
 /**
- * IScheduledBackupIntent on the Patroni engine. barman-cloud-backup reads the data directory, so it
+ * ScheduledBackup on the Patroni engine. barman-cloud-backup reads the data directory, so it
  * must run in a member's container: a CronJob (and, with `immediate`, a one-off Job) runs a
  * bash script in a kubectl image that picks the member by its role label and runs
  * barman-cloud-backup, then barman-cloud-backup-delete with the archive's retention window,
@@ -36,12 +36,12 @@ export interface PatroniBackupOptions {
   readonly instanceLabels: { [key: string]: string };
 }
 
-/** Names of the objects of a IScheduledBackupIntent named `name`. */
+/** Names of the objects of a ScheduledBackup named `name`. */
 export function backupObjectNames(name: string) {
   return { cronJob: name, immediateJob: `${name}-immediate`, serviceAccount: name, role: name, configMap: name, networkPolicy: name };
 }
 
-/** Renders the CronJob, the one-off Job, the script, the RBAC and the NetworkPolicy of a IScheduledBackupIntent. */
+/** Renders the CronJob, the one-off Job, the script, the RBAC and the NetworkPolicy of a ScheduledBackup. */
 export function renderPatroniScheduledBackup(scope: Construct, backup: IScheduledBackupIntent, opts: PatroniBackupOptions): void {
   const errors = new ConfigErrors();
   scope.node.addValidation({ validate: () => errors.messages });

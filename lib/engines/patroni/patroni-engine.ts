@@ -8,6 +8,7 @@ import { positiveMebibytes, wholeSeconds } from '../../core/duration-size-checks
 import type { IEngineNetworkProfile, ExternalEgress } from '../../model/engine-network-profile';
 import { checkCidr } from '../../model/cidr';
 import type { Construct } from 'constructs';
+import type { SecretKeyReference } from '../../model/subscription-values';
 import { DEFAULT_DRILL_IMAGE } from '../../model/backup-values';
 import { BarmanRelease, OLDEST_BARMAN, atLeast, parseBarmanRelease, releaseLabel } from './barman-commands';
 import { renderPatroniArchive } from './patroni-archive';
@@ -209,7 +210,7 @@ export class PatroniEngine implements IClusterEngine {
   }
 
   /** Patroni issues no certificates: subscribers connect with sslmode require. */
-  public serverCertificateAuthority(_clusterName: string): undefined {
+  public serverCertificateAuthority(_clusterName: string): SecretKeyReference | undefined {
     return undefined;
   }
 
@@ -421,7 +422,7 @@ export class PatroniEngine implements IClusterEngine {
    * labels); with etcd, egress to the etcd endpoints (their IP addresses, or the pods and ranges
    * named with `PatroniDcs.etcd(urls, { peers, cidrs })`); pgbouncer metrics on 9127.
    */
-  public networkProfile(): IEngineNetworkProfile {
+  public networkProfile(): IEngineNetworkProfile | undefined {
     return {
       postgresPort: L.postgresPort,
       // Members call each other's REST API in the leader race and before a switchover.

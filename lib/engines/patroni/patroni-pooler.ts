@@ -57,7 +57,7 @@ export function renderPgBouncerIni(pool: IPoolerIntent, cluster: IClusterModel, 
 }
 
 /**
- * A IPoolerIntent as a pgbouncer Deployment (spread over zones, a PDB, the
+ * A PgBouncerPool as a pgbouncer Deployment (spread over zones, a PDB, the
  * configuration from a ConfigMap, credentials from the application Secret) in front of
  * the cluster's read-write (or read-only) Service.
  */

@@ -6,14 +6,14 @@ import { ConfigErrors } from '../../core/config-error';
 import { SynthWarnings } from '../../core/synth-warnings';
 
 import { databasesOf, grantsByDatabase, implicitGrantsOf, rolesOf } from '../../model/database-registry';
-import { ReclaimPolicy } from '../../databases/database-role';
+import { ReclaimPolicy } from '../../model/database-values';
 
 import { databasesSql, grantsSql, publicationSql, rolesSql, schemasAndExtensionsSql, subscriptionSql } from '../../model/intent-sql';
 import { renderSqlJob, SqlJobCredential, sqlJobPodLabels, SqlJobPlan, SqlStep } from '../sql-job';
 
 import { publicationSqlSpec, subscriptionEnv, subscriptionSqlSpec } from '../../model/publication-sql';
 import { publicationsOf, schemaImportOf, subscriptionsOf } from '../../model/replication-registry';
-import { PublisherSslMode } from '../../replication/subscription';
+import { PublisherSslMode } from '../../model/subscription-values';
 import { NetworkPeer } from '../../model/network-peer';
 import { PATRONI_LAYOUT as L } from './patroni-layout';
 
