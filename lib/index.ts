@@ -7,19 +7,19 @@
 // The cluster
 export { HaPostgres } from './cluster/ha-postgres';
 export type { IHaPostgres, HaPostgresAttributes } from './cluster/ha-postgres';
-export type { HaPostgresProps } from './cluster/ha-postgres-props';
-export type { ClusterIntent, ResolvedToleration, ResolvedVolume } from './cluster/cluster-intent';
-export { ClusterMode } from './cluster/cluster-mode';
-export { AppCredentials } from './cluster/credentials';
-export type { AppDatabaseOptions } from './cluster/credentials';
-export { DisruptionBudget } from './cluster/disruption';
-export { TaintEffect, TolerationOperator } from './cluster/placement';
-export type { NodeToleration, PlacementProps } from './cluster/placement';
-export { PostgresVersion } from './cluster/postgres-version';
-export { DataDurability, PrimaryUpdateMethod } from './cluster/replication';
-export type { CpuAmount, InstanceResources } from './cluster/resources';
-export { VolumeAccessMode } from './cluster/storage';
-export type { VolumeProps } from './cluster/storage';
+export type { HaPostgresProps } from './model/ha-postgres-props';
+export type { ClusterIntent, ResolvedToleration, ResolvedVolume } from './model/cluster-intent';
+export { ClusterMode } from './model/cluster-mode';
+export { AppCredentials } from './model/credentials';
+export type { AppDatabaseOptions } from './model/credentials';
+export { DisruptionBudget } from './model/disruption';
+export { TaintEffect, TolerationOperator } from './model/placement';
+export type { NodeToleration, PlacementProps } from './model/placement';
+export { PostgresVersion } from './model/postgres-version';
+export { DataDurability, PrimaryUpdateMethod } from './model/replication';
+export type { CpuAmount, InstanceResources } from './model/resources';
+export { VolumeAccessMode } from './model/storage';
+export type { VolumeProps } from './model/storage';
 export { SynthWarnings } from './core/synth-warnings';
 
 // The user's cdk8s-plus objects (any cdk8s-plus-2x/3x), by the shape the library needs
@@ -30,7 +30,11 @@ export type {
 
 // Engines
 export { ClusterEngine } from './engines/cluster-engine-factory';
-export type { ClusterEndpoints, IClusterEngine, PoolerEndpoint } from './engines/cluster-engine';
+export type {
+  ClusterEndpoints, IClusterEngine, PoolerEndpoint, EngineCapabilities, EngineMonitoringProfile, EngineReadinessProfile, EngineDisruptionBudgets,
+  IClusterModel, IClusterConnectionsModel, IArchiveIntent, IScheduledBackupIntent, IRestoreDrillIntent, IPoolerIntent, IDatabaseRoleIntent,
+  IDatabaseIntent, IPublicationIntent, IPublisherModel, ISubscriptionIntent, ISchemaImportIntent,
+} from './model/cluster-engine';
 export { CloudNativePgEngine } from './engines/cnpg/cnpg-engine';
 export type { CloudNativePgEngineProps, IsolationCheckProps } from './engines/cnpg/cnpg-engine';
 export { PatroniEngine } from './engines/patroni/patroni-engine';
@@ -45,31 +49,31 @@ export { PatroniVersion } from './engines/patroni/patroni-version';
 
 // Backups and recovery
 export { ArchiveBucket, BucketController, ObjectLockMode } from './backup/archive-bucket';
-export type { ArchiveBucketPolicy } from './backup/bucket-policy';
+export type { ArchiveBucketPolicy } from './model/bucket-policy';
 export type { ArchiveBucketProps, BucketDestinationOptions, IArchiveBucket, ObjectLockOptions } from './backup/archive-bucket';
-export { ArchiveCredentials, ArchiveCredentialsKind } from './backup/archive-credentials';
-export type { ArchiveSecretKeys } from './backup/archive-credentials';
-export { ArchiveDestination } from './backup/archive-destination';
-export type { S3DestinationProps } from './backup/archive-destination';
-export { ArchiveEncryption, BackupCompression, SseAlgorithm, WalCompression } from './backup/archive-options';
-export { BackupSchedule, WeekDay } from './backup/backup-schedule';
-export type { MonthlyOptions, TimeOfDay, WeeklyOptions } from './backup/backup-schedule';
-export { ArchiveSource, ClusterBootstrap, RecoveryTarget, RecoveryTargetKind } from './backup/recovery';
-export type { ArchiveSourceProps, RecoveryOptions } from './backup/recovery';
+export { ArchiveCredentials, ArchiveCredentialsKind } from './model/archive-credentials';
+export type { ArchiveSecretKeys } from './model/archive-credentials';
+export { ArchiveDestination } from './model/archive-destination';
+export type { S3DestinationProps } from './model/archive-destination';
+export { ArchiveEncryption, BackupCompression, SseAlgorithm, WalCompression } from './model/archive-options';
+export { BackupSchedule, WeekDay } from './model/backup-schedule';
+export type { MonthlyOptions, TimeOfDay, WeeklyOptions } from './model/backup-schedule';
+export { ArchiveSource, ClusterBootstrap, RecoveryTarget, RecoveryTargetKind } from './model/recovery';
+export type { ArchiveSourceProps, RecoveryOptions } from './model/recovery';
 export { RestoreDrill } from './backup/restore-drill';
 export type { RestoreDrillProps, TableCheck } from './backup/restore-drill';
-export { RetentionUnit, RetentionWindow } from './backup/retention-window';
+export { RetentionUnit, RetentionWindow } from './model/retention-window';
 export { BackupTarget, ScheduledBackup } from './backup/scheduled-backup';
 export type { ScheduledBackupProps } from './backup/scheduled-backup';
 export { WalArchive } from './backup/wal-archive';
 export type { WalArchiveProps } from './backup/wal-archive';
-export type { ResolvedSidecarResources, SidecarResources } from './backup/sidecar-resources';
+export type { ResolvedSidecarResources, SidecarResources } from './model/sidecar-resources';
 
 // Connection pooling
 export { PgBouncerPool } from './pooler/pgbouncer-pool';
 export type { PoolIntent } from './pooler/pgbouncer-pool';
 export type { PgBouncerPoolProps, PoolerResources } from './pooler/pgbouncer-pool-props';
-export { PoolMode, PoolType } from './pooler/pool-mode';
+export { PoolMode, PoolType } from './model/pool-mode';
 
 // Monitoring, readiness and topology
 export { ClusterMonitoring } from './monitoring/cluster-monitoring';
@@ -86,15 +90,15 @@ export type { TopologyDiagramProps } from './monitoring/topology/topology-diagra
 
 // Security
 export { ClusterConnections } from './security/cluster-connections';
-export type { ExternalEgress, IEngineNetworkProfile } from './security/engine-network-profile';
-export { HbaMethod, HbaRule } from './security/hba-rule';
-export type { HbaRuleOptions } from './security/hba-rule';
-export { NetworkPeer } from './security/network-peer';
-export type { ResolvedPeer } from './security/network-peer';
-export type { NetworkSecurityProps, ResolvedNetworkSecurity } from './security/network-security';
+export type { ExternalEgress, IEngineNetworkProfile } from './model/engine-network-profile';
+export { HbaMethod, HbaRule } from './model/hba-rule';
+export type { HbaRuleOptions } from './model/hba-rule';
+export { NetworkPeer } from './model/network-peer';
+export type { ResolvedPeer } from './model/network-peer';
+export type { NetworkSecurityProps, ResolvedNetworkSecurity } from './model/network-security';
 export { PoolConnections } from './security/pool-connections';
-export { TlsVersion } from './security/tls';
-export type { ClusterTlsProps, ResolvedClusterTls } from './security/tls';
+export { TlsVersion } from './model/tls';
+export type { ClusterTlsProps, ResolvedClusterTls } from './model/tls';
 
 // Checks for the user's own charts
 export { ManifestChecks } from './testing/manifest-checks';
@@ -106,9 +110,9 @@ export { Database } from './databases/database';
 export type { DatabaseExtension, DatabaseProps, DatabaseSchema } from './databases/database';
 export { DatabaseRole, ReclaimPolicy } from './databases/database-role';
 export type { DatabaseRoleProps } from './databases/database-role';
-export { Grant, GrantObjectKind, SchemaPrivilege, SequencePrivilege, TablePrivilege } from './databases/grant';
-export type { SchemaObjectsGrantOptions } from './databases/grant';
-export { ImageFlavour } from './databases/extension-catalog';
+export { Grant, GrantObjectKind, SchemaPrivilege, SequencePrivilege, TablePrivilege } from './model/grant';
+export type { SchemaObjectsGrantOptions } from './model/grant';
+export { ImageFlavour } from './model/extension-catalog';
 
 // Logical replication and major upgrades
 export { Publication, PublicationTarget, PublicationTargetKind, PublishedTable, PublishOperation } from './replication/publication';

@@ -1,8 +1,8 @@
 import { execFileSync } from 'child_process';
 import { existsSync } from 'fs';
-import { PARAMETER_CATALOG, SUPPORTED_MAJORS } from '../lib/parameters/postgres-parameter-catalog';
+import { PARAMETER_CATALOG, SUPPORTED_MAJORS } from '../lib/model/postgres-parameter-catalog';
 import { embeddedPostgres } from './support/embedded-postgres';
-import { isKnownParameter, knownParameterNames, parameterContext } from '../lib/parameters/parameter-names';
+import { isKnownParameter, knownParameterNames, parameterContext } from '../lib/model/parameter-names';
 
 /**
  * Keeps the catalog honest against a real server: every name that

@@ -1,4 +1,4 @@
-import { PARAMETER_CATALOG, SUPPORTED_MAJORS } from '../lib/parameters/postgres-parameter-catalog';
+import { PARAMETER_CATALOG, SUPPORTED_MAJORS } from '../lib/model/postgres-parameter-catalog';
 import {
   isCustomParameter,
   isKnownParameter,
@@ -6,7 +6,7 @@ import {
   nearestParameterNames,
   parameterAvailability,
   parameterContext,
-} from '../lib/parameters/parameter-names';
+} from '../lib/model/parameter-names';
 
 describe('parameter catalog data', () => {
   test('supports majors 14 to 18', () => {

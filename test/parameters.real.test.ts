@@ -1,6 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import { HaPostgres, PostgresVersion } from '../lib';
-import { SUPPORTED_MAJORS } from '../lib/parameters/postgres-parameter-catalog';
+import { SUPPORTED_MAJORS } from '../lib/model/postgres-parameter-catalog';
 import { DevChart } from '../examples/dev/chart';
 import { ProductionChart } from '../examples/production/chart';
 import { describeWithBinaries } from './support/binaries';

@@ -2,7 +2,7 @@ import { Chart, ChartProps, Duration, Size } from 'cdk8s';
 import { Cpu, Deployment } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { HaPostgres } from '../../lib/cluster/ha-postgres';
-import { PostgresVersion } from '../../lib/cluster/postgres-version';
+import { PostgresVersion } from '../../lib/model/postgres-version';
 import { PgBouncerPool, PoolMode, PoolType } from '../../lib/pooler';
 import { NetworkPeer } from '../../lib/security';
 

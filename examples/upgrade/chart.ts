@@ -1,7 +1,7 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import { HaPostgres } from '../../lib/cluster/ha-postgres';
-import { PostgresVersion } from '../../lib/cluster/postgres-version';
+import { PostgresVersion } from '../../lib/model/postgres-version';
 import { PgBouncerPool } from '../../lib/pooler';
 import { BlueGreenUpgrade, PoolSwitch, PoolSwitchSide } from '../../lib/replication';
 import { NetworkPeer } from '../../lib/security';

@@ -2,13 +2,13 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ConfigErrors } from '../core/config-error';
 import { SynthWarnings } from '../core/synth-warnings';
-import { ArchiveDestination } from './archive-destination';
-import { ArchiveEncryption } from './archive-options';
+import { ArchiveDestination } from '../model/archive-destination';
+import { ArchiveEncryption } from '../model/archive-options';
 import { renderAckBucket } from './bucket-ack';
 import { renderCrossplaneBucket } from './bucket-crossplane';
-import { ArchiveBucketPolicy, archiveBucketPolicy } from './bucket-policy';
-import { RetentionWindow } from './retention-window';
-import { checkAwsRegion, checkS3BucketName } from './s3-names';
+import { ArchiveBucketPolicy, archiveBucketPolicy } from '../model/bucket-policy';
+import { RetentionWindow } from '../model/retention-window';
+import { checkAwsRegion, checkS3BucketName } from '../model/s3-names';
 import { AppIndex } from '../core/app-index';
 import { checkUniqueObjects } from '../core/unique-objects';
 

@@ -1,11 +1,11 @@
 export * from './archive-bucket';
-export * from './archive-credentials';
-export * from './archive-destination';
-export * from './archive-options';
-export * from './backup-schedule';
-export * from './recovery';
+export * from '../model/archive-credentials';
+export * from '../model/archive-destination';
+export * from '../model/archive-options';
+export * from '../model/backup-schedule';
+export * from '../model/recovery';
 export * from './restore-drill';
-export * from './retention-window';
+export * from '../model/retention-window';
 export * from './scheduled-backup';
 export * from './wal-archive';
-export type { ResolvedSidecarResources, SidecarResources } from './sidecar-resources';
+export type { ResolvedSidecarResources, SidecarResources } from '../model/sidecar-resources';

@@ -5,26 +5,16 @@ import { ConfigErrors } from '../core/config-error';
 import { checkDnsLabel, isPinnedImage } from '../core/dns';
 import { exactMilliseconds, wholeSeconds } from '../core/duration-size-checks';
 import { SynthWarnings } from '../core/synth-warnings';
-import { ArchiveCredentialsKind } from './archive-credentials';
-import { registerRestoreDrill, restoreDrillsOf } from './backup-registry';
-import { BackupSchedule } from './backup-schedule';
+import { ArchiveCredentialsKind } from '../model/archive-credentials';
+import { registerRestoreDrill, restoreDrillsOf } from '../model/backup-registry';
+import { BackupSchedule } from '../model/backup-schedule';
 import type { WalArchive } from './wal-archive';
 import { AppIndex } from '../core/app-index';
-import { engineCannotRender, engineFeatures } from '../engines/cluster-engine';
+import { engineCannotRender } from '../model/cluster-engine';
 import { boundedName, labelSlug, shortHash } from '../core/names';
 import { checkUniqueObjects } from '../core/unique-objects';
-
-/** A table the drill counts rows of in the restored database. */
-export interface TableCheck {
-  /** Table name, optionally schema-qualified (`orders`, `billing.invoices`), lower-case. */
-  readonly table: string;
-  /**
-   * Fewest rows the restored table must have.
-   *
-   * @default 1
-   */
-  readonly minRows?: number;
-}
+import { DEFAULT_DRILL_IMAGE, TableCheck } from '../model/backup-values';
+export type { TableCheck };
 
 /** A scheduled "restore tested" drill of a cluster's archive. */
 export interface RestoreDrillProps {
@@ -76,8 +66,6 @@ export interface RestoreDrillProps {
   readonly name?: string;
 }
 
-/** The default drill image: the Kubernetes project's kubectl image (debian-base, has bash). */
-const DEFAULT_DRILL_IMAGE = 'registry.k8s.io/kubectl:v1.34.1';
 
 /**
  * "Restore tested monthly" as a resource: a CronJob that recovers the latest backup of
@@ -174,14 +162,15 @@ export class RestoreDrill extends Construct {
       this.errors.add('image', this.image, 'is not pinned to a tag or digest, so the drill could change between runs', `pin it, e.g. "${DEFAULT_DRILL_IMAGE}"`);
     }
 
-    const engine = engineFeatures(this.cluster.engine);
-    if (engine.renderRestoreDrill) engine.renderRestoreDrill(this);
+    const engine = this.cluster.engine;
+    if (engine.capabilities.restoreDrill) engine.bindRestoreDrill(this, this);
     else engineCannotRender(this.errors, this.cluster, engine, 'RestoreDrill', 'use ClusterEngine.cloudNativePg(), or remove the RestoreDrill until the engine supports it');
   }
 
   /** The archive restored from (the cluster's WalArchive); undefined until one is attached. */
   public get archive(): WalArchive | undefined {
-    return this.cluster.walArchive;
+    // Only a WalArchive attaches itself to a cluster (HaPostgres._attachArchive).
+    return this.cluster.walArchive as WalArchive | undefined;
   }
 
   private archiveErrors(): string[] {

@@ -1,21 +1,15 @@
 import { Construct } from 'constructs';
 import { ConfigErrors } from '../core/config-error';
 import { checkDnsLabel } from '../core/dns';
-import { registerScheduledBackup, scheduledBackupsOf } from './backup-registry';
-import { BackupSchedule } from './backup-schedule';
+import { registerScheduledBackup, scheduledBackupsOf } from '../model/backup-registry';
+import { BackupSchedule } from '../model/backup-schedule';
 import type { WalArchive } from './wal-archive';
 import { AppIndex } from '../core/app-index';
-import { engineFeatures } from '../engines/cluster-engine';
+
 import { boundedName, labelSlug, shortHash } from '../core/names';
 import { checkUniqueObjects } from '../core/unique-objects';
-
-/** Which instance takes the base backup. */
-export enum BackupTarget {
-  /** A standby when one is healthy, else the primary: backups do not load the primary. */
-  PREFER_STANDBY = 'prefer-standby',
-  /** Always the primary. */
-  PRIMARY = 'primary',
-}
+import { BackupTarget } from '../model/backup-values';
+export { BackupTarget };
 
 /** Regular base backups into a WalArchive. */
 export interface ScheduledBackupProps {
@@ -99,9 +93,9 @@ export class ScheduledBackup extends Construct {
     checkDnsLabel(this.errors, props.name !== undefined ? 'name' : 'name (from the cluster name)', this.name, 63);
     this.schedule._check(this.errors, 'schedule');
 
-    const engine = engineFeatures(this.archive.cluster.engine);
-    if (engine.renderScheduledBackup) {
-      engine.renderScheduledBackup(this);
+    const engine = this.archive.cluster.engine;
+    if (engine.capabilities.scheduledBackups) {
+      engine.bindScheduledBackup(this, this);
     } else {
       this.errors.add('archive.cluster', this.archive.cluster.clusterName, `the engine ${engine.name} cannot render a ScheduledBackup yet`,
         'use ClusterEngine.cloudNativePg() or ClusterEngine.patroni(...), which render it, or remove the ScheduledBackup until the engine supports it');

@@ -4,15 +4,15 @@ import type { HaPostgres } from '../cluster/ha-postgres';
 import { ConfigErrors } from '../core/config-error';
 import { checkDnsLabel } from '../core/dns';
 import { exactMilliseconds, wholeSeconds } from '../core/duration-size-checks';
-import { ArchiveCredentials, ArchiveCredentialsKind } from './archive-credentials';
-import { ArchiveDestination } from './archive-destination';
-import { ArchiveEncryption, BackupCompression, WalCompression } from './archive-options';
-import { RetentionWindow } from './retention-window';
-import { checkCredentials, checkDestination } from './archive-checks';
+import { ArchiveCredentials, ArchiveCredentialsKind } from '../model/archive-credentials';
+import { ArchiveDestination } from '../model/archive-destination';
+import { ArchiveEncryption, BackupCompression, WalCompression } from '../model/archive-options';
+import { RetentionWindow } from '../model/retention-window';
+import { checkCredentials, checkDestination } from '../model/archive-checks';
 import { AppIndex } from '../core/app-index';
 import { SynthWarnings } from '../core/synth-warnings';
-import { ResolvedSidecarResources, resolveSidecarResources, SidecarResources } from './sidecar-resources';
-import { engineCannotRender, engineFeatures } from '../engines/cluster-engine';
+import { ResolvedSidecarResources, resolveSidecarResources, SidecarResources } from '../model/sidecar-resources';
+import { engineCannotRender } from '../model/cluster-engine';
 import { checkUniqueObjects } from '../core/unique-objects';
 
 /** A continuous WAL archive plus base backups of one cluster, in an object store. */
@@ -150,7 +150,7 @@ export class WalArchive extends Construct {
     this.walCompression = props.walCompression ?? WalCompression.GZIP;
     this.backupCompression = props.backupCompression ?? BackupCompression.GZIP;
     this.encryption = props.encryption ?? ArchiveEncryption.AES256;
-    this.walMaxParallel = props.walMaxParallel ?? engineFeatures(props.cluster.engine).defaultWalMaxParallel ?? 2;
+    this.walMaxParallel = props.walMaxParallel ?? props.cluster.engine.defaultWalMaxParallel;
     this.backupJobs = props.backupJobs ?? 2;
     this.retention = props.retention ?? RetentionWindow.days(30);
     this.archiveTimeout = props.archiveTimeout ?? Duration.minutes(5);
@@ -182,9 +182,9 @@ export class WalArchive extends Construct {
     }
 
     this.cluster._attachArchive(this);
-    const engine = engineFeatures(this.cluster.engine);
-    if (engine.renderArchive) {
-      engine.renderArchive(this, this.cluster);
+    const engine = this.cluster.engine;
+    if (engine.capabilities.archive) {
+      engine.bindArchive(this, this, this.cluster);
     } else {
       engineCannotRender(this.errors, this.cluster, engine, 'WalArchive',
         'use ClusterEngine.cloudNativePg() or ClusterEngine.patroni(...), which render it, or remove the WalArchive until the engine supports it');

@@ -1,30 +1,29 @@
 import { Size } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ClusterBootstrap } from '../backup/recovery';
-import type { WalArchive } from '../backup/wal-archive';
+import { ClusterBootstrap } from '../model/recovery';
+import type { IArchiveIntent } from '../model/cluster-engine';
 import { ConfigErrors } from '../core/config-error';
 import { ManifestOverrides } from '../core/overrides';
 import { addReadinessWarnings } from '../monitoring/readiness/readiness-warnings';
 import { SynthWarnings } from '../core/synth-warnings';
-import type { ClusterEndpoints, IClusterEngine } from '../engines/cluster-engine';
+import type { ClusterEndpoints, IClusterEngine } from '../model/cluster-engine';
 import { ClusterEngine } from '../engines/cluster-engine-factory';
-import { checkParameters, renderParameterValue } from '../parameters/postgres-parameters';
+import { checkParameters, renderParameterValue } from '../model/postgres-parameters';
 import {
   cnpgSizeBytes, DEFAULT_MAX_WAL_SIZE, DEFAULT_MIN_WAL_SIZE, isBareNumber, postgresBoolean, postgresSize, WAL_LEVELS,
-} from '../parameters/parameter-values';
-import { ClusterIntent, resolveIntent } from './cluster-intent';
-import { HaPostgresProps } from './ha-postgres-props';
-import { DataDurability } from './replication';
+} from '../model/parameter-values';
+import { ClusterIntent, resolveIntent } from '../model/cluster-intent';
+import { HaPostgresProps } from '../model/ha-postgres-props';
+import { DataDurability } from '../model/replication';
 import type { IServiceAccountLike } from '../core/workload-shapes';
 import { ClusterConnections } from '../security/cluster-connections';
-import { HbaRule } from '../security/hba-rule';
-import { resolveNetworkSecurity } from '../security/network-security';
+import { HbaRule } from '../model/hba-rule';
+import { resolveNetworkSecurity } from '../model/network-security';
 import { SecretReader } from '../security/secret-access';
-import { REJECT_PLAIN_TEXT_RULE, ResolvedClusterTls, resolveClusterTls } from '../security/tls';
+import { REJECT_PLAIN_TEXT_RULE, ResolvedClusterTls, resolveClusterTls } from '../model/tls';
 import { AppIndex } from '../core/app-index';
 import { exactDuration, POSTGRES_DURATION_UNITS } from '../core/exact-duration';
 import { exactMebibytes, exactMilliseconds } from '../core/duration-size-checks';
-import { engineFeatures } from '../engines/cluster-engine';
 import { checkUniqueObjects } from '../core/unique-objects';
 
 /** A PostgreSQL cluster that applications and other constructs can connect to. */
@@ -113,7 +112,7 @@ export class HaPostgres extends Construct implements IHaPostgres {
   public readonly ownerName: string;
   /** How the cluster gets its data: a new database, or recovery from an archive. */
   public readonly bootstrap: ClusterBootstrap;
-  private attachedArchive?: WalArchive;
+  private attachedArchive?: IArchiveIntent;
   /** Who may connect to the instances (NetworkPolicy); `connections.allowFrom(peer)` adds clients. */
   public readonly connections: ClusterConnections;
   /** TLS requirements the engine renders (pg_hba, `ssl_min_protocol_version`). */
@@ -162,14 +161,13 @@ export class HaPostgres extends Construct implements IHaPostgres {
     // Warnings about props that are also errors would only repeat them.
     if (this.errors.isEmpty) for (const w of warnings) SynthWarnings.add(this, w);
 
-    this.engine.render(this);
+    this.engine.bindToCluster(this, this);
     this.connections = new ClusterConnections(this, network);
     // Standalone clusters are dev-only and already warned; the checklist is for HA ones.
     // The checklist reads CloudNativePG Clusters and Patroni StatefulSets (only the pod QoS items apply to the latter).
     if (this.intent.highlyAvailable) addReadinessWarnings(this);
     if (this.bootstrap.isRecovery) {
-      const features = engineFeatures(this.engine);
-      if (features.renderRecovery) features.renderRecovery(this);
+      if (this.engine.capabilities.recovery) this.engine.bindRecovery(this, this);
       else {
         this.errors.add('bootstrap', 'fromArchive(...)', `the engine ${this.engine.name} cannot bootstrap a cluster from an archive yet`,
           'use ClusterEngine.cloudNativePg() or ClusterEngine.patroni(...) for the restored cluster');
@@ -178,7 +176,7 @@ export class HaPostgres extends Construct implements IHaPostgres {
   }
 
   /** The WalArchive attached to this cluster, if any. */
-  public get walArchive(): WalArchive | undefined {
+  public get walArchive(): IArchiveIntent | undefined {
     return this.attachedArchive;
   }
 
@@ -188,7 +186,7 @@ export class HaPostgres extends Construct implements IHaPostgres {
    *
    * @internal
    */
-  public _attachArchive(archive: WalArchive): void {
+  public _attachArchive(archive: IArchiveIntent): void {
     if (this.attachedArchive) {
       this.errors.add('WalArchive', archive.node.path, `cluster "${this.clusterName}" already archives through ${this.attachedArchive.node.path}; an instance has exactly one WAL archiver`,
         'keep one WalArchive per cluster (use ScheduledBackup for more backups into it)');

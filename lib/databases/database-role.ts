@@ -3,17 +3,11 @@ import type { HaPostgres } from '../cluster/ha-postgres';
 import { AppIndex } from '../core/app-index';
 import { ConfigErrors } from '../core/config-error';
 import { checkDnsSubdomain } from '../core/dns';
-import { registerRole } from './database-registry';
-import { checkRoleName, checkSqlIdentifier, kubernetesName } from './sql-identifier';
-import { engineCannotRender, engineFeatures } from '../engines/cluster-engine';
-
-/** What happens in PostgreSQL when the declaration is removed. */
-export enum ReclaimPolicy {
-  /** Keep the object in PostgreSQL (CloudNativePG's default). */
-  RETAIN = 'retain',
-  /** Drop it (CloudNativePG only: the operator drops it when the resource is deleted). */
-  DELETE = 'delete',
-}
+import { registerRole } from '../model/database-registry';
+import { checkRoleName, checkSqlIdentifier, kubernetesName } from '../model/sql-identifier';
+import { engineCannotRender } from '../model/cluster-engine';
+import { ReclaimPolicy } from '../model/database-values';
+export { ReclaimPolicy };
 
 /** A PostgreSQL role, as code. */
 export interface DatabaseRoleProps {
@@ -199,8 +193,8 @@ export class DatabaseRole extends Construct {
     (props.memberOf ?? []).forEach((r) => this.addMembership(r, 'memberOf'));
 
     registerRole(this.cluster, this);
-    const engine = engineFeatures(this.cluster.engine);
-    if (engine.renderDatabaseRole) engine.renderDatabaseRole(this);
+    const engine = this.cluster.engine;
+    if (engine.capabilities.databaseRoles) engine.bindDatabaseRole(this, this);
     else engineCannotRender(this.errors, this.cluster, engine, 'DatabaseRole');
   }
 

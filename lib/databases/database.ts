@@ -2,43 +2,15 @@ import { Construct } from 'constructs';
 import type { HaPostgres } from '../cluster/ha-postgres';
 import { AppIndex } from '../core/app-index';
 import { ConfigErrors } from '../core/config-error';
-import { noteGrant, registerDatabase, rolesOf } from './database-registry';
+import { noteGrant, registerDatabase, rolesOf } from '../model/database-registry';
 import { ReclaimPolicy } from './database-role';
-import { cnpgImageFlavour, coreExtensionRange, imageExtensions } from './extension-catalog';
-import type { Grant } from './grant';
-import { checkSqlIdentifier, kubernetesName } from './sql-identifier';
+import { cnpgImageFlavour, coreExtensionRange, imageExtensions } from '../model/extension-catalog';
+import type { Grant } from '../model/grant';
+import { checkSqlIdentifier, kubernetesName } from '../model/sql-identifier';
 import { SynthWarnings } from '../core/synth-warnings';
-import { engineCannotRender, engineFeatures } from '../engines/cluster-engine';
-
-/** An extension installed in a database. */
-export interface DatabaseExtension {
-  /** Extension name, as in `CREATE EXTENSION` (e.g. `pg_trgm`, `uuid-ossp`, `vector`). */
-  readonly name: string;
-  /**
-   * Version to install or update to.
-   *
-   * @default - the default version of the extension's control file
-   */
-  readonly version?: string;
-  /**
-   * Schema for the extension's objects (relocatable extensions).
-   *
-   * @default - the extension's own choice, else the first schema of the search path
-   */
-  readonly schema?: string;
-}
-
-/** A schema of a database. */
-export interface DatabaseSchema {
-  /** Schema name. */
-  readonly name: string;
-  /**
-   * Role that owns the schema.
-   *
-   * @default - the database owner
-   */
-  readonly owner?: string;
-}
+import { engineCannotRender } from '../model/cluster-engine';
+import { DatabaseExtension, DatabaseSchema } from '../model/database-values';
+export type { DatabaseExtension, DatabaseSchema };
 
 /** A database, as code. */
 export interface DatabaseProps {
@@ -181,8 +153,8 @@ export class Database extends Construct {
     (props.grants ?? []).forEach((g) => this.addGrant(g, 'grants'));
 
     registerDatabase(this.cluster, this);
-    const engine = engineFeatures(this.cluster.engine);
-    if (engine.renderDatabase) engine.renderDatabase(this);
+    const engine = this.cluster.engine;
+    if (engine.capabilities.databases) engine.bindDatabase(this, this);
     else engineCannotRender(this.errors, this.cluster, engine, 'Database');
   }
 

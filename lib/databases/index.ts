@@ -1,4 +1,4 @@
 export * from './database';
 export * from './database-role';
-export * from './grant';
-export { ImageFlavour } from './extension-catalog';
+export * from '../model/grant';
+export { ImageFlavour } from '../model/extension-catalog';

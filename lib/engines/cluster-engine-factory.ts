@@ -1,5 +1,5 @@
 import { CloudNativePgEngine, CloudNativePgEngineProps } from './cnpg/cnpg-engine';
-import type { IClusterEngine } from './cluster-engine';
+import type { IClusterEngine } from '../model/cluster-engine';
 import { PatroniEngine, PatroniEngineProps } from './patroni/patroni-engine';
 import { CrunchyPgoEngine, CrunchyPgoEngineProps } from './crunchy/crunchy-engine';
 

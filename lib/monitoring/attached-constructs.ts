@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
-import { restoreDrillsOf, scheduledBackupsOf } from '../backup/backup-registry';
+import { restoreDrillsOf, scheduledBackupsOf } from '../model/backup-registry';
 import type { HaPostgres } from '../cluster/ha-postgres';
-import { poolsCreatedSoFar } from '../pooler/pool-registry';
+import { poolsCreatedSoFar } from '../model/pool-registry';
 
 /** The backup, drill and pooler constructs of one cluster, found in its app at synth time. */
 export interface AttachedConstructs {

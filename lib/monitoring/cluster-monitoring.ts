@@ -10,7 +10,7 @@ import { wholeSeconds } from '../core/duration-size-checks';
 import { checkUniqueObjects } from '../core/unique-objects';
 import { isLabelKey, isLabelValue } from '../core/labels';
 import { ALERT_NAMES, AlertRule, AlertTarget, buildAlertRules } from './alerts/alert-rules';
-import { poolsCreatedSoFar } from '../pooler/pool-registry';
+import { poolsCreatedSoFar } from '../model/pool-registry';
 import { attachedConstructs } from './attached-constructs';
 import { instancePodMonitorSpec, poolerPodMonitorSpec } from './pod-monitors';
 import { MonitoringThresholds, ResolvedThresholds, resolveThresholds } from './thresholds';
@@ -139,8 +139,9 @@ export class ClusterMonitoring extends Construct {
         'create ClusterMonitoring in the same chart (or a chart with the same namespace) as the cluster');
     }
     this.namespace = ns ?? 'default';
-    if (!cluster.engine.name.startsWith('CloudNativePG')) {
-      this.errors.add('cluster', name, `runs on ${cluster.engine.name}, but the PodMonitors and alerts use CloudNativePG's pod labels and metrics`,
+    const profile = cluster.engine.monitoringProfile();
+    if (!profile.supported) {
+      this.errors.add('cluster', name, `runs on ${cluster.engine.name}, but ${profile.reason ?? 'the PodMonitors and alerts do not fit its pod labels and metrics'}`,
         'use ClusterMonitoring with ClusterEngine.cloudNativePg() clusters');
     }
 

@@ -1,3 +1,3 @@
-export * from './pool-mode';
+export * from '../model/pool-mode';
 export * from './pgbouncer-pool-props';
 export * from './pgbouncer-pool';

@@ -1,7 +1,7 @@
 import { Duration, Size } from 'cdk8s';
-import type { CpuAmount } from '../cluster/resources';
+import type { CpuAmount } from '../model/resources';
 import type { HaPostgres } from '../cluster/ha-postgres';
-import { PoolMode, PoolType } from './pool-mode';
+import { PoolMode, PoolType } from '../model/pool-mode';
 
 /**
  * CPU and memory of each PgBouncer pod. The defaults give the Guaranteed QoS class

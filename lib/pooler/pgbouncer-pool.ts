@@ -1,47 +1,25 @@
 import { Chart, Duration, Size } from 'cdk8s';
 import { Cpu, EnvValue, ISecret, Secret } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { cpuMillis } from '../cluster/cluster-intent';
+import { cpuMillis } from '../model/cluster-intent';
 import { HaPostgres } from '../cluster/ha-postgres';
 import { AppIndex } from '../core/app-index';
-import { registerPool } from './pool-registry';
+import { registerPool } from '../model/pool-registry';
 import { ConfigErrors } from '../core/config-error';
 import { checkDnsLabel } from '../core/dns';
 import { positiveMebibytes } from '../core/duration-size-checks';
 import { checkUniqueObjects } from '../core/unique-objects';
 import { SynthWarnings } from '../core/synth-warnings';
-import type { PoolerEndpoint } from '../engines/cluster-engine';
-import { allowedPgBouncerParameters, checkPgBouncerParameters } from './pgbouncer-parameters';
+import type { PoolerEndpoint } from '../model/cluster-engine';
+import { allowedPgBouncerParameters, checkPgBouncerParameters } from '../model/pgbouncer-parameters';
 import { PgBouncerPoolProps } from './pgbouncer-pool-props';
-import { PoolMode, PoolType } from './pool-mode';
-import { CONNECTION_HEADROOM, checkPoolSizing } from './pool-sizing';
+import { PoolMode, PoolType } from '../model/pool-mode';
+import { CONNECTION_HEADROOM, checkPoolSizing } from '../model/pool-sizing';
 import { PoolConnections } from '../security/pool-connections';
 import type { EnvValueLike, IContainerLike } from '../core/workload-shapes';
-import type { CpuAmount } from '../cluster/resources';
-import { engineFeatures } from '../engines/cluster-engine';
 
-/**
- * The pool's intent with every default applied: what every engine renders.
- * Placement (zones, topology keys) follows the cluster's intent.
- */
-export interface PoolIntent {
-  readonly name: string;
-  readonly clusterName: string;
-  readonly type: PoolType;
-  readonly poolMode: PoolMode;
-  readonly instances: number;
-  /** minAvailable of the pool's disruption budget; undefined when there is a single pod (no budget). */
-  readonly disruptionBudgetMinAvailable?: number;
-  readonly zones?: string[];
-  readonly zoneTopologyKey: string;
-  readonly nodeTopologyKey: string;
-  readonly cpuRequest: CpuAmount;
-  readonly cpuLimit: CpuAmount;
-  readonly memoryRequest: Size;
-  readonly memoryLimit: Size;
-  readonly defaultPoolSize: number;
-  readonly reservePoolSize: number;
-}
+import { PoolIntent } from '../model/pool-intent';
+export type { PoolIntent };
 
 /** Pool names are DNS labels; a Service name must also start with a letter (RFC 1035). */
 const MAX_POOL_NAME_LENGTH = 63;
@@ -208,10 +186,10 @@ export class PgBouncerPool extends Construct {
     this.node.addValidation({ validate: () => [...this.errors.messages, ...AppIndex.of(this).memo(this, 'tree-errors', () => this.treeErrors())] });
     if (errors.isEmpty) for (const w of warnings) SynthWarnings.add(this, w);
 
-    const engine = engineFeatures(cluster.engine);
+    const engine = cluster.engine;
     let endpoint: PoolerEndpoint | undefined;
-    if (engine.renderPooler) {
-      endpoint = engine.renderPooler(this);
+    if (engine.capabilities.pooler) {
+      endpoint = engine.bindPooler(this, this);
     } else {
       errors.add('PgBouncerPool', engine.name, `the cluster's engine (${engine.name}) cannot render connection pools`,
         'use ClusterEngine.cloudNativePg() for the cluster, or an engine that renders pools');

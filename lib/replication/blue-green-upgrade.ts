@@ -5,12 +5,11 @@ import { ConfigErrors } from '../core/config-error';
 import { checkDnsSubdomain } from '../core/dns';
 import { SynthWarnings } from '../core/synth-warnings';
 import { DatabaseRole } from '../databases/database-role';
-import { checkRoleName, checkSqlIdentifier, parseTableName } from '../databases/sql-identifier';
-import { NetworkPeer } from '../security/network-peer';
+import { checkRoleName, checkSqlIdentifier, parseTableName } from '../model/sql-identifier';
+import { NetworkPeer } from '../model/network-peer';
 import { Publication, PublicationTarget, PublishedTable } from './publication';
-import { registerSchemaImport } from './replication-registry';
+import { registerSchemaImport } from '../model/replication-registry';
 import { LogicalPublisher, Subscription } from './subscription';
-import { engineFeatures } from '../engines/cluster-engine';
 
 /** An online major upgrade (or migration) from one cluster to a new one by logical replication. */
 export interface BlueGreenUpgradeProps {
@@ -155,14 +154,14 @@ export class BlueGreenUpgrade extends Construct {
       if (!registerSchemaImport(this.target, this)) {
         this.errors.add('target', this.target.clusterName, 'already imports its schema for another BlueGreenUpgrade', 'give each upgrade its own target cluster');
       }
-      const engine = engineFeatures(this.target.engine);
-      if (engine.renderSchemaImport) engine.renderSchemaImport(this);
+      const engine = this.target.engine;
+      if (engine.capabilities.schemaImport) engine.bindSchemaImport(this, this);
       else {
         this.errors.add('importSchema', true, `the engine ${engine.name} of the target cannot import a schema yet`,
           'create the schema with your migrations and set importSchema: false, or use ClusterEngine.cloudNativePg() or ClusterEngine.patroni(...)');
       }
       // The import runs in a job pod of the target (CloudNativePG's import job, Patroni's SQL Job).
-      const profile = engine.networkProfile?.();
+      const profile = engine.networkProfile();
       if (profile) {
         this.source.connections.allowFrom(NetworkPeer.podsWithLabels(profile.clusterPodLabels(this.target.clusterName), this.subscription.namespace));
       }

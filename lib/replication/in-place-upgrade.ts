@@ -1,14 +1,13 @@
 import { Construct } from 'constructs';
 import type { HaPostgres } from '../cluster/ha-postgres';
-import { PostgresVersion } from '../cluster/postgres-version';
+import { PostgresVersion } from '../model/postgres-version';
 import { AppIndex } from '../core/app-index';
 import { ConfigErrors } from '../core/config-error';
 import { checkDnsLabel, checkImageReference } from '../core/dns';
 import { SynthWarnings } from '../core/synth-warnings';
-import { databasesOf } from '../databases/database-registry';
-import { cnpgImageFlavour, coreExtensionRange, imageDistribution, imageExtensions } from '../databases/extension-catalog';
-import { publicationsOf, subscribersOf, subscriptionsOf } from './replication-registry';
-import { engineFeatures } from '../engines/cluster-engine';
+import { databasesOf } from '../model/database-registry';
+import { cnpgImageFlavour, coreExtensionRange, imageDistribution, imageExtensions } from '../model/extension-catalog';
+import { publicationsOf, subscribersOf, subscriptionsOf } from '../model/replication-registry';
 
 /** What runs now, before an in-place major upgrade. */
 export interface InPlaceMajorUpgradeProps {
@@ -79,10 +78,10 @@ export class InPlaceMajorUpgrade extends Construct {
     // Archives, databases and publications may be declared after this construct: check at synth.
     this.node.addValidation({ validate: () => [...this.errors.messages, ...this.lateErrors(props)] });
 
-    const engine = engineFeatures(this.cluster.engine);
+    const engine = this.cluster.engine;
     const from = this.fromVersion;
     const to = this.cluster.intent.version;
-    if (!engine.inPlaceMajorUpgrade) {
+    if (!engine.capabilities.inPlaceMajorUpgrade) {
       this.errors.add('cluster', this.cluster.clusterName, `the engine ${engine.name} has no in-place major upgrade`,
         'use BlueGreenUpgrade (a new cluster at the target major, by logical replication)');
       return;
@@ -130,7 +129,7 @@ export class InPlaceMajorUpgrade extends Construct {
     const errors = new ConfigErrors();
     const from = this.fromVersion;
     const to = this.cluster.intent.version;
-    if (!engineFeatures(this.cluster.engine).inPlaceMajorUpgrade || !from.isSupported || to.major <= from.major) return [];
+    if (!this.cluster.engine.capabilities.inPlaceMajorUpgrade || !from.isSupported || to.major <= from.major) return [];
 
     // Extensions: the ones the user lists plus those of the cluster's Database constructs.
     const declared = databasesOf(this.cluster).flatMap((d) => d.extensions.map((e) => e.name));

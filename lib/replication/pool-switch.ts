@@ -6,7 +6,6 @@ import { ConfigErrors } from '../core/config-error';
 import { checkDnsLabel } from '../core/dns';
 import { SynthWarnings } from '../core/synth-warnings';
 import type { PgBouncerPool } from '../pooler/pgbouncer-pool';
-import { engineFeatures } from '../engines/cluster-engine';
 
 /** Which pool a PoolSwitch sends applications to. */
 export enum PoolSwitchSide {
@@ -85,7 +84,7 @@ export class PoolSwitch extends Construct {
     }
 
     const active = this.activePool;
-    const profile = engineFeatures(active.cluster.engine).networkProfile?.();
+    const profile = active.cluster.engine.networkProfile();
     if (!profile) {
       this.errors.add('serve', this.serve, `the engine ${active.cluster.engine.name} does not describe its pooler pods`, 'use ClusterEngine.cloudNativePg() or ClusterEngine.patroni(...)');
       return;

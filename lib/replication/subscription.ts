@@ -7,84 +7,15 @@ import { checkDnsSubdomain, isDnsSubdomain } from '../core/dns';
 import { SynthWarnings } from '../core/synth-warnings';
 import type { DatabaseRole } from '../databases/database-role';
 import { ReclaimPolicy } from '../databases/database-role';
-import { checkSqlIdentifier, kubernetesName, parseTableName } from '../databases/sql-identifier';
-import { NetworkPeer } from '../security/network-peer';
-import { subscriberRequirementErrors, validateClusterOnce } from './logical-requirements';
+import { checkSqlIdentifier, kubernetesName, parseTableName } from '../model/sql-identifier';
+import { NetworkPeer } from '../model/network-peer';
+import { subscriberRequirementErrors, validateClusterOnce } from '../model/logical-requirements';
 import type { Publication } from './publication';
-import { registerSubscription } from './replication-registry';
-import { engineCannotRender, engineFeatures } from '../engines/cluster-engine';
-
-/** How a subscriber verifies the publisher's server certificate. */
-export enum PublisherSslMode {
-  /** Encrypted, the certificate is not verified (use only when no CA is available). */
-  REQUIRE = 'require',
-  /** Encrypted, the certificate must be signed by the CA. */
-  VERIFY_CA = 'verify-ca',
-  /** Encrypted, the certificate must be signed by the CA and name the host. */
-  VERIFY_FULL = 'verify-full',
-}
-
-/** A publisher outside this app (another team's cluster, a managed database, a VM). */
-export interface ExternalPublisherProps {
-  /** Host name of the publisher's primary (a DNS name the subscriber's pods resolve). */
-  readonly host: string;
-  /**
-   * Port of the publisher.
-   *
-   * @default 5432
-   */
-  readonly port?: number;
-  /** Database of the publication. */
-  readonly database: string;
-  /** Publication name on the publisher. */
-  readonly publicationName: string;
-  /** Role the subscriber connects as (LOGIN, REPLICATION, SELECT on the published tables). */
-  readonly username: string;
-  /** A Secret in the subscriber's namespace whose `password` key is that role's password. */
-  readonly passwordSecretName: string;
-  /** PostgreSQL major of the publisher, for feature checks (row filters, failover slots). */
-  readonly postgresMajor: number;
-  /**
-   * The tables the publication publishes (`schema.table`), when known: a subscription that
-   * lists other tables then fails synthesis.
-   *
-   * @default - unknown (not checked)
-   */
-  readonly tables?: string[];
-  /**
-   * Certificate check of the connection.
-   *
-   * @default PublisherSslMode.VERIFY_FULL
-   */
-  readonly sslMode?: PublisherSslMode;
-  /**
-   * A Secret in the subscriber's namespace with the publisher's CA certificate under
-   * `ca.crt`; needed for VERIFY_CA and VERIFY_FULL.
-   *
-   * @default - none
-   */
-  readonly caSecretName?: string;
-}
-
-/** A Secret key reference. */
-export interface SecretKeyReference {
-  /** Secret name. */
-  readonly name: string;
-  /** Key in the Secret. */
-  readonly key: string;
-}
-
-/** Where a subscription connects and as whom. */
-export interface PublisherConnection {
-  readonly host: string;
-  readonly port: number;
-  readonly database: string;
-  readonly username: string;
-  readonly password: SecretKeyReference;
-  readonly sslMode: PublisherSslMode;
-  /** The CA certificate, for verify-ca and verify-full. */
-  readonly caCertificate?: SecretKeyReference;
-}
+import { registerSubscription } from '../model/replication-registry';
+import { engineCannotRender } from '../model/cluster-engine';
+import { PublisherSslMode, ExternalPublisherProps, SecretKeyReference, PublisherConnection, SubscriptionStreaming } from '../model/subscription-values';
+export { PublisherSslMode, SubscriptionStreaming };
+export type { ExternalPublisherProps, SecretKeyReference, PublisherConnection };
 
 /** The publisher a Subscription reads from. */
 export class LogicalPublisher {
@@ -157,7 +88,7 @@ export class LogicalPublisher {
     const cluster = publication.cluster;
     const ns = publication.namespace;
     const sameNamespace = ns === undefined || ns === subscriberNamespace;
-    const ca = engineFeatures(cluster.engine).serverCertificateAuthority?.(cluster.clusterName);
+    const ca = cluster.engine.serverCertificateAuthority(cluster.clusterName);
     return {
       host: sameNamespace ? cluster.readWriteServiceName : `${cluster.readWriteServiceName}.${ns}.svc`,
       port: cluster.port,
@@ -168,16 +99,6 @@ export class LogicalPublisher {
       caCertificate: ca,
     };
   }
-}
-
-/** How large transactions reach the subscriber. */
-export enum SubscriptionStreaming {
-  /** Sent when committed (PostgreSQL's default before 18). */
-  OFF = 'off',
-  /** Streamed while in progress, written to temporary files, applied at commit. */
-  ON = 'on',
-  /** Streamed and applied by parallel apply workers (PostgreSQL 16+ subscribers; the default from 18). */
-  PARALLEL = 'parallel',
 }
 
 /** A logical replication subscription, as code. */
@@ -300,7 +221,7 @@ export class Subscription extends Construct {
     const subMajor = this.cluster.intent.version.major;
     const pubMajor = props.publisher.postgresMajor;
     const slotsSynchronized = publisherCluster !== undefined && publisherCluster.intent.highlyAvailable &&
-      (engineFeatures(publisherCluster.engine).synchronizesLogicalSlots?.(publisherCluster) ?? false);
+      publisherCluster.engine.synchronizesLogicalSlots(publisherCluster);
     this.failover = props.failover ?? (slotsSynchronized && subMajor >= 17 && pubMajor >= 17);
     this.node.addValidation({ validate: () => this.errors.messages });
     validateClusterOnce(this.cluster, 'subscriber', () => subscriberRequirementErrors(this.cluster));
@@ -330,8 +251,8 @@ export class Subscription extends Construct {
     }
 
     registerSubscription(this.cluster, publisherCluster, this);
-    const engine = engineFeatures(this.cluster.engine);
-    if (engine.renderSubscription) engine.renderSubscription(this);
+    const engine = this.cluster.engine;
+    if (engine.capabilities.subscriptions) engine.bindSubscription(this, this);
     else engineCannotRender(this.errors, this.cluster, engine, 'Subscription');
   }
 

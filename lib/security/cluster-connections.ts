@@ -1,14 +1,13 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
-import type { HaPostgres } from '../cluster/ha-postgres';
+import type { IClusterModel } from '../model/cluster-engine';
 import { SynthWarnings } from '../core/synth-warnings';
-import type { IEngineNetworkProfile } from './engine-network-profile';
+import type { IEngineNetworkProfile } from '../model/engine-network-profile';
 import { ConfigErrors } from '../core/config-error';
-import { poolsCreatedSoFar } from '../pooler/pool-registry';
-import { checkPeers, NetworkPeer } from './network-peer';
-import type { ResolvedNetworkSecurity } from './network-security';
-import { anyAddressEgress, dnsEgress, externalEgressRule, endpointPort, kubernetesApiEgress, namespacedPeer, objectStoreEgress, samePodsPeer, tcp, userPeer } from './policy-rules';
-import { engineFeatures } from '../engines/cluster-engine';
+import { poolsCreatedSoFar } from '../model/pool-registry';
+import { checkPeers, NetworkPeer } from '../model/network-peer';
+import type { ResolvedNetworkSecurity } from '../model/network-security';
+import { anyAddressEgress, dnsEgress, externalEgressRule, endpointPort, kubernetesApiEgress, namespacedPeer, objectStoreEgress, samePodsPeer, tcp, userPeer } from '../model/policy-rules';
 
 /**
  * Who may connect to a cluster's instances. Renders one NetworkPolicy (`<cluster>-instances`,
@@ -20,12 +19,12 @@ import { engineFeatures } from '../engines/cluster-engine';
  */
 export class ClusterConnections {
   private readonly peers: NetworkPeer[] = [];
-  private readonly targets: HaPostgres[] = [];
+  private readonly targets: IClusterModel[] = [];
   private readonly externalPorts: number[] = [];
 
-  public constructor(private readonly cluster: HaPostgres, public readonly settings: ResolvedNetworkSecurity) {
+  public constructor(private readonly cluster: IClusterModel, public readonly settings: ResolvedNetworkSecurity) {
     if (!settings.enabled) return;
-    const profile = engineFeatures(cluster.engine).networkProfile?.();
+    const profile = cluster.engine.networkProfile();
     cluster.node.addValidation({ validate: () => this.peerErrors(profile) });
     if (!profile) {
       SynthWarnings.add(cluster, `the engine ${cluster.engine.name} does not describe its network needs yet: no NetworkPolicy is rendered, so every pod can reach the instances. Add your own policies.`);
@@ -54,7 +53,7 @@ export class ClusterConnections {
   }
 
   /** Lets the instances connect to the PostgreSQL port of `cluster`'s instances (used by `allowFrom(NetworkPeer.fromCluster(...))`). */
-  public allowTo(cluster: HaPostgres): void {
+  public allowTo(cluster: IClusterModel): void {
     if (!this.targets.includes(cluster)) this.targets.push(cluster);
   }
 

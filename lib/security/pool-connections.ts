@@ -1,11 +1,10 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import type { HaPostgres } from '../cluster/ha-postgres';
+import type { IClusterModel } from '../model/cluster-engine';
 import { ConfigErrors } from '../core/config-error';
-import { checkPeers, NetworkPeer } from './network-peer';
-import { dnsEgress, kubernetesApiEgress, namespacedPeer, samePodsPeer, tcp, userPeer } from './policy-rules';
-import { engineFeatures } from '../engines/cluster-engine';
+import { checkPeers, NetworkPeer } from '../model/network-peer';
+import { dnsEgress, kubernetesApiEgress, namespacedPeer, samePodsPeer, tcp, userPeer } from '../model/policy-rules';
 
 /**
  * Who may connect to a pool. Renders one NetworkPolicy (named like the pool, child id
@@ -17,9 +16,9 @@ import { engineFeatures } from '../engines/cluster-engine';
 export class PoolConnections {
   private readonly peers: NetworkPeer[] = [];
 
-  public constructor(pool: Construct, poolName: string, port: number, cluster: HaPostgres) {
+  public constructor(pool: Construct, poolName: string, port: number, cluster: IClusterModel) {
     const settings = cluster.connections.settings;
-    const profile = engineFeatures(cluster.engine).networkProfile?.();
+    const profile = cluster.engine.networkProfile();
     if (!settings.enabled || !profile) return;
     pool.node.addValidation({
       validate: () => {

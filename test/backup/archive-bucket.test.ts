@@ -2,7 +2,7 @@ import { Chart, Testing } from 'cdk8s';
 import {
   ArchiveBucket, ArchiveCredentials, ArchiveEncryption, BucketController, HaPostgres, ObjectLockMode, RetentionWindow, SynthWarnings, WalArchive,
 } from '../../lib';
-import { ARCHIVE_LIFECYCLE_RULE_ID, archiveBucketPolicy } from '../../lib/backup/bucket-policy';
+import { ARCHIVE_LIFECYCLE_RULE_ID, archiveBucketPolicy } from '../../lib/model/bucket-policy';
 import { expectValidManifests } from '../support/schema-validator';
 import { only, synth, synthError } from '../support/synth';
 import { ofKind, ROLE_ARN } from './fixtures';

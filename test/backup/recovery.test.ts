@@ -109,7 +109,8 @@ describe('bad input fails at synth time with property, value and fix', () => {
   });
 
   test('an engine without recovery support names the engine', () => {
-    const engine = Object.create(ClusterEngine.cloudNativePg(), { name: { value: 'Test engine 0.1' }, renderRecovery: { value: undefined } });
+    const base = ClusterEngine.cloudNativePg();
+    const engine = Object.create(base, { name: { value: 'Test engine 0.1' }, capabilities: { value: { ...base.capabilities, recovery: false } }, bindRecovery: { value: () => { throw new Error('bindRecovery called without the capability'); } } });
     expect(synthError((c) => new HaPostgres(c, 'copy', { engine, bootstrap: ClusterBootstrap.fromArchive(ArchiveSource.fromWalArchive(archivedCluster(c).archive)) })))
       .toMatch(/\[test\/copy\] bootstrap = "fromArchive\(\.\.\.\)": the engine Test engine 0\.1 cannot bootstrap a cluster from an archive yet/);
   });

@@ -115,7 +115,8 @@ describe('bad input fails at synth time with property, value and fix', () => {
   });
 
   test('an engine without restore drills names the construct and the engine', () => {
-    const engine = Object.create(ClusterEngine.cloudNativePg(), { name: { value: 'Test engine 0.1' }, renderRestoreDrill: { value: undefined } });
+    const base = ClusterEngine.cloudNativePg();
+    const engine = Object.create(base, { name: { value: 'Test engine 0.1' }, capabilities: { value: { ...base.capabilities, restoreDrill: false } }, bindRestoreDrill: { value: () => { throw new Error('bindRestoreDrill called without the capability'); } } });
     expect(synthError((c) => new RestoreDrill(c, 'drill', { cluster: archivedCluster(c, {}, { engine }).db, scratchNamespace: 's' })))
       .toMatch(/\[test\/drill\] cluster = "orders-db": the engine Test engine 0\.1 cannot render a RestoreDrill yet/);
   });

@@ -96,7 +96,8 @@ describe('bad input fails at synth time with property, value and fix', () => {
   });
 
   test('an engine without scheduled backups names the construct and the engine', () => {
-    const engine = Object.create(ClusterEngine.cloudNativePg(), { name: { value: 'Test engine 0.1' }, renderScheduledBackup: { value: undefined } });
+    const base = ClusterEngine.cloudNativePg();
+    const engine = Object.create(base, { name: { value: 'Test engine 0.1' }, capabilities: { value: { ...base.capabilities, scheduledBackups: false } }, bindScheduledBackup: { value: () => { throw new Error('bindScheduledBackup called without the capability'); } } });
     expect(synthError((c) => new ScheduledBackup(c, 'b', { archive: archivedCluster(c, {}, { engine }).archive })))
       .toMatch(/\[test\/b\] archive\.cluster = "orders-db": the engine Test engine 0\.1 cannot render a ScheduledBackup yet.*Fix:/);
   });

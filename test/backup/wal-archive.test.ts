@@ -218,7 +218,7 @@ describe('bad input fails at synth time with property, value and fix', () => {
 
   test('an engine without archive support names the construct and the engine', () => {
     const base = ClusterEngine.cloudNativePg();
-    const engine = Object.create(base, { name: { value: 'Test engine 0.1' }, renderArchive: { value: undefined } });
+    const engine = Object.create(base, { name: { value: 'Test engine 0.1' }, capabilities: { value: { ...base.capabilities, archive: false } }, bindArchive: { value: () => { throw new Error('bindArchive called without the capability'); } } });
     expect(errorFor((c) => archivedCluster(c, {}, { engine })))
       .toMatch(/\[test\/archive\] cluster = "orders-db": the engine Test engine 0\.1 cannot render a WalArchive yet/);
   });

@@ -2,7 +2,7 @@
  * The shared name checks of lib/core (DNS subdomains, image references, pinned images,
  * label keys and values) and the AWS region check of lib/backup/s3-names.
  */
-import { isAwsRegion } from '../../lib/backup/s3-names';
+import { isAwsRegion } from '../../lib/model/s3-names';
 import { isDnsSubdomain, isImageReference, isPinnedImage } from '../../lib/core/dns';
 import { isLabelKey, isLabelValue } from '../../lib/core/labels';
 

@@ -6,14 +6,14 @@
  * `ParsePostgresConfigBoolean`).
  */
 import { Duration, Size } from 'cdk8s';
-import { parseCnpgTargetTime } from '../../lib/backup/target-time';
+import { parseCnpgTargetTime } from '../../lib/model/target-time';
 import { ConfigErrors } from '../../lib/core/config-error';
 import { CRON_FIELDS, dayOfWeekWithoutSeven, robfigFieldProblem, robfigProblem } from '../../lib/core/robfig-cron';
 import { checkDns1035Label, isDns1035Label, suggestDns1035Label } from '../../lib/core/dns';
 import { cnpgImageTagProblem, imageTagAndDigest, postgresVersionOfTag } from '../../lib/core/image-reference';
 import { boundedName, labelSlug } from '../../lib/core/names';
 import { positiveMebibytes, wholeMilliseconds, wholeSeconds } from '../../lib/core/duration-size-checks';
-import { cnpgSizeBytes, CNPG_PARAMETER_NAME, postgresBoolean, postgresSize } from '../../lib/parameters/parameter-values';
+import { cnpgSizeBytes, CNPG_PARAMETER_NAME, postgresBoolean, postgresSize } from '../../lib/model/parameter-values';
 
 const [, , DOM, MONTH, DOW] = CRON_FIELDS;
 

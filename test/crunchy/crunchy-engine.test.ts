@@ -17,7 +17,7 @@ import { PodIndex, modelPods, pdbCoverage, manifestPdb } from '../../lib/monitor
 import { CRUNCHY_MANAGED_PARAMETERS } from '../../lib/engines/crunchy/crunchy-parameters';
 import { renderPostgresClusterSpec, restoreOptions } from '../../lib/engines/crunchy/crunchy-spec';
 import { ConfigErrors } from '../../lib/core/config-error';
-import { RecoveryTargetKind } from '../../lib/backup/recovery';
+import { RecoveryTargetKind } from '../../lib/model/recovery';
 import { CRUNCHY_ALERT_METRICS } from '../../lib/engines/crunchy/crunchy-monitoring';
 
 const archiveOf = (db: HaPostgres, credentials = ArchiveCredentials.fromSecret('orders-s3'), extra: object = {}) => new WalArchive(db, 'archive', {

@@ -1,6 +1,6 @@
 import { App, Chart, Duration } from 'cdk8s';
 import { ArchiveCredentials, ArchiveDestination, BackupSchedule, RestoreDrill, ScheduledBackup, WalArchive } from '../../lib/backup';
-import { restoreDrillsOf, scheduledBackupsOf } from '../../lib/backup/backup-registry';
+import { restoreDrillsOf, scheduledBackupsOf } from '../../lib/model/backup-registry';
 import { HaPostgres } from '../../lib/cluster/ha-postgres';
 import { attachedConstructs } from '../../lib/monitoring/attached-constructs';
 

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { ApiObject, Chart, Duration, Size, Testing } from 'cdk8s';
-import { ClusterMode } from '../../lib/cluster/cluster-mode';
+import { ClusterMode } from '../../lib/model/cluster-mode';
 import { HaPostgres } from '../../lib/cluster/ha-postgres';
 import { ClusterMonitoring } from '../../lib/monitoring';
 import { ALERT_NAMES } from '../../lib/monitoring/alerts/alert-rules';

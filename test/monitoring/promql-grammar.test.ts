@@ -1,7 +1,7 @@
 import { parser } from '@prometheus-io/lezer-promql';
 import { Duration, Size } from 'cdk8s';
 import { HaPostgres } from '../../lib/cluster/ha-postgres';
-import { ClusterMode } from '../../lib/cluster/cluster-mode';
+import { ClusterMode } from '../../lib/model/cluster-mode';
 import { ClusterMonitoring } from '../../lib/monitoring';
 import { ALERT_NAMES } from '../../lib/monitoring/alerts/alert-rules';
 import { METRICS } from '../../lib/monitoring/alerts/metric-names';

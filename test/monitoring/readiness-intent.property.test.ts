@@ -10,7 +10,7 @@ import { evaluateIntentReadiness } from '../../lib/model/readiness-intent';
 import { evaluateCluster } from '../../lib/monitoring/readiness/checklist';
 import { readinessFacts } from '../../lib/monitoring/readiness/readiness-warnings';
 import { TopologyDiagram } from '../../lib/monitoring';
-import { restoreDrillsOf } from '../../lib/backup/backup-registry';
+import { restoreDrillsOf } from '../../lib/model/backup-registry';
 import type { HaPostgres } from '../../lib/cluster/ha-postgres';
 import { buildStack, ENGINE_KINDS, validStacks } from '../security/random-stacks';
 

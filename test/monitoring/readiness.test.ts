@@ -1,10 +1,10 @@
 import { App, Chart, Testing } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
-import { ClusterMode } from '../../lib/cluster/cluster-mode';
-import { DisruptionBudget } from '../../lib/cluster/disruption';
+import { ClusterMode } from '../../lib/model/cluster-mode';
+import { DisruptionBudget } from '../../lib/model/disruption';
 import { HaPostgres } from '../../lib/cluster/ha-postgres';
-import { HaPostgresProps } from '../../lib/cluster/ha-postgres-props';
-import { DataDurability, PrimaryUpdateMethod } from '../../lib/cluster/replication';
+import { HaPostgresProps } from '../../lib/model/ha-postgres-props';
+import { DataDurability, PrimaryUpdateMethod } from '../../lib/model/replication';
 import { SynthWarnings } from '../../lib/core/synth-warnings';
 import { ClusterMonitoring, ReadinessChecklist } from '../../lib/monitoring';
 import { CHECKLIST, evaluateReadiness } from '../../lib/monitoring/readiness/checklist';

@@ -1,6 +1,6 @@
 /**
  * The IRSA role of the instances' ServiceAccount is chosen the same way on both engines
- * (lib/backup/archive-credentials.ts instanceRoleArn): the WalArchive's role, else the
+ * (lib/model/archive-credentials.ts instanceRoleArn): the WalArchive's role, else the
  * recovery source's; on Patroni it is read when the ServiceAccount is produced.
  */
 import { Construct } from 'constructs';
@@ -9,7 +9,6 @@ import {
 } from '../../lib';
 import { only, synth, synthError } from '../support/synth';
 import { byName, patroniProps } from './patroni-fixtures';
-import { engineFeatures } from '../../lib/engines/cluster-engine';
 
 const ARCHIVE_ROLE = 'arn:aws:iam::123456789012:role/orders-archive';
 const SOURCE_ROLE = 'arn:aws:iam::123456789012:role/orders-restore';
@@ -58,7 +57,7 @@ test('Patroni: an image reference with an empty path segment is refused, like Ha
 test('Patroni: networkProfile is a method of the engine', () => {
   const db = synthCluster();
   expect(typeof Object.getPrototypeOf(db.engine).networkProfile).toBe('function');
-  expect(engineFeatures(db.engine).networkProfile!().peerPorts).toEqual([8008]);
+  expect(db.engine.networkProfile()!.peerPorts).toEqual([8008]);
 });
 
 function synthCluster(): HaPostgres {

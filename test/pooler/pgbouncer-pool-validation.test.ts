@@ -1,9 +1,9 @@
 import { Chart, Duration, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ClusterMode } from '../../lib/cluster/cluster-mode';
+import { ClusterMode } from '../../lib/model/cluster-mode';
 import { HaPostgres } from '../../lib/cluster/ha-postgres';
-import type { IClusterEngine } from '../../lib/engines/cluster-engine';
+import type { IClusterEngine } from '../../lib/model/cluster-engine';
 import { CloudNativePgEngine } from '../../lib/engines/cnpg/cnpg-engine';
 import { PgBouncerPool, PgBouncerPoolProps, PoolMode, PoolType } from '../../lib/pooler';
 import { synth, synthError } from '../support/synth';
@@ -170,16 +170,15 @@ describe('PgBouncerPool bad input: one error per rule, each with the value and a
   });
 
   test('an engine that cannot render pools: the error names PgBouncerPool and the engine', () => {
-    const cnpg = new CloudNativePgEngine();
-    const bare: IClusterEngine = {
-      name: 'Bare engine 0.1',
-      managedParameters: () => cnpg.managedParameters(),
-      imageFor: (v) => cnpg.imageFor(v),
-      endpointsFor: (n, s) => cnpg.endpointsFor(n, s),
-      render: (cl) => cnpg.render(cl),
-      instanceLabels: (n) => cnpg.instanceLabels(n),
-      propertyOwnedPaths: () => cnpg.propertyOwnedPaths(),
-    };
+    // An engine without the pooler capability: its bindPooler is never called.
+    class BareEngine extends CloudNativePgEngine {
+      public readonly name = 'Bare engine 0.1';
+      public readonly capabilities = { ...new CloudNativePgEngine().capabilities, pooler: false };
+      public bindPooler(): never {
+        throw new Error('bindPooler called although capabilities.pooler is false');
+      }
+    }
+    const bare: IClusterEngine = new BareEngine();
     const msg = synthError((c) => new PgBouncerPool(c, 'pool', { cluster: new HaPostgres(c, 'orders', { engine: bare }) }));
     expect(msg).toMatch(/PgBouncerPool = "Bare engine 0.1": the cluster's engine \(Bare engine 0.1\) cannot render connection pools.*Fix: /);
   });

@@ -5,7 +5,6 @@ import {
 } from '../../lib';
 import { expectValidManifests } from '../support/schema-validator';
 import { synth, synthError } from '../support/synth';
-import { engineFeatures } from '../../lib/engines/cluster-engine';
 
 const NS = 'shop';
 const instance = (cluster = 'orders-db'): NetworkEndpoint => ({ namespace: NS, labels: { 'cnpg.io/cluster': cluster, 'cnpg.io/podRole': 'instance', 'cnpg.io/instanceName': `${cluster}-1` } });
@@ -246,7 +245,7 @@ describe('NetworkPolicies on the Patroni engine (Kubernetes DCS)', () => {
     new PgBouncerPool(c, 'pool', { cluster: db }).connections.allowFrom(NetworkPeer.podsWithLabels({ app: 'web' }));
   }, NS);
   const model = new NetworkPolicyModel(ms, NS);
-  const profile = engineFeatures(engine).networkProfile!();
+  const profile = engine.networkProfile()!;
   const member: NetworkEndpoint = { namespace: NS, labels: engine.instanceLabels('orders') };
   const pool: NetworkEndpoint = { namespace: NS, labels: profile.poolerPodLabels('orders-pooler-rw') };
 

@@ -15,7 +15,6 @@
  * `npm test` (CI) checks 1,000 valid and 250 invalid stacks per engine; `npm run test:unit`
  * sets PROPERTY_RUNS=100 (100 valid, 25 invalid) for a fast loop.
  */
-import { engineFeatures } from '../../lib/engines/cluster-engine';
 import * as fc from 'fast-check';
 import { ArchiveSpec, buildStack, Defect, DRILL_NAMESPACE, EngineKind, invalidStacks, StackSpec, validStacks } from './random-stacks';
 import { badErrorLines, reachabilityFindings, stackFindings } from './stack-checks';
@@ -58,7 +57,7 @@ export function describeRandomStacks(engine: EngineKind): void {
         const { manifests, clusters } = buildStack(stack);
         expect(stackFindings(manifests)).toEqual([]);
         for (const c of clusters) {
-          const profile = engineFeatures(c.db.engine).networkProfile?.();
+          const profile = c.db.engine.networkProfile();
           if (!profile || c.spec.props.network?.enabled === false) continue;
           expect(reachabilityFindings(manifests, {
             namespace: c.spec.namespace, instance: c.db.engine.instanceLabels(c.db.clusterName), poolers: c.reachability,

@@ -30,7 +30,6 @@
  * Keep draws cheap (constantFrom over small sets) and names from small sets: the schema
  * validator caches by object, and repeated objects keep 1,000 stacks per engine fast.
  */
-import { engineFeatures } from '../../lib/engines/cluster-engine';
 import { Chart, Duration, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { App } from 'cdk8s';
@@ -123,7 +122,7 @@ const ZONES = ['eu-west-1a', 'eu-west-1b', 'eu-west-1c', 'eu-west-1d'];
 const CLUSTER_NAMES = ['orders-db', 'db', `pg-${'a'.repeat(47)}`]; // the last is 50 characters, the longest allowed
 const POOL_NAMES = ['orders-pool', 'reports-pool', 'pool-a'];
 const DEFAULT_MAX_CONNECTIONS = 200;
-/** superuser_reserved_connections (3) and the library's headroom (10), see lib/pooler/pool-sizing.ts. */
+/** superuser_reserved_connections (3) and the library's headroom (10), see lib/model/pool-sizing.ts. */
 const RESERVED_FOR_OTHERS = 3 + 10;
 
 /** Facts of a spec, as the library resolves them. */
@@ -381,7 +380,7 @@ const pools: StackPart<PoolSpec[]> = {
   build: (value, c) => value.forEach((p, i) => {
     const pool = new PgBouncerPool(c.chart, `${c.db.node.id}-pool${i}`, { cluster: c.db, ...p.props });
     if (p.allowApp) pool.connections.allowFrom(NetworkPeer.podsWithLabels({ app: 'web' }));
-    const profile = engineFeatures(c.db.engine).networkProfile?.();
+    const profile = c.db.engine.networkProfile();
     if (profile) c.reachability.push(profile.poolerPodLabels(pool.poolName));
   }),
 };

@@ -6,11 +6,11 @@
  * upstream (robfig/cron, lib/pq) come from the library: they are tested against the upstream
  * test vectors in test/core/webhook-ports.test.ts.
  */
-import { parseCnpgTargetTime } from '../../lib/backup/target-time';
+import { parseCnpgTargetTime } from '../../lib/model/target-time';
 import { robfigFieldProblem, robfigProblem } from '../../lib/core/robfig-cron';
 import { cnpgImageTagProblem } from '../../lib/core/image-reference';
 import { CNPG_FIXED_PARAMETERS } from '../../lib/engines/cnpg/cnpg-fixed-parameters';
-import { allowedPgBouncerParameters } from '../../lib/pooler/pgbouncer-parameters';
+import { allowedPgBouncerParameters } from '../../lib/model/pgbouncer-parameters';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;

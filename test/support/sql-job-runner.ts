@@ -1,5 +1,5 @@
 /**
- * Runs a synthesized SQL Job (lib/databases/sql-job.ts) as it is: its ConfigMap's files in a
+ * Runs a synthesized SQL Job (lib/engines/sql-job.ts) as it is: its ConfigMap's files in a
  * directory, its container's environment (Secret references resolved from `secrets`), and
  * `sh apply.sh` — with psql, pg_dump and pg_restore from the system. The only changes are
  * the network (`overrides`, e.g. PGHOST=127.0.0.1 and the test server's port instead of the

@@ -1,10 +1,10 @@
 /**
  * The archive bucket's settings for `ensure-bucket`, turned into the ArchiveBucket construct's
- * policy (lib/backup/bucket-policy.ts), so a bucket made by either passes the other's checks.
+ * policy (lib/model/bucket-policy.ts), so a bucket made by either passes the other's checks.
  */
-import { ArchiveEncryption } from '../../backup/archive-options';
-import { ArchiveBucketPolicy, archiveBucketPolicy } from '../../backup/bucket-policy';
-import { RetentionWindow } from '../../backup/retention-window';
+import { ArchiveEncryption } from '../../model/archive-options';
+import { ArchiveBucketPolicy, archiveBucketPolicy } from '../../model/bucket-policy';
+import { RetentionWindow } from '../../model/retention-window';
 
 /** Default days backups are kept (`--retention-days`), as the construct's default retention window. */
 export const DEFAULT_RETENTION_DAYS = 30;

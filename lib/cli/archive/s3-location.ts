@@ -1,5 +1,5 @@
 /** `s3://bucket/prefix` destinations, as barman-cloud takes them. */
-import { s3BucketNameProblem } from '../../backup/s3-names';
+import { s3BucketNameProblem } from '../../model/s3-names';
 import { CliError } from '../cli-error';
 
 export interface S3Location {

@@ -24,7 +24,7 @@
  * Any failure before step 6 releases the locks and leaves the source as it was.
  */
 import type { Client } from 'pg';
-import { quoteIdent } from '../../databases/sql-identifier';
+import { quoteIdent } from '../../model/sql-identifier';
 import { collectStatus, countRows, qualified, sequenceValues, UpgradeStatus } from './upgrade-status';
 
 /** What the cutover does. */

@@ -5,7 +5,7 @@
  * blocks a cutover.
  */
 import type { Client } from 'pg';
-import { quoteIdent } from '../../databases/sql-identifier';
+import { quoteIdent } from '../../model/sql-identifier';
 
 /** One replicated table. */
 export interface TableStatus {

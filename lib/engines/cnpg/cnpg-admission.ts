@@ -1,7 +1,8 @@
-import type { HaPostgres } from '../../cluster/ha-postgres';
+
+import type { IClusterModel } from '../../model/cluster-engine';
 import { ConfigErrors } from '../../core/config-error';
 import { cnpgImageTagProblem } from '../../core/image-reference';
-import { CNPG_PARAMETER_NAME, postgresBoolean, WAL_LEVELS } from '../../parameters/parameter-values';
+import { CNPG_PARAMETER_NAME, postgresBoolean, WAL_LEVELS } from '../../model/parameter-values';
 import type { CloudNativePgEngine } from './cnpg-engine';
 
 /**
@@ -10,7 +11,7 @@ import type { CloudNativePgEngine } from './cnpg-engine';
  * engine-neutral ones (names, sizes, WAL sizes, shared_buffers, wal_log_hints, recovery
  * targets, …) are checked where their props are resolved; see docs/guides/operator-rules.md.
  */
-export function cnpgClusterAdmissionErrors(cluster: HaPostgres, engine: CloudNativePgEngine): string[] {
+export function cnpgClusterAdmissionErrors(cluster: IClusterModel, engine: CloudNativePgEngine): string[] {
   const errors = new ConfigErrors();
   const i = cluster.intent;
 

@@ -1,14 +1,14 @@
+import type { Construct } from 'constructs';
+import type { IArchiveIntent, IClusterModel, IScheduledBackupIntent } from '../../model/cluster-engine';
 import { ApiObject, Lazy } from 'cdk8s';
 import * as barman from '../../../imports/barmancloud.cnpg.io';
 import * as cnpg from '../../../imports/postgresql.cnpg.io';
-import { ArchiveCredentials, ArchiveCredentialsKind, instanceRoleArn, ROLE_ARN_ANNOTATION } from '../../backup/archive-credentials';
-import { ArchiveDestination } from '../../backup/archive-destination';
-import { ArchiveEncryption, BackupCompression, WalCompression } from '../../backup/archive-options';
-import type { ScheduledBackup } from '../../backup/scheduled-backup';
-import type { WalArchive } from '../../backup/wal-archive';
-import type { HaPostgres } from '../../cluster/ha-postgres';
-import { DEFAULT_SIDECAR_RESOURCES, ResolvedSidecarResources } from '../../backup/sidecar-resources';
-import { resourceRequirements } from '../../cluster/resources';
+import { ArchiveCredentials, ArchiveCredentialsKind, instanceRoleArn, ROLE_ARN_ANNOTATION } from '../../model/archive-credentials';
+import { ArchiveDestination } from '../../model/archive-destination';
+import { ArchiveEncryption, BackupCompression, WalCompression } from '../../model/archive-options';
+
+import { DEFAULT_SIDECAR_RESOURCES, ResolvedSidecarResources } from '../../model/sidecar-resources';
+import { resourceRequirements } from '../../model/resources';
 
 /** The Barman Cloud CNPG-I plugin's name, as Cluster `plugins` and ScheduledBackups name it. */
 export const BARMAN_CLOUD_PLUGIN = 'barman-cloud.cloudnative-pg.io';
@@ -74,7 +74,7 @@ function s3Credentials(c: ArchiveCredentials): barman.ObjectStoreSpecConfigurati
 }
 
 /** An ObjectStore manifest as a raw ApiObject (the generated class would drop unknown fields). */
-export function objectStore(scope: WalArchive | HaPostgres | ApiObjectScope, id: string, name: string, labels: { [k: string]: string },
+export function objectStore(scope: IArchiveIntent | IClusterModel | ApiObjectScope, id: string, name: string, labels: { [k: string]: string },
   spec: () => barman.ObjectStoreSpec, namespace?: string): ApiObject {
   return new ApiObject(scope, id, {
     apiVersion: barman.ObjectStore.GVK.apiVersion,
@@ -88,8 +88,8 @@ export function objectStore(scope: WalArchive | HaPostgres | ApiObjectScope, id:
 type ApiObjectScope = ConstructorParameters<typeof ApiObject>[0];
 
 /** Renders a WalArchive: the ObjectStore; the Cluster's plugins entry comes from `clusterPlugins`. */
-export function renderArchive(archive: WalArchive, cluster: HaPostgres): void {
-  objectStore(archive, 'Resource', archive.name, labelsOf(cluster.clusterName), () => objectStoreSpec(archive.destination, archive.credentials, {
+export function renderArchive(scope: Construct, archive: IArchiveIntent, cluster: IClusterModel): void {
+  objectStore(scope, 'Resource', archive.name, labelsOf(cluster.clusterName), () => objectStoreSpec(archive.destination, archive.credentials, {
     walCompression: archive.walCompression,
     backupCompression: archive.backupCompression,
     encryption: archive.encryption,
@@ -100,7 +100,7 @@ export function renderArchive(archive: WalArchive, cluster: HaPostgres): void {
 }
 
 /** `Cluster.spec.plugins`: the archive's ObjectStore as the one WAL archiver. */
-export function clusterPlugins(cluster: HaPostgres): cnpg.ClusterSpecPlugins[] | undefined {
+export function clusterPlugins(cluster: IClusterModel): cnpg.ClusterSpecPlugins[] | undefined {
   const archive = cluster.walArchive;
   if (!archive) return undefined;
   return [{
@@ -112,15 +112,15 @@ export function clusterPlugins(cluster: HaPostgres): cnpg.ClusterSpecPlugins[] |
 }
 
 /** IRSA: the role annotation on the instances' service account, from the archive or the recovery source. */
-export function serviceAccountTemplate(cluster: HaPostgres): cnpg.ClusterSpecServiceAccountTemplate | undefined {
+export function serviceAccountTemplate(cluster: IClusterModel): cnpg.ClusterSpecServiceAccountTemplate | undefined {
   const role = instanceRoleArn(cluster);
   return role ? { metadata: { annotations: { [ROLE_ARN_ANNOTATION]: role } } } : undefined;
 }
 
 /** Renders a ScheduledBackup with `method: plugin` (the CRD's default is the removed in-tree Barman). */
-export function renderScheduledBackup(backup: ScheduledBackup): void {
+export function renderScheduledBackup(scope: Construct, backup: IScheduledBackupIntent): void {
   const cluster = backup.archive.cluster;
-  new ApiObject(backup, 'Resource', {
+  new ApiObject(scope, 'Resource', {
     apiVersion: cnpg.ScheduledBackup.GVK.apiVersion,
     kind: cnpg.ScheduledBackup.GVK.kind,
     metadata: { name: backup.name, labels: labelsOf(cluster.clusterName) },

@@ -1,16 +1,17 @@
+import type { IClusterModel } from '../../model/cluster-engine';
 import * as cnpg from '../../../imports/postgresql.cnpg.io';
-import type { ResolvedVolume } from '../../cluster/cluster-intent';
-import type { HaPostgres } from '../../cluster/ha-postgres';
-import { namedZonesAffinity, zoneSpread } from '../../cluster/placement-rules';
+import type { ResolvedVolume } from '../../model/cluster-intent';
+
+import { namedZonesAffinity, zoneSpread } from '../../model/placement-rules';
 import { clusterPlugins, serviceAccountTemplate } from './cnpg-archive';
 import type { CloudNativePgEngine } from './cnpg-engine';
 import { LIVENESS_PERIOD_SECONDS, LIVENESS_PROBE_TIMEOUT_SECONDS, ResolvedLiveness } from './cnpg-liveness';
 import { clusterRecoverySpec } from './cnpg-recovery';
 import { logicalExternalClusters, schemaImportSpec, synchronizeLogicalDecoding } from './cnpg-logical';
-import { resourceRequirements } from '../../cluster/resources';
+import { resourceRequirements } from '../../model/resources';
 
 /** The CloudNativePG `Cluster.spec` for an HaPostgres, typed by the imported CRD. */
-export function renderClusterSpec(cluster: HaPostgres, engine: CloudNativePgEngine, liveness: ResolvedLiveness): cnpg.ClusterSpec {
+export function renderClusterSpec(cluster: IClusterModel, engine: CloudNativePgEngine, liveness: ResolvedLiveness): cnpg.ClusterSpec {
   const i = cluster.intent;
   const selector = engine.instanceLabels(i.name);
   const ha = i.highlyAvailable;

@@ -1,8 +1,9 @@
+import type { Construct } from 'constructs';
+import type { IDatabaseIntent, IDatabaseRoleIntent } from '../../model/cluster-engine';
 import { ApiObject, Lazy } from 'cdk8s';
 import * as cnpg from '../../../imports/postgresql.cnpg.io';
-import type { Database } from '../../databases/database';
-import type { DatabaseRole } from '../../databases/database-role';
-import { whenGrantsExist } from '../../databases/database-registry';
+
+import { whenGrantsExist } from '../../model/database-registry';
 import { labelsOf } from './cnpg-archive';
 import { ensureCnpgSqlJob } from './cnpg-sql-job';
 
@@ -16,8 +17,8 @@ export function declarativeLabels(clusterName: string, component: string): { [ke
  * role, keeps its attributes, memberships (`inRoles`) and password (from the basic-auth
  * Secret, SCRAM-encoded before it is sent) as declared. Superuser is never declared.
  */
-export function renderCnpgDatabaseRole(role: DatabaseRole): void {
-  new ApiObject(role, 'Resource', {
+export function renderCnpgDatabaseRole(scope: Construct, role: IDatabaseRoleIntent): void {
+  new ApiObject(scope, 'Resource', {
     apiVersion: cnpg.DatabaseRole.GVK.apiVersion,
     kind: cnpg.DatabaseRole.GVK.kind,
     metadata: { name: role.resourceName, labels: declarativeLabels(role.cluster.clusterName, 'database-role') },
@@ -50,8 +51,8 @@ export function renderCnpgDatabaseRole(role: DatabaseRole): void {
  * settings, extensions and schemas as declared. Grants (the resource has none) go to the
  * cluster's SQL Job.
  */
-export function renderCnpgDatabase(database: Database): void {
-  new ApiObject(database, 'Resource', {
+export function renderCnpgDatabase(scope: Construct, database: IDatabaseIntent): void {
+  new ApiObject(scope, 'Resource', {
     apiVersion: cnpg.Database.GVK.apiVersion,
     kind: cnpg.Database.GVK.kind,
     metadata: { name: database.resourceName, labels: declarativeLabels(database.cluster.clusterName, 'database') },

@@ -3,31 +3,26 @@ import { ConfigErrors } from '../../core/config-error';
 import { SynthWarnings } from '../../core/synth-warnings';
 import { k8s } from 'cdk8s-plus-28';
 import * as cnpg from '../../../imports/postgresql.cnpg.io';
-import type { HaPostgres } from '../../cluster/ha-postgres';
-import type { PostgresVersion } from '../../cluster/postgres-version';
-import type { ClusterEndpoints, IClusterEngine } from '../cluster-engine';
+import type { PostgresVersion } from '../../model/postgres-version';
+import type { ClusterEndpoints, IClusterEngine } from '../../model/cluster-engine';
 import { AppIndex } from '../../core/app-index';
 import { cnpgClusterAdmissionErrors } from './cnpg-admission';
 import { renderClusterSpec } from './cnpg-cluster-spec';
 import { resolveLiveness } from './cnpg-liveness';
 import { CNPG_FIXED_PARAMETERS } from './cnpg-fixed-parameters';
-import type { RestoreDrill } from '../../backup/restore-drill';
-import type { ScheduledBackup } from '../../backup/scheduled-backup';
-import type { WalArchive } from '../../backup/wal-archive';
 import { renderArchive, renderScheduledBackup } from './cnpg-archive';
 import { renderRecovery } from './cnpg-recovery';
 import { renderRestoreDrill } from './cnpg-restore-drill';
 import { renderCnpgPooler } from './cnpg-pooler';
-import type { PgBouncerPool } from '../../pooler/pgbouncer-pool';
-import type { PoolerEndpoint } from '../cluster-engine';
-import type { IEngineNetworkProfile } from '../../security/engine-network-profile';
+import type { PoolerEndpoint } from '../../model/cluster-engine';
+import type { IEngineNetworkProfile } from '../../model/engine-network-profile';
 import { poolerPodLabels } from './cnpg-pooler';
-import type { EngineFeatures } from '../cluster-engine';
-import type { Database } from '../../databases/database';
-import type { DatabaseRole } from '../../databases/database-role';
-import type { Publication } from '../../replication/publication';
-import type { SecretKeyReference, Subscription } from '../../replication/subscription';
-import type { BlueGreenUpgrade } from '../../replication/blue-green-upgrade';
+import type { SecretKeyReference } from '../../model/subscription-values';
+import type { Construct } from 'constructs';
+import type {
+  EngineCapabilities, EngineDisruptionBudgets, EngineMonitoringProfile, EngineReadinessProfile, IArchiveIntent, IClusterModel, IDatabaseIntent,
+  IDatabaseRoleIntent, IPoolerIntent, IPublicationIntent, IRestoreDrillIntent, IScheduledBackupIntent, ISchemaImportIntent, ISubscriptionIntent,
+} from '../../model/cluster-engine';
 import { renderCnpgDatabase, renderCnpgDatabaseRole } from './cnpg-databases';
 import { CNPG_PARAMETER_DEFAULTS, cnpgSynchronizesLogicalSlots, renderCnpgPublication, renderCnpgSubscription } from './cnpg-logical';
 
@@ -86,10 +81,19 @@ export interface IsolationCheckProps {
 }
 
 /** Renders an HaPostgres as a CloudNativePG v1.30 `Cluster` plus its disruption budget. */
-export class CloudNativePgEngine implements IClusterEngine, EngineFeatures {
-  public readonly name = 'CloudNativePG 1.30';
-  /** CloudNativePG 1.26+ runs pg_upgrade when the declared image's major goes up. */
-  public readonly inPlaceMajorUpgrade = true;
+export class CloudNativePgEngine implements IClusterEngine {
+  public readonly name: string = 'CloudNativePG 1.30';
+  /** Everything; in-place major upgrades because CloudNativePG 1.26+ runs pg_upgrade when the declared image's major goes up. */
+  public readonly capabilities: EngineCapabilities = {
+    archive: true, scheduledBackups: true, recovery: true, restoreDrill: true, pooler: true, databaseRoles: true, databases: true,
+    publications: true, subscriptions: true, schemaImport: true, inPlaceMajorUpgrade: true, networkPolicies: true,
+  };
+  /** The majors of CloudNativePG's operand images (`ghcr.io/cloudnative-pg/postgresql`). */
+  public readonly supportedMajors: number[] = [14, 15, 16, 17, 18];
+  /** The Barman Cloud plugin archives several segments per call. */
+  public readonly defaultWalMaxParallel: number = 2;
+  /** The operator owns `<cluster>` and `<cluster>-primary` when `enablePDB` is on. */
+  public readonly disruptionBudgets: EngineDisruptionBudgets = { operatorManaged: true };
   private readonly imageRepository: string;
   private readonly props: CloudNativePgEngineProps;
 
@@ -107,36 +111,46 @@ export class CloudNativePgEngine implements IClusterEngine, EngineFeatures {
   }
 
   /** The operator's CA (`<cluster>-ca`, key `ca.crt`) signs the server certificates. */
-  public serverCertificateAuthority(clusterName: string): SecretKeyReference {
+  public serverCertificateAuthority(clusterName: string): SecretKeyReference | undefined {
     return { name: `${clusterName}-ca`, key: 'ca.crt' };
   }
 
-  public synchronizesLogicalSlots(cluster: HaPostgres): boolean {
+  /** ClusterMonitoring's PodMonitors and alerts are written for CloudNativePG's labels and metrics. */
+  public monitoringProfile(): EngineMonitoringProfile {
+    return { supported: true };
+  }
+
+  /** The operator's Cluster: every checklist item applies; the Barman Cloud plugin's sidecar gets the resources the WalArchive sets. */
+  public readinessProfile(): EngineReadinessProfile {
+    return { mainManifestKind: 'postgresql.cnpg.io/v1 Cluster', operatorChecklist: true, injectedContainersKeepQos: true };
+  }
+
+  public synchronizesLogicalSlots(cluster: IClusterModel): boolean {
     return cnpgSynchronizesLogicalSlots(cluster);
   }
 
   /** A `DatabaseRole` resource (lib/engines/cnpg/cnpg-databases.ts). */
-  public renderDatabaseRole(role: DatabaseRole): void {
-    renderCnpgDatabaseRole(role);
+  public bindDatabaseRole(scope: Construct, role: IDatabaseRoleIntent): void {
+    renderCnpgDatabaseRole(scope, role);
   }
 
   /** A `Database` resource; its grants through the cluster's SQL Job. */
-  public renderDatabase(database: Database): void {
-    renderCnpgDatabase(database);
+  public bindDatabase(scope: Construct, database: IDatabaseIntent): void {
+    renderCnpgDatabase(scope, database);
   }
 
   /** A `Publication` resource (row-filtered ones through the SQL Job), lib/engines/cnpg/cnpg-logical.ts. */
-  public renderPublication(publication: Publication): void {
-    renderCnpgPublication(publication);
+  public bindPublication(scope: Construct, publication: IPublicationIntent): void {
+    renderCnpgPublication(scope, publication);
   }
 
   /** A `Subscription` resource; the publisher goes into the subscriber's `externalClusters`. */
-  public renderSubscription(subscription: Subscription): void {
-    renderCnpgSubscription(subscription);
+  public bindSubscription(scope: Construct, subscription: ISubscriptionIntent): void {
+    renderCnpgSubscription(scope, subscription);
   }
 
   /** Nothing to add: `bootstrap.initdb.import` is part of the target's Cluster spec. */
-  public renderSchemaImport(_upgrade: BlueGreenUpgrade): void {
+  public bindSchemaImport(_scope: Construct, _upgrade: ISchemaImportIntent): void {
     // Rendered with the Cluster spec (cnpg-cluster-spec.ts reads the registry).
   }
 
@@ -191,7 +205,7 @@ export class CloudNativePgEngine implements IClusterEngine, EngineFeatures {
    * 5432 and call each other's status port 8000; the instance manager updates the Cluster
    * status through the Kubernetes API; metrics on 9187 (instances) and 9127 (poolers).
    */
-  public networkProfile(): IEngineNetworkProfile {
+  public networkProfile(): IEngineNetworkProfile | undefined {
     return {
       postgresPort: 5432,
       peerPorts: [8000],
@@ -206,43 +220,43 @@ export class CloudNativePgEngine implements IClusterEngine, EngineFeatures {
   }
 
   /** Renders a pool as a `Pooler` plus its PodDisruptionBudget (lib/engines/cnpg/cnpg-pooler.ts). */
-  public renderPooler(pool: PgBouncerPool): PoolerEndpoint {
-    return renderCnpgPooler(pool);
+  public bindPooler(scope: Construct, pool: IPoolerIntent): PoolerEndpoint {
+    return renderCnpgPooler(scope, pool);
   }
 
   /** The Barman Cloud plugin ObjectStore; the Cluster's plugins entry is part of its spec. */
-  public renderArchive(archive: WalArchive, cluster: HaPostgres): void {
-    renderArchive(archive, cluster);
+  public bindArchive(scope: Construct, archive: IArchiveIntent, cluster: IClusterModel): void {
+    renderArchive(scope, archive, cluster);
   }
 
-  public renderScheduledBackup(backup: ScheduledBackup): void {
-    renderScheduledBackup(backup);
+  public bindScheduledBackup(scope: Construct, backup: IScheduledBackupIntent): void {
+    renderScheduledBackup(scope, backup);
   }
 
   /** The read-only ObjectStore over the source archive; bootstrap.recovery is part of the spec. */
-  public renderRecovery(cluster: HaPostgres): void {
-    renderRecovery(cluster);
+  public bindRecovery(scope: Construct, cluster: IClusterModel): void {
+    renderRecovery(scope, cluster);
   }
 
-  public renderRestoreDrill(drill: RestoreDrill): void {
-    renderRestoreDrill(drill);
+  public bindRestoreDrill(scope: Construct, drill: IRestoreDrillIntent): void {
+    renderRestoreDrill(scope, drill);
   }
 
-  public render(cluster: HaPostgres): void {
+  public bindToCluster(scope: Construct, cluster: IClusterModel): void {
     const intent = cluster.intent;
     const errors = new ConfigErrors();
-    cluster.node.addValidation({ validate: () => errors.messages });
+    scope.node.addValidation({ validate: () => errors.messages });
     const warnings: string[] = [];
     const liveness = resolveLiveness(this.props, errors, warnings);
-    if (errors.isEmpty) for (const w of warnings) SynthWarnings.add(cluster, w);
+    if (errors.isEmpty) for (const w of warnings) SynthWarnings.add(scope, w);
     // The rules of CloudNativePG's webhook only this engine has, at synth time (parameters and
     // the archive may be added after construction); once per synthesis.
-    cluster.node.addValidation({ validate: () => AppIndex.of(cluster).memo(cluster, 'cnpg-admission', () => cnpgClusterAdmissionErrors(cluster, this)) });
+    scope.node.addValidation({ validate: () => AppIndex.of(scope).memo(scope, 'cnpg-admission', () => cnpgClusterAdmissionErrors(cluster, this)) });
     const labels = { 'app.kubernetes.io/name': 'postgresql', 'app.kubernetes.io/instance': intent.name };
 
     // A raw ApiObject rather than the generated L1: the L1's toJson() drops fields it
     // does not know, which would silently discard user overrides and JSON patches.
-    new ApiObject(cluster, 'Resource', {
+    new ApiObject(scope, 'Resource', {
       apiVersion: cnpg.Cluster.GVK.apiVersion,
       kind: cnpg.Cluster.GVK.kind,
       metadata: { name: intent.name, labels },
@@ -255,7 +269,7 @@ export class CloudNativePgEngine implements IClusterEngine, EngineFeatures {
     if (budget?.owner === 'library') {
       // Named `<cluster>-pdb`: with enablePDB false the operator deletes PDBs named
       // `<cluster>` and `<cluster>-primary`, so those names are avoided.
-      new k8s.KubePodDisruptionBudget(cluster, 'DisruptionBudget', {
+      new k8s.KubePodDisruptionBudget(scope, 'DisruptionBudget', {
         metadata: { name: `${intent.name}-pdb`, labels },
         spec: {
           minAvailable: k8s.IntOrString.fromNumber(budget.minAvailableCount as number),

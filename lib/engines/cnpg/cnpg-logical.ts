@@ -1,14 +1,16 @@
+import type { Construct } from 'constructs';
+import type { IClusterModel, IPublicationIntent, ISubscriptionIntent } from '../../model/cluster-engine';
 import { ApiObject, Lazy } from 'cdk8s';
 import * as cnpg from '../../../imports/postgresql.cnpg.io';
-import type { HaPostgres } from '../../cluster/ha-postgres';
+
 import { ConfigErrors } from '../../core/config-error';
-import { whenGrantsExist } from '../../databases/database-registry';
-import { ReclaimPolicy } from '../../databases/database-role';
-import { effectiveParameter, validateClusterOnce } from '../../replication/logical-requirements';
-import type { Publication } from '../../replication/publication';
-import { publicationParameters } from '../../replication/publication-sql';
-import { publicationsOf, schemaImportOf, subscriptionsOf } from '../../replication/replication-registry';
-import type { Subscription } from '../../replication/subscription';
+import { whenGrantsExist } from '../../model/database-registry';
+import { ReclaimPolicy } from '../../model/database-values';
+import { effectiveParameter, validateClusterOnce } from '../../model/logical-requirements';
+
+import { publicationParameters } from '../../model/publication-sql';
+import { publicationsOf, schemaImportOf, subscriptionsOf } from '../../model/replication-registry';
+
 import { declarativeLabels } from './cnpg-databases';
 import { ensureCnpgSqlJob } from './cnpg-sql-job';
 
@@ -38,7 +40,7 @@ export const CNPG_PARAMETER_DEFAULTS: { [name: string]: string } = {
  * a publisher with standbys on PostgreSQL 17+ (native `sync_replication_slots`; before 17
  * it would need the pg_failover_slots extension, which the library does not configure).
  */
-export function cnpgSynchronizesLogicalSlots(cluster: HaPostgres): boolean {
+export function cnpgSynchronizesLogicalSlots(cluster: IClusterModel): boolean {
   return cluster.intent.highlyAvailable && cluster.intent.version.major >= 17;
 }
 
@@ -46,7 +48,7 @@ export function cnpgSynchronizesLogicalSlots(cluster: HaPostgres): boolean {
 const SLOT_SYNC_PARAMETERS: { [name: string]: string } = { hot_standby_feedback: 'on', sync_replication_slots: 'on' };
 
 /** Slot synchronization parameters the user set to another value, once per publisher. */
-function slotSyncErrors(cluster: HaPostgres): string[] {
+function slotSyncErrors(cluster: IClusterModel): string[] {
   const errors = new ConfigErrors();
   for (const [name, value] of Object.entries(SLOT_SYNC_PARAMETERS)) {
     const current = effectiveParameter(cluster, name);
@@ -58,12 +60,12 @@ function slotSyncErrors(cluster: HaPostgres): string[] {
   return errors.messages;
 }
 
-function errorsOf(publication: Publication, errors: ConfigErrors): void {
+function errorsOf(publication: IPublicationIntent, errors: ConfigErrors): void {
   publication.node.addValidation({ validate: () => errors.messages });
 }
 
 /** Renders a Publication resource, or (with row filters) hands it to the cluster's SQL Job. */
-export function renderCnpgPublication(publication: Publication): void {
+export function renderCnpgPublication(scope: Construct, publication: IPublicationIntent): void {
   const cluster = publication.cluster;
   const errors = new ConfigErrors();
   errorsOf(publication, errors);
@@ -84,7 +86,7 @@ export function renderCnpgPublication(publication: Publication): void {
   }
   const t = publication.target;
   const parameters = publicationParameters(publication);
-  new ApiObject(publication, 'Resource', {
+  new ApiObject(scope, 'Resource', {
     apiVersion: cnpg.Publication.GVK.apiVersion,
     kind: cnpg.Publication.GVK.kind,
     metadata: { name: publication.resourceName, labels: declarativeLabels(cluster.clusterName, 'publication') },
@@ -107,9 +109,9 @@ export function renderCnpgPublication(publication: Publication): void {
 }
 
 /** Renders a Subscription resource; its publisher is an externalClusters entry of the subscriber's Cluster. */
-export function renderCnpgSubscription(subscription: Subscription): void {
+export function renderCnpgSubscription(scope: Construct, subscription: ISubscriptionIntent): void {
   const cluster = subscription.cluster;
-  new ApiObject(subscription, 'Resource', {
+  new ApiObject(scope, 'Resource', {
     apiVersion: cnpg.Subscription.GVK.apiVersion,
     kind: cnpg.Subscription.GVK.kind,
     metadata: { name: subscription.resourceName, labels: declarativeLabels(cluster.clusterName, 'subscription') },
@@ -129,7 +131,7 @@ export function renderCnpgSubscription(subscription: Subscription): void {
 }
 
 /** The `externalClusters` entries of the publishers `cluster` subscribes to. */
-export function logicalExternalClusters(cluster: HaPostgres): cnpg.ClusterSpecExternalClusters[] {
+export function logicalExternalClusters(cluster: IClusterModel): cnpg.ClusterSpecExternalClusters[] {
   const seen = new Set<string>();
   const out: cnpg.ClusterSpecExternalClusters[] = [];
   for (const s of subscriptionsOf(cluster)) {
@@ -147,7 +149,7 @@ export function logicalExternalClusters(cluster: HaPostgres): cnpg.ClusterSpecEx
 }
 
 /** `bootstrap.initdb.import` of a blue/green upgrade's target: the source's database, schema only, through the subscription's external cluster. */
-export function schemaImportSpec(cluster: HaPostgres): cnpg.ClusterSpecBootstrapInitdbImport | undefined {
+export function schemaImportSpec(cluster: IClusterModel): cnpg.ClusterSpecBootstrapInitdbImport | undefined {
   const upgrade = schemaImportOf(cluster);
   if (!upgrade) return undefined;
   return {
@@ -159,6 +161,6 @@ export function schemaImportSpec(cluster: HaPostgres): cnpg.ClusterSpecBootstrap
 }
 
 /** True when the operator must synchronize the logical slots of `cluster` (it publishes, with standbys, on 17+). */
-export function synchronizeLogicalDecoding(cluster: HaPostgres): boolean {
+export function synchronizeLogicalDecoding(cluster: IClusterModel): boolean {
   return publicationsOf(cluster).length > 0 && cnpgSynchronizesLogicalSlots(cluster);
 }

@@ -1,11 +1,13 @@
+import type { Construct } from 'constructs';
+import type { IPoolerIntent } from '../../model/cluster-engine';
 import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import * as cnpg from '../../../imports/postgresql.cnpg.io';
-import type { PgBouncerPool } from '../../pooler/pgbouncer-pool';
-import { PoolType } from '../../pooler/pool-mode';
-import type { PoolerEndpoint } from '../cluster-engine';
-import { namedZonesAffinity, zoneSpread } from '../../cluster/placement-rules';
-import { resourceRequirements } from '../../cluster/resources';
+
+import { PoolType } from '../../model/pool-mode';
+import type { PoolerEndpoint } from '../../model/cluster-engine';
+import { namedZonesAffinity, zoneSpread } from '../../model/placement-rules';
+import { resourceRequirements } from '../../model/resources';
 
 /** The port of the Service CloudNativePG creates for a Pooler (port name `pgbouncer`). */
 const POOLER_PORT = 5432;
@@ -20,12 +22,12 @@ export function poolerPodLabels(name: string): { [key: string]: string } {
  * pool has a single pod, a PodDisruptionBudget over its pods (id `DisruptionBudget`):
  * the operator gives poolers neither a budget nor anti-affinity.
  */
-export function renderCnpgPooler(pool: PgBouncerPool): PoolerEndpoint {
+export function renderCnpgPooler(scope: Construct, pool: IPoolerIntent): PoolerEndpoint {
   const i = pool.intent;
   const labels = { 'app.kubernetes.io/name': 'pgbouncer', 'app.kubernetes.io/instance': i.name, 'app.kubernetes.io/part-of': i.clusterName };
 
   // A raw ApiObject: the generated L1 class drops fields it does not know.
-  new ApiObject(pool, 'Resource', {
+  new ApiObject(scope, 'Resource', {
     apiVersion: cnpg.Pooler.GVK.apiVersion,
     kind: cnpg.Pooler.GVK.kind,
     metadata: { name: i.name, labels },
@@ -35,7 +37,7 @@ export function renderCnpgPooler(pool: PgBouncerPool): PoolerEndpoint {
   if (i.disruptionBudgetMinAvailable !== undefined) {
     // Selects this pooler's pods only (poolerName + podRole): never instance pods, nor
     // another pool's, so no pod is ever under two budgets.
-    new k8s.KubePodDisruptionBudget(pool, 'DisruptionBudget', {
+    new k8s.KubePodDisruptionBudget(scope, 'DisruptionBudget', {
       metadata: { name: i.name, labels },
       spec: {
         minAvailable: k8s.IntOrString.fromNumber(i.disruptionBudgetMinAvailable),
@@ -52,14 +54,14 @@ export function renderCnpgPooler(pool: PgBouncerPool): PoolerEndpoint {
  * bootstrap-controller init container): the restricted security context and the pool's
  * resources.
  */
-function restrictedWithResources(i: PgBouncerPool['intent']): Pick<cnpg.PoolerSpecTemplateSpecContainers, 'securityContext' | 'resources'> {
+function restrictedWithResources(i: IPoolerIntent['intent']): Pick<cnpg.PoolerSpecTemplateSpecContainers, 'securityContext' | 'resources'> {
   return {
     securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true, runAsNonRoot: true },
     resources: resourceRequirements(i),
   };
 }
 
-function poolerSpec(pool: PgBouncerPool, labels: { [key: string]: string }): cnpg.PoolerSpec {
+function poolerSpec(pool: IPoolerIntent, labels: { [key: string]: string }): cnpg.PoolerSpec {
   const i = pool.intent;
   const selector = { matchLabels: { 'cnpg.io/poolerName': i.name } };
   return {

@@ -1,6 +1,8 @@
+import type { Construct } from 'constructs';
+import type { IClusterModel } from '../../model/cluster-engine';
 import * as cnpg from '../../../imports/postgresql.cnpg.io';
-import { RecoveryTarget, RecoveryTargetKind } from '../../backup/recovery';
-import type { HaPostgres } from '../../cluster/ha-postgres';
+import { RecoveryTarget, RecoveryTargetKind } from '../../model/recovery';
+
 import { BARMAN_CLOUD_PLUGIN, labelsOf, objectStore, objectStoreSpec } from './cnpg-archive';
 
 /** Name of the `externalClusters` entry a recovery reads from. */
@@ -12,10 +14,10 @@ export function recoverySourceStoreName(clusterName: string): string {
 }
 
 /** The read-only ObjectStore over the source archive, in the restored cluster's namespace. */
-export function renderRecovery(cluster: HaPostgres): void {
+export function renderRecovery(scope: Construct, cluster: IClusterModel): void {
   const source = cluster.bootstrap.source;
   if (!source) return;
-  objectStore(cluster, 'RecoverySource', recoverySourceStoreName(cluster.clusterName), labelsOf(cluster.clusterName),
+  objectStore(scope, 'RecoverySource', recoverySourceStoreName(cluster.clusterName), labelsOf(cluster.clusterName),
     // The recovery job's sidecar is sized from this store: as the cluster's own archive, if any.
     () => objectStoreSpec(source.destination, source.credentials, undefined, undefined, cluster.walArchive?.sidecarResources));
 }
@@ -53,7 +55,7 @@ function recoveryTarget(target: RecoveryTarget): cnpg.ClusterSpecBootstrapRecove
 }
 
 /** The parts of a Cluster spec for a cluster bootstrapped from an archive, or undefined. */
-export function clusterRecoverySpec(cluster: HaPostgres): Pick<cnpg.ClusterSpec, 'bootstrap' | 'externalClusters'> | undefined {
+export function clusterRecoverySpec(cluster: IClusterModel): Pick<cnpg.ClusterSpec, 'bootstrap' | 'externalClusters'> | undefined {
   const source = cluster.bootstrap.source;
   if (!source) return undefined;
   const c = cluster.intent.credentials;

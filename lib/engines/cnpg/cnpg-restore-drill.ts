@@ -1,15 +1,17 @@
+import type { Construct } from 'constructs';
+import type { IRestoreDrillIntent } from '../../model/cluster-engine';
 import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import * as cnpg from '../../../imports/postgresql.cnpg.io';
-import { drillScript } from '../../backup/drill-script';
+import { drillScript } from '../../model/drill-script';
 import { scriptPodSpec } from '../../core/script-pod';
 import { exactMilliseconds } from '../../core/duration-size-checks';
-import { RecoveryTarget } from '../../backup/recovery';
-import type { RestoreDrill } from '../../backup/restore-drill';
+import { RecoveryTarget } from '../../model/recovery';
+
 import { labelsOf, objectStore, objectStoreSpec, serviceAccountTemplate } from './cnpg-archive';
 import { recoveryBootstrap, recoveryExternalCluster } from './cnpg-recovery';
-import { dnsEgress, endpointPort, kubernetesApiEgress, namespacedPeer, objectStoreEgress, tcp } from '../../security/policy-rules';
-import { resourceRequirements } from '../../cluster/resources';
+import { dnsEgress, endpointPort, kubernetesApiEgress, namespacedPeer, objectStoreEgress, tcp } from '../../model/policy-rules';
+import { resourceRequirements } from '../../model/resources';
 
 const TEMPLATE_DIR = '/etc/restore-drill';
 /** Parameters a hot standby/recovery needs at least as high as on the source (PostgreSQL refuses to replay otherwise). */
@@ -24,7 +26,7 @@ export const DRILL_LABEL = 'ha-postgres.io/restore-drill';
  * read-only ObjectStore over the source archive and the only permissions (Role and
  * RoleBinding), so the drill cannot touch anything outside it.
  */
-export function renderRestoreDrill(drill: RestoreDrill): void {
+export function renderRestoreDrill(scope: Construct, drill: IRestoreDrillIntent): void {
   const ns = drill.scratchNamespace;
   const name = drill.cronJobName;
   const source = drill.cluster;
@@ -70,7 +72,7 @@ export function renderRestoreDrill(drill: RestoreDrill): void {
     }, undefined, 2);
   };
 
-  new k8s.KubeConfigMap(drill, 'Config', {
+  new k8s.KubeConfigMap(scope, 'Config', {
     metadata: { name, labels },
     data: {
       'drill.sh': Lazy.any({
@@ -93,8 +95,8 @@ export function renderRestoreDrill(drill: RestoreDrill): void {
 
   renderScratchNetworkPolicy(drill, scratchName, labels);
 
-  new k8s.KubeServiceAccount(drill, 'ServiceAccount', { metadata: { name, labels } });
-  new k8s.KubeRole(drill, 'Role', {
+  new k8s.KubeServiceAccount(scope, 'ServiceAccount', { metadata: { name, labels } });
+  new k8s.KubeRole(scope, 'Role', {
     metadata: { name: scratchName, namespace: ns, labels },
     rules: [
       { apiGroups: ['postgresql.cnpg.io'], resources: ['clusters'], verbs: ['create', 'get', 'list', 'watch', 'delete'] },
@@ -103,13 +105,13 @@ export function renderRestoreDrill(drill: RestoreDrill): void {
       { apiGroups: [''], resources: ['pods/exec'], verbs: ['create'] },
     ],
   });
-  new k8s.KubeRoleBinding(drill, 'RoleBinding', {
+  new k8s.KubeRoleBinding(scope, 'RoleBinding', {
     metadata: { name: scratchName, namespace: ns, labels },
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: scratchName },
     subjects: [{ kind: 'ServiceAccount', name, namespace: drill.namespace }],
   });
 
-  new k8s.KubeCronJob(drill, 'Resource', {
+  new k8s.KubeCronJob(scope, 'Resource', {
     metadata: { name, labels },
     spec: {
       schedule: Lazy.any({ produce: () => drill.schedule.toCron() }) as any,
@@ -148,7 +150,7 @@ export function renderRestoreDrill(drill: RestoreDrill): void {
  * accept only the operator and each other, and reach only DNS, each other, the Kubernetes
  * API and the archive. The drill itself talks to them through `kubectl exec` (the API).
  */
-function renderScratchNetworkPolicy(drill: RestoreDrill, name: string, labels: { [key: string]: string }): void {
+function renderScratchNetworkPolicy(drill: IRestoreDrillIntent, name: string, labels: { [key: string]: string }): void {
   const settings = drill.cluster.connections.settings;
   if (!settings.enabled) return;
   const cnpgPods = { matchExpressions: [{ key: 'cnpg.io/cluster', operator: 'Exists' }] };

@@ -1,18 +1,18 @@
-import type { HaPostgres } from '../../cluster/ha-postgres';
+
+import type { IClusterModel, IPublicationIntent } from '../../model/cluster-engine';
 import { ConfigErrors } from '../../core/config-error';
-import { databasesOf, grantsByDatabase, rolesOf } from '../../databases/database-registry';
-import type { Grant } from '../../databases/grant';
-import { grantsSql, publicationSql } from '../../databases/intent-sql';
-import { renderSqlJob, SqlJobCredential, SqlJobPlan, SqlStep } from '../../databases/sql-job';
-import { validateClusterOnce } from '../../replication/logical-requirements';
-import type { Publication } from '../../replication/publication';
-import { publicationsOf } from '../../replication/replication-registry';
-import { publicationSqlSpec } from '../../replication/publication-sql';
-import { engineFeatures } from '../cluster-engine';
+import { databasesOf, grantsByDatabase, rolesOf } from '../../model/database-registry';
+import type { Grant } from '../../model/grant';
+import { grantsSql, publicationSql } from '../../model/intent-sql';
+import { renderSqlJob, SqlJobCredential, SqlJobPlan, SqlStep } from '../sql-job';
+import { validateClusterOnce } from '../../model/logical-requirements';
+
+import { publicationsOf } from '../../model/replication-registry';
+import { publicationSqlSpec } from '../../model/publication-sql';
 
 /**
  * CloudNativePG's `Database` resource has no grants and its `Publication` no row filters:
- * those are applied by the cluster's SQL Job (lib/databases/sql-job.ts), which connects to
+ * those are applied by the cluster's SQL Job (lib/engines/sql-job.ts), which connects to
  * the primary as each database's owner (no superuser: the library keeps
  * `enableSuperuserAccess` off). The owner owns the tables it grants on (migrations run as
  * it) and may create a publication of them. The owner's password comes from the cluster's
@@ -22,15 +22,15 @@ import { engineFeatures } from '../cluster-engine';
 /** UID of the postgres user in CloudNativePG's operand images. */
 const CNPG_POSTGRES_UID = 26;
 
-const JOBS = new WeakSet<HaPostgres>();
+const JOBS = new WeakSet<IClusterModel>();
 
 /** Publications the Job creates (those with row filters). */
-function jobPublications(cluster: HaPostgres): Publication[] {
+function jobPublications(cluster: IClusterModel): IPublicationIntent[] {
   return publicationsOf(cluster).filter((p) => p.hasRowFilters);
 }
 
 /** The owner of `database` and the Secret with its password, or why there is none. */
-function ownerOf(cluster: HaPostgres, database: string): { owner: string; user: string | { name: string; key: string }; secret?: string } {
+function ownerOf(cluster: IClusterModel, database: string): { owner: string; user: string | { name: string; key: string }; secret?: string } {
   const declared = databasesOf(cluster).find((d) => d.databaseName === database);
   const owner = declared?.owner ?? (database === cluster.databaseName ? cluster.ownerName : '');
   if (owner === cluster.ownerName) return { owner, user: { name: cluster.appSecretName, key: 'username' }, secret: cluster.appSecretName };
@@ -39,7 +39,7 @@ function ownerOf(cluster: HaPostgres, database: string): { owner: string; user: 
 }
 
 /** Renders the cluster's SQL Job (once) when something needs it. */
-export function ensureCnpgSqlJob(cluster: HaPostgres): void {
+export function ensureCnpgSqlJob(cluster: IClusterModel): void {
   if (JOBS.has(cluster)) return;
   JOBS.add(cluster);
   validateClusterOnce(cluster, 'cnpg-sql-job-owners', () => ownerErrors(cluster));
@@ -49,19 +49,19 @@ export function ensureCnpgSqlJob(cluster: HaPostgres): void {
     host: cluster.readWriteServiceName,
     port: cluster.port,
     sslMode: 'verify-full',
-    caCertificate: engineFeatures(cluster.engine).serverCertificateAuthority?.(cluster.clusterName),
+    caCertificate: cluster.engine.serverCertificateAuthority(cluster.clusterName),
     instanceLabels: cluster.engine.instanceLabels(cluster.clusterName),
   }, () => cnpgSqlPlan(cluster));
 }
 
 /** Databases the Job works in: those with grants and those with publications. */
-function databasesWithWork(cluster: HaPostgres, grants: Map<string, Grant[]> = grantsByDatabase(cluster)): string[] {
+function databasesWithWork(cluster: IClusterModel, grants: Map<string, Grant[]> = grantsByDatabase(cluster)): string[] {
   const dbs = new Set<string>([...grants.keys(), ...jobPublications(cluster).map((p) => p.database)]);
   return [...dbs].sort();
 }
 
 /** The Job's steps: per database, as its owner, the grants then the row-filtered publications. */
-function cnpgSqlPlan(cluster: HaPostgres): SqlJobPlan {
+function cnpgSqlPlan(cluster: IClusterModel): SqlJobPlan {
   const grants = grantsByDatabase(cluster);
   const credentials: SqlJobCredential[] = [];
   const steps: SqlStep[] = [];
@@ -78,7 +78,7 @@ function cnpgSqlPlan(cluster: HaPostgres): SqlJobPlan {
   return { credentials, env: [], setup: [], steps };
 }
 
-function ownerErrors(cluster: HaPostgres): string[] {
+function ownerErrors(cluster: IClusterModel): string[] {
   const errors = new ConfigErrors();
   for (const database of databasesWithWork(cluster)) {
     const o = ownerOf(cluster, database);

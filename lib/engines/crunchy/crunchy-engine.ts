@@ -3,16 +3,16 @@ import type { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import * as pgo from '../../../imports/postgres-operator.crunchydata.com';
 import * as prom from '../../../imports/monitoring.coreos.com';
-import type { HaPostgres } from '../../cluster/ha-postgres';
-import type { PostgresVersion } from '../../cluster/postgres-version';
-import { ArchiveCredentialsKind, ROLE_ARN_ANNOTATION } from '../../backup/archive-credentials';
-import type { ArchiveDestination } from '../../backup/archive-destination';
-import type { ArchiveCredentials } from '../../backup/archive-credentials';
-import type { ScheduledBackup } from '../../backup/scheduled-backup';
-import type { WalArchive } from '../../backup/wal-archive';
-import type { PgBouncerPool } from '../../pooler/pgbouncer-pool';
-import type { IEngineNetworkProfile } from '../../security/engine-network-profile';
-import type { ClusterEndpoints, EngineFeatures, IClusterEngine, PoolerEndpoint } from '../cluster-engine';
+import type { PostgresVersion } from '../../model/postgres-version';
+import { ArchiveCredentialsKind, ROLE_ARN_ANNOTATION } from '../../model/archive-credentials';
+import type { ArchiveDestination } from '../../model/archive-destination';
+import type { ArchiveCredentials } from '../../model/archive-credentials';
+import type { IEngineNetworkProfile } from '../../model/engine-network-profile';
+import type {
+  ClusterEndpoints, EngineCapabilities, EngineDisruptionBudgets, EngineMonitoringProfile, EngineReadinessProfile, IArchiveIntent, IClusterEngine, IClusterModel,
+  IDatabaseIntent, IDatabaseRoleIntent, IPoolerIntent, IPublicationIntent, IRestoreDrillIntent, IScheduledBackupIntent, ISchemaImportIntent, ISubscriptionIntent, PoolerEndpoint,
+} from '../../model/cluster-engine';
+import type { SecretKeyReference } from '../../model/subscription-values';
 import { BackupSchedule, ConfigErrors, WalCompression, exactMebibytes } from './crunchy-model';
 import type { CrunchyArchiveInput, CrunchyPoolInput, CrunchyRecoveryInput, CrunchyRenderInput, CrunchyS3Repo } from './crunchy-inputs';
 import { CRUNCHY_MANAGED_PARAMETERS, CRUNCHY_PARAMETER_DEFAULTS } from './crunchy-parameters';
@@ -138,20 +138,33 @@ export interface CrunchyPgoEngineProps {
 
 /** Per cluster: what was attached (the spec is produced lazily at synth time). */
 interface Attached {
-  backups: ScheduledBackup[];
-  pools: PgBouncerPool[];
+  backups: IScheduledBackupIntent[];
+  pools: IPoolerIntent[];
 }
 
 /**
  * Renders an HaPostgres as a Crunchy Data PGO v6 `PostgresCluster`: a thin adapter from
  * today's constructs to the pure renderers of lib/engines/crunchy (crunchy-spec.ts).
  */
-export class CrunchyPgoEngine implements IClusterEngine, EngineFeatures {
+export class CrunchyPgoEngine implements IClusterEngine {
   public readonly name = 'Crunchy PGO 6.0';
+  /**
+   * The cluster, its archive, scheduled backups, recovery, one PgBouncer proxy and
+   * NetworkPolicies; no restore drill, declarative roles or databases, logical replication
+   * or in-place major upgrade yet (the constructs report it at synth time).
+   */
+  public readonly capabilities: EngineCapabilities = {
+    archive: true, scheduledBackups: true, recovery: true, restoreDrill: false, pooler: true, databaseRoles: false, databases: false,
+    publications: false, subscriptions: false, schemaImport: false, inPlaceMajorUpgrade: false, networkPolicies: true,
+  };
+  /** The majors of the library that PGO v6's CRD accepts (`postgresVersion` 11–18). */
+  public readonly supportedMajors: number[] = [14, 15, 16, 17, 18];
+  /** PGO owns the instances' budget (`instances[].minAvailable` → `<cluster>-set-<set>`). */
+  public readonly disruptionBudgets: EngineDisruptionBudgets = { operatorManaged: true };
   /** pgBackRest has one process-max for archive-push and backups: WalArchive.backupJobs's default. */
   public readonly defaultWalMaxParallel = 2;
   private readonly props: CrunchyPgoEngineProps;
-  private readonly attached = new WeakMap<HaPostgres, Attached>();
+  private readonly attached = new WeakMap<IClusterModel, Attached>();
 
   public constructor(props: CrunchyPgoEngineProps = {}) {
     this.props = props;
@@ -203,13 +216,33 @@ export class CrunchyPgoEngine implements IClusterEngine, EngineFeatures {
     };
   }
 
-  private of(cluster: HaPostgres): Attached {
+  /** ClusterMonitoring's PodMonitors and alerts use CloudNativePG's labels and metrics; this engine renders PGO's own (engine prop `monitoring`). */
+  public monitoringProfile(): EngineMonitoringProfile {
+    return { supported: false, reason: 'the PodMonitors and alerts use CloudNativePG\'s pod labels and metrics; this engine renders PGO\'s exporter PodMonitor and alerts itself (CrunchyPgoEngineProps.monitoring)' };
+  }
+
+  /** A PostgresCluster: `ha-postgres check` has its own PGO checklist; PGO's sidecars need resources given (they are not injected with any). */
+  public readinessProfile(): EngineReadinessProfile {
+    return { mainManifestKind: 'postgres-operator.crunchydata.com/v1beta1 PostgresCluster', operatorChecklist: false, injectedContainersKeepQos: false };
+  }
+
+  /** Subscriptions are not rendered on this engine. */
+  public serverCertificateAuthority(_clusterName: string): SecretKeyReference | undefined {
+    return undefined;
+  }
+
+  /** Logical replication is not rendered on this engine. */
+  public synchronizesLogicalSlots(_cluster: IClusterModel): boolean {
+    return false;
+  }
+
+  private of(cluster: IClusterModel): Attached {
     let a = this.attached.get(cluster);
     if (!a) this.attached.set(cluster, a = { backups: [], pools: [] });
     return a;
   }
 
-  public render(cluster: HaPostgres): void {
+  public bindToCluster(scope: Construct, cluster: IClusterModel): void {
     const errors = new ConfigErrors();
     const name = cluster.intent.name;
     const labels = { 'app.kubernetes.io/name': 'postgresql', 'app.kubernetes.io/instance': name };
@@ -217,9 +250,9 @@ export class CrunchyPgoEngine implements IClusterEngine, EngineFeatures {
     // renderer's errors are reported before any manifest is written.
     let memo: ReturnType<typeof renderPostgresClusterSpec> | undefined;
     const rendered = () => memo ??= renderPostgresClusterSpec(errors, this.input(cluster, errors));
-    cluster.node.addValidation({ validate: () => { rendered(); return errors.messages; } });
+    scope.node.addValidation({ validate: () => { rendered(); return errors.messages; } });
 
-    new ApiObject(cluster, 'Resource', {
+    new ApiObject(scope, 'Resource', {
       apiVersion: pgo.PostgresCluster.GVK.apiVersion,
       kind: pgo.PostgresCluster.GVK.kind,
       metadata: { name, labels },
@@ -227,8 +260,8 @@ export class CrunchyPgoEngine implements IClusterEngine, EngineFeatures {
     });
 
     if (this.props.monitoring ?? true) {
-      new prom.PodMonitor(cluster, 'PodMonitor', { metadata: { name, labels }, spec: crunchyPodMonitorSpec(name) });
-      new ApiObject(cluster, 'Alerts', {
+      new prom.PodMonitor(scope, 'PodMonitor', { metadata: { name, labels }, spec: crunchyPodMonitorSpec(name) });
+      new ApiObject(scope, 'Alerts', {
         apiVersion: prom.PrometheusRule.GVK.apiVersion,
         kind: prom.PrometheusRule.GVK.kind,
         metadata: { name: `${name}-alerts`, labels },
@@ -240,7 +273,7 @@ export class CrunchyPgoEngine implements IClusterEngine, EngineFeatures {
     }
   }
 
-  private fullBackupMaxAge(cluster: HaPostgres): number | undefined {
+  private fullBackupMaxAge(cluster: IClusterModel): number | undefined {
     const full = this.of(cluster).backups[0]?.schedule;
     if (!full || full.problem()) return undefined;
     // The longest gap between two runs, plus half of it for a backup that runs long.
@@ -248,7 +281,7 @@ export class CrunchyPgoEngine implements IClusterEngine, EngineFeatures {
   }
 
   /** The pure renderer's input, from the constructs (read at synth time). */
-  private input(cluster: HaPostgres, errors: ConfigErrors): CrunchyRenderInput {
+  private input(cluster: IClusterModel, errors: ConfigErrors): CrunchyRenderInput {
     const i = cluster.intent;
     const a = this.of(cluster);
     const archive = cluster.walArchive;
@@ -298,7 +331,7 @@ export class CrunchyPgoEngine implements IClusterEngine, EngineFeatures {
     };
   }
 
-  private archiveInput(archive: WalArchive, backups: ScheduledBackup[], errors: ConfigErrors): CrunchyArchiveInput {
+  private archiveInput(archive: IArchiveIntent, backups: IScheduledBackupIntent[], errors: ConfigErrors): CrunchyArchiveInput {
     const e = this.name;
     const wal = COMPRESS[archive.walCompression];
     const base = COMPRESS[archive.backupCompression];
@@ -338,10 +371,10 @@ export class CrunchyPgoEngine implements IClusterEngine, EngineFeatures {
     };
   }
 
-  private poolInput(pools: PgBouncerPool[], errors: ConfigErrors): CrunchyPoolInput | undefined {
+  private poolInput(pools: IPoolerIntent[], errors: ConfigErrors): CrunchyPoolInput | undefined {
     if (pools.length === 0) return undefined;
     if (pools.length > 1) {
-      errors.add('PgBouncerPool', pools.map((p) => p.poolName).join(', '), `${this.name} runs one PgBouncer proxy per cluster (spec.proxy.pgBouncer)`, 'keep one PgBouncerPool for the cluster');
+      errors.add('PgBouncerPool', pools.map((p) => p.intent.name).join(', '), `${this.name} runs one PgBouncer proxy per cluster (spec.proxy.pgBouncer)`, 'keep one PgBouncerPool for the cluster');
     }
     const p = pools[0];
     const i = p.intent;
@@ -363,7 +396,7 @@ export class CrunchyPgoEngine implements IClusterEngine, EngineFeatures {
     };
   }
 
-  private recoveryInput(cluster: HaPostgres): CrunchyRecoveryInput | undefined {
+  private recoveryInput(cluster: IClusterModel): CrunchyRecoveryInput | undefined {
     const b = cluster.bootstrap;
     if (!b.isRecovery || !b.source) return undefined;
     return {
@@ -377,25 +410,25 @@ export class CrunchyPgoEngine implements IClusterEngine, EngineFeatures {
    * Rendered into the PostgresCluster (backups.pgbackrest, read lazily); with an IAM role,
    * PGO's ServiceAccounts carry it (the instances archive, the backup Jobs back up).
    */
-  public renderArchive(archive: WalArchive, cluster: HaPostgres): void {
-    if (archive.credentials.kind === ArchiveCredentialsKind.IAM_ROLE) renderRoleServiceAccounts(archive, cluster.clusterName, archive.credentials.roleArn!);
+  public bindArchive(scope: Construct, archive: IArchiveIntent, cluster: IClusterModel): void {
+    if (archive.credentials.kind === ArchiveCredentialsKind.IAM_ROLE) renderRoleServiceAccounts(scope, cluster.clusterName, archive.credentials.roleArn!);
   }
 
   /** Its schedule becomes repos[0].schedules.full. */
-  public renderScheduledBackup(backup: ScheduledBackup): void {
+  public bindScheduledBackup(_scope: Construct, backup: IScheduledBackupIntent): void {
     this.of(backup.archive.cluster).backups.push(backup);
   }
 
   /** Rendered into the PostgresCluster (dataSource.pgbackrest with restore options); an IAM role of the source goes on PGO's ServiceAccounts. */
-  public renderRecovery(cluster: HaPostgres): void {
+  public bindRecovery(scope: Construct, cluster: IClusterModel): void {
     const source = cluster.bootstrap.source;
     if (source?.credentials.kind === ArchiveCredentialsKind.IAM_ROLE && cluster.walArchive?.credentials.kind !== ArchiveCredentialsKind.IAM_ROLE) {
-      renderRoleServiceAccounts(cluster, cluster.clusterName, source.credentials.roleArn!);
+      renderRoleServiceAccounts(scope, cluster.clusterName, source.credentials.roleArn!);
     }
   }
 
   /** proxy.pgBouncer of the PostgresCluster; PGO's Service `<cluster>-pgbouncer`. */
-  public renderPooler(pool: PgBouncerPool): PoolerEndpoint {
+  public bindPooler(_scope: Construct, pool: IPoolerIntent): PoolerEndpoint {
     this.of(pool.cluster).pools.push(pool);
     return { serviceName: crunchyServiceNames(pool.cluster.clusterName).pgbouncer, port: PGBOUNCER_PORT };
   }
@@ -407,6 +440,36 @@ export class CrunchyPgoEngine implements IClusterEngine, EngineFeatures {
    * pods) execs into pods through the API server, so it needs no port of ours; Patroni
    * uses the Kubernetes API (Endpoints DCS).
    */
+  /** Never called: `capabilities.restoreDrill` is false (RestoreDrill reports it). */
+  public bindRestoreDrill(_scope: Construct, _drill: IRestoreDrillIntent): void {
+    throw new Error(`${this.name} renders no RestoreDrill (capabilities.restoreDrill is false)`);
+  }
+
+  /** Never called: `capabilities.databaseRoles` is false. */
+  public bindDatabaseRole(_scope: Construct, _role: IDatabaseRoleIntent): void {
+    throw new Error(`${this.name} renders no DatabaseRole (capabilities.databaseRoles is false)`);
+  }
+
+  /** Never called: `capabilities.databases` is false. */
+  public bindDatabase(_scope: Construct, _database: IDatabaseIntent): void {
+    throw new Error(`${this.name} renders no Database (capabilities.databases is false)`);
+  }
+
+  /** Never called: `capabilities.publications` is false. */
+  public bindPublication(_scope: Construct, _publication: IPublicationIntent): void {
+    throw new Error(`${this.name} renders no Publication (capabilities.publications is false)`);
+  }
+
+  /** Never called: `capabilities.subscriptions` is false. */
+  public bindSubscription(_scope: Construct, _subscription: ISubscriptionIntent): void {
+    throw new Error(`${this.name} renders no Subscription (capabilities.subscriptions is false)`);
+  }
+
+  /** Never called: `capabilities.schemaImport` is false. */
+  public bindSchemaImport(_scope: Construct, _upgrade: ISchemaImportIntent): void {
+    throw new Error(`${this.name} renders no schema import (capabilities.schemaImport is false)`);
+  }
+
   public networkProfile(): IEngineNetworkProfile {
     return {
       postgresPort: POSTGRES_PORT,

@@ -1,6 +1,6 @@
-import type { ArchiveDestination } from '../../backup/archive-destination';
-import { ArchiveEncryption, BackupCompression, WalCompression } from '../../backup/archive-options';
-import { RetentionUnit, RetentionWindow } from '../../backup/retention-window';
+import type { ArchiveDestination } from '../../model/archive-destination';
+import { ArchiveEncryption, BackupCompression, WalCompression } from '../../model/archive-options';
+import { RetentionUnit, RetentionWindow } from '../../model/retention-window';
 
 /**
  * The barman-cloud command lines the Patroni engine renders (archive_command,

@@ -1,8 +1,9 @@
+import type { Construct } from 'constructs';
+import type { IArchiveIntent, IClusterModel } from '../../model/cluster-engine';
 import type { k8s } from 'cdk8s-plus-28';
-import { ArchiveCredentials, ArchiveCredentialsKind } from '../../backup/archive-credentials';
-import type { ArchiveSource } from '../../backup/recovery';
-import type { WalArchive } from '../../backup/wal-archive';
-import type { HaPostgres } from '../../cluster/ha-postgres';
+import { ArchiveCredentials, ArchiveCredentialsKind } from '../../model/archive-credentials';
+import type { ArchiveSource } from '../../model/recovery';
+
 import { ConfigErrors } from '../../core/config-error';
 import {
   atLeast, BACKUP_COMPRESSION_FLAGS, BarmanFlag, BarmanRelease, BarmanWriteOptions, commandLine, KMS_KEY_SINCE, releaseLabel, WAL_COMPRESSION_FLAGS,
@@ -20,7 +21,7 @@ import {
 export const RECOVERY_ENV_PREFIX = 'RECOVERY_';
 
 /** What barman-cloud needs to write the archive. */
-export function writeOptions(archive: WalArchive): BarmanWriteOptions {
+export function writeOptions(archive: IArchiveIntent): BarmanWriteOptions {
   return {
     destination: archive.destination,
     serverName: archive.serverName,
@@ -36,7 +37,7 @@ export function writeOptions(archive: WalArchive): BarmanWriteOptions {
  * The local PostgreSQL parameters an archive owns. `archiveTimeout` is `archive_timeout`
  * as HaPostgres renders it for every engine (the archive owns it there too).
  */
-export function archiveParameters(archive: WalArchive, archiveTimeout: string): { [name: string]: string } {
+export function archiveParameters(archive: IArchiveIntent, archiveTimeout: string): { [name: string]: string } {
   return {
     archive_mode: 'on',
     archive_timeout: archiveTimeout,
@@ -45,7 +46,7 @@ export function archiveParameters(archive: WalArchive, archiveTimeout: string): 
 }
 
 /** `postgresql.recovery_conf` of every member: a standby that fell behind its slot catches up from the archive. */
-export function standbyRecoveryConf(archive: WalArchive): { [name: string]: string } {
+export function standbyRecoveryConf(archive: IArchiveIntent): { [name: string]: string } {
   return { restore_command: commandLine(walRestoreArgv(archive.destination, archive.serverName)) };
 }
 
@@ -54,7 +55,7 @@ export function standbyRecoveryConf(archive: WalArchive): { [name: string]: stri
  * Secrets by reference only, the regions as values. PostgreSQL (and so archive_command and
  * restore_command) inherits it from Patroni; `kubectl exec` sees it too.
  */
-export function archiveEnv(cluster: HaPostgres): k8s.EnvVar[] {
+export function archiveEnv(cluster: IClusterModel): k8s.EnvVar[] {
   const env: k8s.EnvVar[] = [];
   const archive = cluster.walArchive;
   if (archive) {
@@ -109,14 +110,14 @@ export interface PatroniArchiveOptions {
  * ConfigMap, StatefulSet and ServiceAccount are produced. Props this engine cannot
  * express fail synthesis.
  */
-export function renderPatroniArchive(archive: WalArchive, opts: PatroniArchiveOptions): void {
+export function renderPatroniArchive(scope: Construct, archive: IArchiveIntent, opts: PatroniArchiveOptions): void {
   const errors = new ConfigErrors();
-  archive.node.addValidation({ validate: () => errors.messages });
+  scope.node.addValidation({ validate: () => errors.messages });
   checkArchive(errors, archive, opts);
 }
 
 /** Errors for archive props Patroni with this barman-cli-cloud release cannot render. */
-export function checkArchive(errors: ConfigErrors, archive: WalArchive, opts: PatroniArchiveOptions): void {
+export function checkArchive(errors: ConfigErrors, archive: IArchiveIntent, opts: PatroniArchiveOptions): void {
   const e = opts.engineName;
   if (archive.sidecarResourcesGiven) {
     errors.add('sidecarResources', 'set', `${e} runs barman-cloud-wal-archive and barman-cloud-backup inside the PostgreSQL container (archive_command, exec), so there is no sidecar to size: they use the instance's resources`,

@@ -1,9 +1,11 @@
+import type { Construct } from 'constructs';
+import type { IScheduledBackupIntent } from '../../model/cluster-engine';
 import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
-import { BackupTarget, ScheduledBackup } from '../../backup/scheduled-backup';
+import { BackupTarget } from '../../model/backup-values';
 import { ConfigErrors } from '../../core/config-error';
 import { scriptPodSpec } from '../../core/script-pod';
-import { kubernetesApiEgress } from '../../security/policy-rules';
+import { kubernetesApiEgress } from '../../model/policy-rules';
 import { backupArgv, backupDeleteArgv, commandLine, retentionPolicy, shellQuote } from './barman-commands';
 import { writeOptions } from './patroni-archive';
 import { PATRONI_LAYOUT as L } from './patroni-layout';
@@ -40,9 +42,9 @@ export function backupObjectNames(name: string) {
 }
 
 /** Renders the CronJob, the one-off Job, the script, the RBAC and the NetworkPolicy of a ScheduledBackup. */
-export function renderPatroniScheduledBackup(backup: ScheduledBackup, opts: PatroniBackupOptions): void {
+export function renderPatroniScheduledBackup(scope: Construct, backup: IScheduledBackupIntent, opts: PatroniBackupOptions): void {
   const errors = new ConfigErrors();
-  backup.node.addValidation({ validate: () => errors.messages });
+  scope.node.addValidation({ validate: () => errors.messages });
   const cluster = backup.archive.cluster;
   const clusterName = cluster.clusterName;
   const names = backupObjectNames(backup.name);
@@ -55,7 +57,7 @@ export function renderPatroniScheduledBackup(backup: ScheduledBackup, opts: Patr
       'give a shorter name');
   }
 
-  new k8s.KubeConfigMap(backup, 'Script', {
+  new k8s.KubeConfigMap(scope, 'Script', {
     metadata: { name: names.configMap, labels },
     data: {
       [SCRIPT]: Lazy.any({
@@ -76,9 +78,9 @@ export function renderPatroniScheduledBackup(backup: ScheduledBackup, opts: Patr
     },
   });
 
-  new k8s.KubeServiceAccount(backup, 'ServiceAccount', { metadata: { name: names.serviceAccount, labels } });
+  new k8s.KubeServiceAccount(scope, 'ServiceAccount', { metadata: { name: names.serviceAccount, labels } });
   const members = Array.from({ length: cluster.intent.instances }, (_, i) => `${clusterName}-${i}`);
-  new k8s.KubeRole(backup, 'Role', {
+  new k8s.KubeRole(scope, 'Role', {
     metadata: { name: names.role, labels },
     rules: [
       // Finding the member by its role label (list) and reading it before the exec (get).
@@ -87,7 +89,7 @@ export function renderPatroniScheduledBackup(backup: ScheduledBackup, opts: Patr
       { apiGroups: [''], resources: ['pods/exec'], verbs: ['get', 'create'], resourceNames: members },
     ],
   });
-  new k8s.KubeRoleBinding(backup, 'RoleBinding', {
+  new k8s.KubeRoleBinding(scope, 'RoleBinding', {
     metadata: { name: names.role, labels },
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: names.role },
     subjects: [{ kind: 'ServiceAccount', name: names.serviceAccount }],
@@ -102,7 +104,7 @@ export function renderPatroniScheduledBackup(backup: ScheduledBackup, opts: Patr
     template: { metadata: { labels: podLabels }, spec: podSpec(names.serviceAccount, names.configMap, opts.image, waitSeconds) },
   });
 
-  new k8s.KubeCronJob(backup, 'Resource', {
+  new k8s.KubeCronJob(scope, 'Resource', {
     metadata: { name: names.cronJob, labels },
     spec: {
       schedule: backup.schedule.toCron(),
@@ -119,14 +121,14 @@ export function renderPatroniScheduledBackup(backup: ScheduledBackup, opts: Patr
   // Runs once, when first applied (a Job is not re-run while it exists); it waits for the
   // cluster's members to become Ready. Suspended backups take no immediate one.
   if (backup.immediate && !backup.suspend) {
-    new k8s.KubeJob(backup, 'Immediate', { metadata: { name: names.immediateJob, labels }, spec: jobSpec(IMMEDIATE_WAIT_SECONDS) });
+    new k8s.KubeJob(scope, 'Immediate', { metadata: { name: names.immediateJob, labels }, spec: jobSpec(IMMEDIATE_WAIT_SECONDS) });
   }
 
   // Default deny for the backup pods: no ingress; egress only to the Kubernetes API (kubectl
   // reaches it by the in-cluster service address, so no DNS either).
   const settings = cluster.connections.settings;
   if (settings.enabled) {
-    new k8s.KubeNetworkPolicy(backup, 'NetworkPolicy', {
+    new k8s.KubeNetworkPolicy(scope, 'NetworkPolicy', {
       metadata: { name: names.networkPolicy, labels },
       spec: {
         podSelector: { matchLabels: podLabels },

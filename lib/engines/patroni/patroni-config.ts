@@ -1,5 +1,6 @@
-import type { HaPostgres } from '../../cluster/ha-postgres';
-import { DataDurability } from '../../cluster/replication';
+
+import type { IClusterModel } from '../../model/cluster-engine';
+import { DataDurability } from '../../model/replication';
 import { archiveParameters, standbyRecoveryConf } from './patroni-archive';
 import { PatroniDcs } from './patroni-dcs';
 import { PatroniSynchronousMode } from './patroni-synchronous-mode';
@@ -53,7 +54,7 @@ export function etcdHosts(endpoints: string[]): { protocol: string; hosts: strin
  * (name, pod IP, passwords) come from environment variables set by the StatefulSet,
  * never from this file.
  */
-export function renderPatroniConfig(cluster: HaPostgres, input: PatroniConfigInput): { [key: string]: any } {
+export function renderPatroniConfig(cluster: IClusterModel, input: PatroniConfigInput): { [key: string]: any } {
   const i = cluster.intent;
   const ha = i.highlyAvailable;
   const { ttl, loopWait, retryTimeout } = input.timing;
@@ -169,7 +170,7 @@ export function renderPatroniConfig(cluster: HaPostgres, input: PatroniConfigInp
  * allowed, then addHbaRule() rules), then the engine's: SCRAM passwords only, over TLS
  * when TLS is required (standbys, pg_rewind and Patroni connect with sslmode prefer).
  */
-function hbaRules(cluster: HaPostgres): string[] {
+function hbaRules(cluster: IClusterModel): string[] {
   const host = cluster.tls.requireTls ? 'hostssl' : 'host';
   return [
     ...cluster.hbaRules(),
@@ -189,7 +190,7 @@ function sorted(map: { [name: string]: string }): { [name: string]: string } {
  * The post_bootstrap script: creates the owner role and the application database (after a
  * restore from an archive: only what is missing, and sets the owner's password).
  */
-export function renderPostBootstrapScript(cluster: HaPostgres): string {
+export function renderPostBootstrapScript(cluster: IClusterModel): string {
   const { database, owner } = cluster.intent.credentials;
   const restored = cluster.bootstrap.isRecovery;
   // A restored cluster's owner and database came with the backup: create only what is

@@ -1,4 +1,4 @@
-import type { NetworkPeer } from '../../security/network-peer';
+import type { NetworkPeer } from '../../model/network-peer';
 
 /**
  * Where the etcd DCS runs, for the members' NetworkPolicy. A NetworkPolicy names pods

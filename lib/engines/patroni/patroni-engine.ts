@@ -1,21 +1,19 @@
 import { isIP } from 'node:net';
 import { Duration, Size } from 'cdk8s';
-import type { HaPostgres } from '../../cluster/ha-postgres';
-import type { PostgresVersion } from '../../cluster/postgres-version';
-import { DataDurability, PrimaryUpdateMethod } from '../../cluster/replication';
+import type { PostgresVersion } from '../../model/postgres-version';
+import { DataDurability, PrimaryUpdateMethod } from '../../model/replication';
 import { ConfigErrors } from '../../core/config-error';
 import { checkDnsSubdomain, checkImageReference, isPinnedImage } from '../../core/dns';
 import { positiveMebibytes, wholeSeconds } from '../../core/duration-size-checks';
-import type { IEngineNetworkProfile, ExternalEgress } from '../../security/engine-network-profile';
-import { checkCidr } from '../../security/cidr';
-import type { PgBouncerPool } from '../../pooler/pgbouncer-pool';
-import { RestoreDrill } from '../../backup/restore-drill';
-import type { ScheduledBackup } from '../../backup/scheduled-backup';
-import type { WalArchive } from '../../backup/wal-archive';
+import type { IEngineNetworkProfile, ExternalEgress } from '../../model/engine-network-profile';
+import { checkCidr } from '../../model/cidr';
+import type { Construct } from 'constructs';
+import type { SecretKeyReference } from '../../model/subscription-values';
+import { DEFAULT_DRILL_IMAGE } from '../../model/backup-values';
 import { BarmanRelease, OLDEST_BARMAN, atLeast, parseBarmanRelease, releaseLabel } from './barman-commands';
 import { renderPatroniArchive } from './patroni-archive';
 import { renderPatroniScheduledBackup } from './patroni-backup-job';
-import type { ClusterEndpoints, IClusterEngine, PoolerEndpoint } from '../cluster-engine';
+import type { ClusterEndpoints, IClusterEngine, PoolerEndpoint } from '../../model/cluster-engine';
 import { PatroniSynchronousMode } from './patroni-synchronous-mode';
 import { etcdPort } from './patroni-config';
 import { PatroniDcs } from './patroni-dcs';
@@ -26,12 +24,10 @@ import { resolveTiming } from './patroni-timing';
 import { PatroniTimingProps } from './patroni-timing-props';
 import { PatroniVersion } from './patroni-version';
 import { renderPatroniWorkload } from './patroni-workload';
-import type { EngineFeatures } from '../cluster-engine';
-import type { Database } from '../../databases/database';
-import type { DatabaseRole } from '../../databases/database-role';
-import type { BlueGreenUpgrade } from '../../replication/blue-green-upgrade';
-import type { Publication } from '../../replication/publication';
-import type { Subscription } from '../../replication/subscription';
+import type {
+  EngineCapabilities, EngineDisruptionBudgets, EngineMonitoringProfile, EngineReadinessProfile, IArchiveIntent, IClusterModel, IDatabaseIntent,
+  IDatabaseRoleIntent, IPoolerIntent, IPublicationIntent, IRestoreDrillIntent, IScheduledBackupIntent, ISchemaImportIntent, ISubscriptionIntent,
+} from '../../model/cluster-engine';
 import { allowSchemaImport, ensurePatroniSqlJob, patroniObjectErrors, patroniSubscriptionErrors, patroniSubscriptionNotes, PatroniSqlJobOptions } from './patroni-sql-job';
 
 /** Options of the Patroni engine. */
@@ -152,7 +148,7 @@ export interface PatroniEngineProps {
    * Image with bash and kubectl that runs the ScheduledBackup jobs (they `kubectl exec`
    * barman-cloud-backup in a member). Pin it.
    *
-   * @default 'registry.k8s.io/kubectl:v1.34.1' (RestoreDrill.DEFAULT_IMAGE)
+   * @default 'registry.k8s.io/kubectl:v1.34.1' (DEFAULT_DRILL_IMAGE)
    */
   readonly backupJobImage?: string;
 }
@@ -161,8 +157,17 @@ export interface PatroniEngineProps {
  * Renders an HaPostgres as a Patroni cluster without any operator: a StatefulSet,
  * its Patroni configuration, RBAC, Services and disruption budget.
  */
-export class PatroniEngine implements IClusterEngine, EngineFeatures {
+export class PatroniEngine implements IClusterEngine {
   public readonly name: string;
+  /** No restore drill and no in-place major upgrade yet; everything else. */
+  public readonly capabilities: EngineCapabilities = {
+    archive: true, scheduledBackups: true, recovery: true, restoreDrill: false, pooler: true, databaseRoles: true, databases: true,
+    publications: true, subscriptions: true, schemaImport: true, inPlaceMajorUpgrade: false, networkPolicies: true,
+  };
+  /** PostgreSQL majors the library renders; the Patroni release caps them (`PatroniVersion.maxPostgresMajor`, checked at render). */
+  public readonly supportedMajors: number[] = [14, 15, 16, 17, 18];
+  /** Without an operator there are no operator budgets. */
+  public readonly disruptionBudgets: EngineDisruptionBudgets = { operatorManaged: false };
   public readonly version: PatroniVersion;
   public readonly dcs: PatroniDcs;
   /**
@@ -194,33 +199,53 @@ export class PatroniEngine implements IClusterEngine, EngineFeatures {
   }
 
   /** Applied by the cluster's SQL Job (lib/engines/patroni/patroni-sql-job.ts). */
-  public renderDatabaseRole(role: DatabaseRole): void {
-    role.node.addValidation({ validate: () => patroniObjectErrors(this.name, role.reclaimPolicy, 'role') });
+  /** ClusterMonitoring's PodMonitors and alerts use CloudNativePG's pod labels and metrics. */
+  public monitoringProfile(): EngineMonitoringProfile {
+    return { supported: false, reason: 'the PodMonitors and alerts use CloudNativePG\'s pod labels and metrics' };
+  }
+
+  /** A StatefulSet: only the pod QoS items of the checklist apply. */
+  public readinessProfile(): EngineReadinessProfile {
+    return { mainManifestKind: 'apps/v1 StatefulSet', operatorChecklist: false, injectedContainersKeepQos: true };
+  }
+
+  /** Patroni issues no certificates: subscribers connect with sslmode require. */
+  public serverCertificateAuthority(_clusterName: string): SecretKeyReference | undefined {
+    return undefined;
+  }
+
+  /** Patroni does not synchronize logical slots to the standbys. */
+  public synchronizesLogicalSlots(_cluster: IClusterModel): boolean {
+    return false;
+  }
+
+  public bindDatabaseRole(scope: Construct, role: IDatabaseRoleIntent): void {
+    scope.node.addValidation({ validate: () => patroniObjectErrors(this.name, role.reclaimPolicy, 'role') });
     ensurePatroniSqlJob(role.cluster, this.sqlJobOptions());
   }
 
   /** Applied by the cluster's SQL Job: database, schemas, extensions and grants. */
-  public renderDatabase(database: Database): void {
-    database.node.addValidation({ validate: () => patroniObjectErrors(this.name, database.reclaimPolicy, 'database') });
+  public bindDatabase(scope: Construct, database: IDatabaseIntent): void {
+    scope.node.addValidation({ validate: () => patroniObjectErrors(this.name, database.reclaimPolicy, 'database') });
     ensurePatroniSqlJob(database.cluster, this.sqlJobOptions());
   }
 
   /** Created and kept by the cluster's SQL Job (wal_level logical is set by the Publication). */
-  public renderPublication(publication: Publication): void {
-    publication.node.addValidation({ validate: () => patroniObjectErrors(this.name, publication.reclaimPolicy, 'publication') });
+  public bindPublication(scope: Construct, publication: IPublicationIntent): void {
+    scope.node.addValidation({ validate: () => patroniObjectErrors(this.name, publication.reclaimPolicy, 'publication') });
     ensurePatroniSqlJob(publication.cluster, this.sqlJobOptions());
   }
 
   /** Created by the subscriber's SQL Job (sslmode require: the members have no CA file). */
-  public renderSubscription(subscription: Subscription): void {
-    subscription.node.addValidation({ validate: () => patroniSubscriptionErrors(subscription, this.name) });
+  public bindSubscription(scope: Construct, subscription: ISubscriptionIntent): void {
+    scope.node.addValidation({ validate: () => patroniSubscriptionErrors(subscription, this.name) });
     patroniSubscriptionNotes(subscription);
     ensurePatroniSqlJob(subscription.cluster, this.sqlJobOptions());
   }
 
   /** The target's SQL Job runs pg_dump --schema-only | pg_restore before the subscription. */
-  public renderSchemaImport(upgrade: BlueGreenUpgrade): void {
-    allowSchemaImport(upgrade);
+  public bindSchemaImport(scope: Construct, upgrade: ISchemaImportIntent): void {
+    allowSchemaImport(scope, upgrade);
     ensurePatroniSqlJob(upgrade.target, this.sqlJobOptions());
   }
 
@@ -263,9 +288,9 @@ export class PatroniEngine implements IClusterEngine, EngineFeatures {
     };
   }
 
-  public render(cluster: HaPostgres): void {
+  public bindToCluster(scope: Construct, cluster: IClusterModel): void {
     const errors = new ConfigErrors();
-    cluster.node.addValidation({ validate: () => errors.messages });
+    scope.node.addValidation({ validate: () => errors.messages });
     const i = cluster.intent;
     const e = this.name;
 
@@ -327,7 +352,7 @@ export class PatroniEngine implements IClusterEngine, EngineFeatures {
 
     const maximumLag = this.props.maximumLagOnFailover ?? Size.mebibytes(1);
     const maximumLagMib = positiveMebibytes(errors, 'engine.maximumLagOnFailover', maximumLag, 'Size.mebibytes(1)') ?? 1;
-    renderPatroniWorkload(cluster, {
+    renderPatroniWorkload(scope, cluster, {
       version: this.version,
       dcs: this.dcs,
       timing,
@@ -355,16 +380,16 @@ export class PatroniEngine implements IClusterEngine, EngineFeatures {
    * parameters, the credentials as Secret references in the members' environment or as
    * the IRSA annotation (lib/engines/patroni/patroni-archive.ts).
    */
-  public renderArchive(archive: WalArchive, _cluster: HaPostgres): void {
-    renderPatroniArchive(archive, { engineName: this.name, barman: this.barman });
+  public bindArchive(scope: Construct, archive: IArchiveIntent, _cluster: IClusterModel): void {
+    renderPatroniArchive(scope, archive, { engineName: this.name, barman: this.barman });
   }
 
   /** A CronJob (and a one-off Job) that execs barman-cloud-backup in a member (lib/engines/patroni/patroni-backup-job.ts). */
-  public renderScheduledBackup(backup: ScheduledBackup): void {
-    renderPatroniScheduledBackup(backup, {
+  public bindScheduledBackup(scope: Construct, backup: IScheduledBackupIntent): void {
+    renderPatroniScheduledBackup(scope, backup, {
       engineName: this.name,
       version: this.version,
-      image: this.props.backupJobImage ?? RestoreDrill.DEFAULT_IMAGE,
+      image: this.props.backupJobImage ?? DEFAULT_DRILL_IMAGE,
       instanceLabels: this.instanceLabels(backup.archive.cluster.clusterName),
     });
   }
@@ -375,13 +400,18 @@ export class PatroniEngine implements IClusterEngine, EngineFeatures {
    * ServiceAccount (lib/engines/patroni/patroni-recovery.ts, patroni-workload.ts).
    * Declared so that a cluster restored from an archive is accepted on this engine.
    */
-  public renderRecovery(_cluster: HaPostgres): void {
+  public bindRecovery(_scope: Construct, _cluster: IClusterModel): void {
     // Everything is produced lazily with the cluster's manifests.
   }
 
   /** A pgbouncer Deployment with its ConfigMap, Service and PDB (lib/engines/patroni/patroni-pooler.ts). */
-  public renderPooler(pool: PgBouncerPool): PoolerEndpoint {
-    return renderPatroniPooler(pool, {
+  /** Never called: `capabilities.restoreDrill` is false (RestoreDrill reports it). */
+  public bindRestoreDrill(_scope: Construct, _drill: IRestoreDrillIntent): void {
+    throw new Error(`${this.name} renders no RestoreDrill (capabilities.restoreDrill is false)`);
+  }
+
+  public bindPooler(scope: Construct, pool: IPoolerIntent): PoolerEndpoint {
+    return renderPatroniPooler(scope, pool, {
       engineName: this.name, image: this.props.pgbouncerImage, tlsSecretName: this.props.tlsSecretName, userId: this.userId,
     });
   }
@@ -392,7 +422,7 @@ export class PatroniEngine implements IClusterEngine, EngineFeatures {
    * labels); with etcd, egress to the etcd endpoints (their IP addresses, or the pods and ranges
    * named with `PatroniDcs.etcd(urls, { peers, cidrs })`); pgbouncer metrics on 9127.
    */
-  public networkProfile(): IEngineNetworkProfile {
+  public networkProfile(): IEngineNetworkProfile | undefined {
     return {
       postgresPort: L.postgresPort,
       // Members call each other's REST API in the leader race and before a switchover.
@@ -427,7 +457,7 @@ export class PatroniEngine implements IClusterEngine, EngineFeatures {
     const image = this.props.backupJobImage;
     if (image !== undefined && !isPinnedImage(image)) {
       errors.add('engine.backupJobImage', image, 'is not pinned to a tag or digest, so the backup job could change between runs',
-        `pin it, e.g. "${RestoreDrill.DEFAULT_IMAGE}"`);
+        `pin it, e.g. "${DEFAULT_DRILL_IMAGE}"`);
     }
   }
 

@@ -1,12 +1,14 @@
+import type { Construct } from 'constructs';
+import type { IClusterModel, IPoolerIntent } from '../../model/cluster-engine';
 import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
-import type { HaPostgres } from '../../cluster/ha-postgres';
+
 import { ConfigErrors } from '../../core/config-error';
-import type { PgBouncerPool } from '../../pooler/pgbouncer-pool';
-import { PoolType } from '../../pooler/pool-mode';
-import type { PoolerEndpoint } from '../cluster-engine';
-import { namedZonesAffinity, zoneSpread } from '../../cluster/placement-rules';
-import { resourceRequirements } from '../../cluster/resources';
+
+import { PoolType } from '../../model/pool-mode';
+import type { PoolerEndpoint } from '../../model/cluster-engine';
+import { namedZonesAffinity, zoneSpread } from '../../model/placement-rules';
+import { resourceRequirements } from '../../model/resources';
 
 const PORT = 5432;
 const CONFIG_DIR = '/etc/pgbouncer';
@@ -28,7 +30,7 @@ export interface PatroniPoolerInput {
 }
 
 /** The pgbouncer.ini of a pool: every database to the cluster's rw (or ro) Service. */
-export function renderPgBouncerIni(pool: PgBouncerPool, cluster: HaPostgres, tls: boolean): string {
+export function renderPgBouncerIni(pool: IPoolerIntent, cluster: IClusterModel, tls: boolean): string {
   const i = pool.intent;
   const target = i.type === PoolType.READ_ONLY ? cluster.readOnlyServiceName : cluster.readWriteServiceName;
   const settings: { [name: string]: string } = {
@@ -59,11 +61,11 @@ export function renderPgBouncerIni(pool: PgBouncerPool, cluster: HaPostgres, tls
  * configuration from a ConfigMap, credentials from the application Secret) in front of
  * the cluster's read-write (or read-only) Service.
  */
-export function renderPatroniPooler(pool: PgBouncerPool, input: PatroniPoolerInput): PoolerEndpoint {
+export function renderPatroniPooler(scope: Construct, pool: IPoolerIntent, input: PatroniPoolerInput): PoolerEndpoint {
   const i = pool.intent;
   const cluster = pool.cluster;
   const errors = new ConfigErrors();
-  pool.node.addValidation({ validate: () => errors.messages });
+  scope.node.addValidation({ validate: () => errors.messages });
   if (input.image === undefined) {
     errors.add('PgBouncerPool', `engine ${input.engineName}`, `${input.engineName} has no operator to supply a PgBouncer image`,
       'give the cluster\'s engine pgbouncerImage (an image with pgbouncer and sh)');
@@ -80,27 +82,27 @@ export function renderPatroniPooler(pool: PgBouncerPool, input: PatroniPoolerInp
   const labels = podLabels;
   const configMapName = `${i.name}-pgbouncer`;
 
-  new ApiObject(pool, 'Config', {
+  new ApiObject(scope, 'Config', {
     apiVersion: 'v1',
     kind: 'ConfigMap',
     metadata: { name: configMapName, labels },
     data: Lazy.any({ produce: () => ({ 'pgbouncer.ini': renderPgBouncerIni(pool, cluster, clientTls) }) }),
   });
 
-  new ApiObject(pool, 'Resource', {
+  new ApiObject(scope, 'Resource', {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: { name: i.name, labels },
     spec: Lazy.any({ produce: () => k8s.toJson_DeploymentSpec(deploymentSpec(pool, input, podLabels, selector, configMapName, clientTls)) }),
   });
 
-  new k8s.KubeService(pool, 'Service', {
+  new k8s.KubeService(scope, 'Service', {
     metadata: { name: i.name, labels },
     spec: { selector, ports: [{ name: 'pgbouncer', port: PORT, targetPort: k8s.IntOrString.fromNumber(PORT) }] },
   });
 
   if (i.disruptionBudgetMinAvailable !== undefined) {
-    new k8s.KubePodDisruptionBudget(pool, 'DisruptionBudget', {
+    new k8s.KubePodDisruptionBudget(scope, 'DisruptionBudget', {
       metadata: { name: i.name, labels },
       spec: {
         minAvailable: k8s.IntOrString.fromNumber(i.disruptionBudgetMinAvailable),
@@ -112,7 +114,7 @@ export function renderPatroniPooler(pool: PgBouncerPool, input: PatroniPoolerInp
   return { serviceName: i.name, port: PORT };
 }
 
-function deploymentSpec(pool: PgBouncerPool, input: PatroniPoolerInput, podLabels: { [key: string]: string }, selector: { [key: string]: string },
+function deploymentSpec(pool: IPoolerIntent, input: PatroniPoolerInput, podLabels: { [key: string]: string }, selector: { [key: string]: string },
   configMapName: string, clientTls: boolean): k8s.DeploymentSpec {
   const i = pool.intent;
   const secret = pool.cluster.appSecretName;

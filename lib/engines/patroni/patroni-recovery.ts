@@ -1,5 +1,6 @@
-import { RecoveryTarget, RecoveryTargetKind } from '../../backup/recovery';
-import type { HaPostgres } from '../../cluster/ha-postgres';
+import type { IClusterModel } from '../../model/cluster-engine';
+import { RecoveryTarget, RecoveryTargetKind } from '../../model/recovery';
+
 import { backupListArgv, commandLine, restoreCommandLine, walRestoreArgv } from './barman-commands';
 import { sourceEnvPrefix } from './patroni-archive';
 import { PATRONI_LAYOUT as L } from './patroni-layout';
@@ -17,7 +18,7 @@ import { PATRONI_LAYOUT as L } from './patroni-layout';
 export const RECOVERY_METHOD = 'barman_cloud';
 
 /** The `bootstrap` keys of a restored cluster (`method` and its section), or an empty object. */
-export function recoveryBootstrapConfig(cluster: HaPostgres): { [key: string]: any } {
+export function recoveryBootstrapConfig(cluster: IClusterModel): { [key: string]: any } {
   const source = cluster.bootstrap.source;
   if (!source) return {};
   const target = cluster.bootstrap.target;
@@ -89,7 +90,7 @@ print(max(done, key=lambda b: b["backup_id"])["backup_id"])
  * volume, `pg_wal` becomes a link to it again: barman-cloud-restore recreates `pg_wal` as
  * an empty directory (a linked `pg_wal` is not in the backup).
  */
-export function renderRestoreScript(cluster: HaPostgres): string {
+export function renderRestoreScript(cluster: IClusterModel): string {
   const source = cluster.bootstrap.source;
   if (!source) return '';
   const env = sourceEnvPrefix(source);

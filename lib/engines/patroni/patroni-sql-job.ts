@@ -1,25 +1,26 @@
+import type { Construct } from 'constructs';
+import type { IClusterModel, IDatabaseIntent, IDatabaseRoleIntent, IPublicationIntent, ISchemaImportIntent, ISubscriptionIntent } from '../../model/cluster-engine';
 import { Chart } from 'cdk8s';
-import type { HaPostgres } from '../../cluster/ha-postgres';
+
 import { ConfigErrors } from '../../core/config-error';
 import { SynthWarnings } from '../../core/synth-warnings';
-import type { Database } from '../../databases/database';
-import { databasesOf, grantsByDatabase, implicitGrantsOf, rolesOf } from '../../databases/database-registry';
-import { ReclaimPolicy } from '../../databases/database-role';
-import type { DatabaseRole } from '../../databases/database-role';
-import { databasesSql, grantsSql, publicationSql, rolesSql, schemasAndExtensionsSql, subscriptionSql } from '../../databases/intent-sql';
-import { renderSqlJob, SqlJobCredential, sqlJobPodLabels, SqlJobPlan, SqlStep } from '../../databases/sql-job';
-import type { BlueGreenUpgrade } from '../../replication/blue-green-upgrade';
-import type { Publication } from '../../replication/publication';
-import { publicationSqlSpec, subscriptionEnv, subscriptionSqlSpec } from '../../replication/publication-sql';
-import { publicationsOf, schemaImportOf, subscriptionsOf } from '../../replication/replication-registry';
-import { PublisherSslMode, Subscription } from '../../replication/subscription';
-import { NetworkPeer } from '../../security/network-peer';
+
+import { databasesOf, grantsByDatabase, implicitGrantsOf, rolesOf } from '../../model/database-registry';
+import { ReclaimPolicy } from '../../model/database-values';
+
+import { databasesSql, grantsSql, publicationSql, rolesSql, schemasAndExtensionsSql, subscriptionSql } from '../../model/intent-sql';
+import { renderSqlJob, SqlJobCredential, sqlJobPodLabels, SqlJobPlan, SqlStep } from '../sql-job';
+
+import { publicationSqlSpec, subscriptionEnv, subscriptionSqlSpec } from '../../model/publication-sql';
+import { publicationsOf, schemaImportOf, subscriptionsOf } from '../../model/replication-registry';
+import { PublisherSslMode } from '../../model/subscription-values';
+import { NetworkPeer } from '../../model/network-peer';
 import { PATRONI_LAYOUT as L } from './patroni-layout';
 
 /**
  * Declarative roles, databases, grants, publications, subscriptions and the schema import
  * of a blue/green upgrade on Patroni, which has no operator: one SQL Job per cluster
- * (lib/databases/sql-job.ts) that connects to the leader through the read-write Service as
+ * (lib/engines/sql-job.ts) that connects to the leader through the read-write Service as
  * the superuser (password from the engine's credentials Secret) and applies everything, in
  * order, idempotently: roles, databases, the schema import, then per database its schemas,
  * extensions, grants and publications, then the subscriptions.
@@ -31,10 +32,10 @@ export interface PatroniSqlJobOptions {
   readonly userId: number;
 }
 
-const JOBS = new WeakSet<HaPostgres>();
+const JOBS = new WeakSet<IClusterModel>();
 
 /** Renders the cluster's SQL Job once. */
-export function ensurePatroniSqlJob(cluster: HaPostgres, opts: PatroniSqlJobOptions): void {
+export function ensurePatroniSqlJob(cluster: IClusterModel, opts: PatroniSqlJobOptions): void {
   if (JOBS.has(cluster)) return;
   JOBS.add(cluster);
   renderSqlJob(cluster, cluster, {
@@ -53,7 +54,7 @@ export function ensurePatroniSqlJob(cluster: HaPostgres, opts: PatroniSqlJobOpti
 }
 
 /** Every database the Job works in (declared, or with grants, publications or subscriptions). */
-function workDatabases(cluster: HaPostgres): string[] {
+function workDatabases(cluster: IClusterModel): string[] {
   return [...new Set([
     ...databasesOf(cluster).map((d) => d.databaseName),
     ...implicitGrantsOf(cluster).map((g) => g.database),
@@ -63,11 +64,11 @@ function workDatabases(cluster: HaPostgres): string[] {
 }
 
 /** The Job's plan, read at synth time. */
-function patroniSqlPlan(cluster: HaPostgres, opts: PatroniSqlJobOptions): SqlJobPlan {
+function patroniSqlPlan(cluster: IClusterModel, opts: PatroniSqlJobOptions): SqlJobPlan {
   const credentials: SqlJobCredential[] = [{ prefix: 'SUPERUSER', user: L.superuser, password: { name: opts.credentialsSecretName, key: L.secretKeys.superuser } }];
   const env: SqlJobPlan['env'] = [];
   const roles = rolesOf(cluster);
-  const roleEnv = new Map<DatabaseRole, string>();
+  const roleEnv = new Map<IDatabaseRoleIntent, string>();
   roles.forEach((r, i) => {
     if (!r.passwordSecretName) return;
     const name = `ROLE_PASSWORD_${i}`;
@@ -95,12 +96,12 @@ function patroniSqlPlan(cluster: HaPostgres, opts: PatroniSqlJobOptions): SqlJob
   const grants = grantsByDatabase(cluster);
   const subscriptions = subscriptionsOf(cluster);
   for (const database of workDatabases(cluster)) {
-    const declared: Database | undefined = dbs.find((d) => d.databaseName === database);
+    const declared: IDatabaseIntent | undefined = dbs.find((d) => d.databaseName === database);
     const owner = declared?.owner ?? cluster.ownerName;
     const sql = [
       declared ? schemasAndExtensionsSql(declared) : '',
       grantsSql(grants.get(database) ?? [], owner),
-      ...publicationsOf(cluster).filter((p: Publication) => p.database === database).map((p) => publicationSql(publicationSqlSpec(p))),
+      ...publicationsOf(cluster).filter((p: IPublicationIntent) => p.database === database).map((p) => publicationSql(publicationSqlSpec(p))),
     ].join('');
     if (sql) steps.push({ file: `30-${database}.sql`, database, credential: 'SUPERUSER', description: `schemas, extensions, grants and publications in ${database}`, sql });
   }
@@ -128,7 +129,7 @@ export function patroniObjectErrors(engineName: string, reclaimPolicy: ReclaimPo
 }
 
 /** Checks of a subscription on a Patroni subscriber. */
-export function patroniSubscriptionErrors(subscription: Subscription, engineName: string): string[] {
+export function patroniSubscriptionErrors(subscription: ISubscriptionIntent, engineName: string): string[] {
   const errors = new ConfigErrors();
   const ext = subscription.publisher.externalPublisher;
   if (ext && (ext.sslMode ?? PublisherSslMode.VERIFY_FULL) !== PublisherSslMode.REQUIRE) {
@@ -139,7 +140,7 @@ export function patroniSubscriptionErrors(subscription: Subscription, engineName
 }
 
 /** Warns about what a Patroni subscriber does differently, and lets its Job reach a schema import's source. */
-export function patroniSubscriptionNotes(subscription: Subscription): void {
+export function patroniSubscriptionNotes(subscription: ISubscriptionIntent): void {
   if (!subscription.publisher.externalPublisher && subscription.connection.sslMode !== PublisherSslMode.REQUIRE) {
     SynthWarnings.add(subscription, 'a Patroni subscriber connects to the publisher with sslmode require: encrypted, but the certificate is not verified (the CA is not on the members). ' +
       'The connection string, with the password, is stored in pg_subscription (readable by superusers only).');
@@ -147,6 +148,6 @@ export function patroniSubscriptionNotes(subscription: Subscription): void {
 }
 
 /** The import's source lets the target's SQL Job in. */
-export function allowSchemaImport(upgrade: BlueGreenUpgrade): void {
+export function allowSchemaImport(_scope: Construct, upgrade: ISchemaImportIntent): void {
   upgrade.source.connections.allowFrom(NetworkPeer.podsWithLabels(sqlJobPodLabels(upgrade.target.clusterName), Chart.of(upgrade.target).namespace));
 }

@@ -1,16 +1,18 @@
+import type { Construct } from 'constructs';
+import type { IClusterModel } from '../../model/cluster-engine';
 import { createHash } from 'crypto';
 import * as path from 'path';
 import { ApiObject, Lazy, Yaml } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
-import { instanceRoleArn, ROLE_ARN_ANNOTATION } from '../../backup/archive-credentials';
-import type { ResolvedVolume } from '../../cluster/cluster-intent';
-import type { HaPostgres } from '../../cluster/ha-postgres';
+import { instanceRoleArn, ROLE_ARN_ANNOTATION } from '../../model/archive-credentials';
+import type { ResolvedVolume } from '../../model/cluster-intent';
+
 import { renderLabelPodScript, renderPatroniConfig, renderPostBootstrapScript, PatroniConfigInput } from './patroni-config';
 import { archiveEnv } from './patroni-archive';
 import { PATRONI_LAYOUT as L } from './patroni-layout';
 import { renderRestoreScript } from './patroni-recovery';
-import { namedZonesAffinity, zoneSpread } from '../../cluster/placement-rules';
-import { resourceRequirements } from '../../cluster/resources';
+import { namedZonesAffinity, zoneSpread } from '../../model/placement-rules';
+import { resourceRequirements } from '../../model/resources';
 
 /** Names of the objects of a Patroni cluster named `name`. */
 export function patroniObjectNames(name: string) {
@@ -36,7 +38,7 @@ export interface PatroniWorkloadInput extends PatroniConfigInput {
 }
 
 /** Renders every Kubernetes object of a Patroni cluster as children of `cluster`. */
-export function renderPatroniWorkload(cluster: HaPostgres, input: PatroniWorkloadInput): void {
+export function renderPatroniWorkload(scope: Construct, cluster: IClusterModel, input: PatroniWorkloadInput): void {
   const i = cluster.intent;
   const names = patroniObjectNames(i.name);
   const selector = input.instanceLabels;
@@ -53,14 +55,14 @@ export function renderPatroniWorkload(cluster: HaPostgres, input: PatroniWorkloa
     return data;
   };
   // A raw ApiObject: the L1 would read the lazy data at construction time.
-  new ApiObject(cluster, 'Config', {
+  new ApiObject(scope, 'Config', {
     apiVersion: 'v1',
     kind: 'ConfigMap',
     metadata: { name: names.configMap, labels },
     data: Lazy.any({ produce: configData }),
   });
 
-  new k8s.KubeServiceAccount(cluster, 'ServiceAccount', {
+  new k8s.KubeServiceAccount(scope, 'ServiceAccount', {
     metadata: {
       name: names.serviceAccount,
       labels,
@@ -77,8 +79,8 @@ export function renderPatroniWorkload(cluster: HaPostgres, input: PatroniWorkloa
       { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch', 'patch', 'update'] },
     ]
     : [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'patch'] }];
-  new k8s.KubeRole(cluster, 'Role', { metadata: { name: names.serviceAccount, labels }, rules });
-  new k8s.KubeRoleBinding(cluster, 'RoleBinding', {
+  new k8s.KubeRole(scope, 'Role', { metadata: { name: names.serviceAccount, labels }, rules });
+  new k8s.KubeRoleBinding(scope, 'RoleBinding', {
     metadata: { name: names.serviceAccount, labels },
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: names.serviceAccount },
     subjects: [{ kind: 'ServiceAccount', name: names.serviceAccount }],
@@ -86,7 +88,7 @@ export function renderPatroniWorkload(cluster: HaPostgres, input: PatroniWorkloa
 
   const pgPort = { name: 'postgresql', port: L.postgresPort, targetPort: k8s.IntOrString.fromNumber(L.postgresPort) };
   const service = (id: string, name: string, spec: k8s.ServiceSpec) =>
-    new k8s.KubeService(cluster, id, { metadata: { name, labels }, spec });
+    new k8s.KubeService(scope, id, { metadata: { name, labels }, spec });
   service('MembersService', names.members, {
     clusterIp: 'None', publishNotReadyAddresses: true, selector,
     ports: [pgPort, { name: 'patroni', port: L.restApiPort, targetPort: k8s.IntOrString.fromNumber(L.restApiPort) }],
@@ -100,7 +102,7 @@ export function renderPatroniWorkload(cluster: HaPostgres, input: PatroniWorkloa
   service('ReadOnlyService', input.endpoints.readOnly, { selector: role(L.followerLabelValue), ports: [pgPort] });
   service('AnyInstanceService', input.endpoints.any, { selector, ports: [pgPort] });
 
-  new ApiObject(cluster, 'Resource', {
+  new ApiObject(scope, 'Resource', {
     apiVersion: 'apps/v1',
     kind: 'StatefulSet',
     metadata: { name: names.statefulSet, labels },
@@ -114,7 +116,7 @@ export function renderPatroniWorkload(cluster: HaPostgres, input: PatroniWorkloa
   });
 
   if (i.disruptionBudget?.owner === 'library') {
-    new k8s.KubePodDisruptionBudget(cluster, 'DisruptionBudget', {
+    new k8s.KubePodDisruptionBudget(scope, 'DisruptionBudget', {
       metadata: { name: names.pdb, labels },
       spec: {
         minAvailable: k8s.IntOrString.fromNumber(i.disruptionBudget.minAvailableCount as number),
@@ -144,7 +146,7 @@ function claim(name: string, v: ResolvedVolume): k8s.KubePersistentVolumeClaimPr
   };
 }
 
-function statefulSetSpec(cluster: HaPostgres, input: PatroniWorkloadInput, names: ReturnType<typeof patroniObjectNames>, checksum: string): k8s.StatefulSetSpec {
+function statefulSetSpec(cluster: IClusterModel, input: PatroniWorkloadInput, names: ReturnType<typeof patroniObjectNames>, checksum: string): k8s.StatefulSetSpec {
   const i = cluster.intent;
   const selector = input.instanceLabels;
   const secret = input.credentialsSecretName;

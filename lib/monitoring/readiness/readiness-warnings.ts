@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import type { IConstruct } from 'constructs';
-import { scheduledBackupsOf, restoreDrillsOf } from '../../backup/backup-registry';
+import { scheduledBackupsOf, restoreDrillsOf } from '../../model/backup-registry';
 import type { HaPostgres } from '../../cluster/ha-postgres';
 import { AppIndex } from '../../core/app-index';
 import { SynthWarnings } from '../../core/synth-warnings';

@@ -2,12 +2,12 @@ import { writeFileSync } from 'fs';
 import { join } from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { restoreDrillsOf, scheduledBackupsOf } from '../../backup/backup-registry';
+import { restoreDrillsOf, scheduledBackupsOf } from '../../model/backup-registry';
 import type { HaPostgres } from '../../cluster/ha-postgres';
 import { ConfigErrors } from '../../core/config-error';
 import { renderTopologyIntent, TopologyIntent, TopologyPool } from '../../model/topology-intent';
 import { PgBouncerPool } from '../../pooler/pgbouncer-pool';
-import { PoolType } from '../../pooler/pool-mode';
+import { PoolType } from '../../model/pool-mode';
 import { renderTopology } from './topology-mermaid';
 
 /** Properties of TopologyDiagram. */

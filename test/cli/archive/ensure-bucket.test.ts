@@ -5,8 +5,8 @@
  */
 import { CliError } from '../../../lib/cli/cli-error';
 import { ensureBucket, lifecycleRule, SettingOutcome, S3Sender } from '../../../lib/cli/archive/ensure-bucket';
-import { archiveBucketPolicy } from '../../../lib/backup/bucket-policy';
-import { RetentionWindow } from '../../../lib/backup/retention-window';
+import { archiveBucketPolicy } from '../../../lib/model/bucket-policy';
+import { RetentionWindow } from '../../../lib/model/retention-window';
 
 /** An S3 error as the SDK raises it. */
 function s3Error(code: string, status: number): Error {

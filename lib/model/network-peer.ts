@@ -1,6 +1,7 @@
+import type { IClusterModel } from './cluster-engine';
 import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import type { HaPostgres } from '../cluster/ha-postgres';
+
 import { ConfigErrors } from '../core/config-error';
 import { isDnsLabel } from '../core/dns';
 import type { IPodSelectorLike, LabelSelectorExpression } from '../core/workload-shapes';
@@ -29,7 +30,7 @@ export class NetworkPeer {
    * The instances of another HaPostgres, e.g. a cluster that subscribes to this one by
    * logical replication. Allowing it also opens that cluster's egress to this one.
    */
-  public static fromCluster(cluster: HaPostgres): NetworkPeer {
+  public static fromCluster(cluster: IClusterModel): NetworkPeer {
     return new NetworkPeer(`cluster ${cluster.clusterName}`, () => ({
       podLabels: cluster.engine.instanceLabels(cluster.clusterName), namespace: chartNamespace(cluster),
     }), false, cluster);
@@ -53,7 +54,7 @@ export class NetworkPeer {
     /** True when the peer is meant to select every pod of a namespace. */
     private readonly wholeNamespace = false,
     /** The cluster whose instances this peer is (`fromCluster()`), so its egress can be opened too. */
-    public readonly sourceCluster?: HaPostgres,
+    public readonly sourceCluster?: IClusterModel,
   ) {}
 
   /** True for `allPodsInNamespace()`. */

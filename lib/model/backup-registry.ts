@@ -1,14 +1,13 @@
+import type { IRestoreDrillIntent, IScheduledBackupIntent } from './cluster-engine';
 import type { IConstruct } from 'constructs';
-import type { RestoreDrill } from './restore-drill';
-import type { ScheduledBackup } from './scheduled-backup';
 
 /**
  * ScheduledBackups and RestoreDrills per cluster, registered by their constructors, so
  * monitoring finds them without scanning the app (they may live in other scopes than the
  * cluster). Type-only imports: no import cycle with the constructs.
  */
-const BACKUPS = new WeakMap<IConstruct, ScheduledBackup[]>();
-const DRILLS = new WeakMap<IConstruct, RestoreDrill[]>();
+const BACKUPS = new WeakMap<IConstruct, IScheduledBackupIntent[]>();
+const DRILLS = new WeakMap<IConstruct, IRestoreDrillIntent[]>();
 
 function add<T>(registry: WeakMap<IConstruct, T[]>, cluster: IConstruct, item: T): void {
   const list = registry.get(cluster);
@@ -17,21 +16,21 @@ function add<T>(registry: WeakMap<IConstruct, T[]>, cluster: IConstruct, item: T
 }
 
 /** Called by ScheduledBackup's constructor, with the cluster of its archive. */
-export function registerScheduledBackup(cluster: IConstruct, backup: ScheduledBackup): void {
+export function registerScheduledBackup(cluster: IConstruct, backup: IScheduledBackupIntent): void {
   add(BACKUPS, cluster, backup);
 }
 
 /** Called by RestoreDrill's constructor. */
-export function registerRestoreDrill(cluster: IConstruct, drill: RestoreDrill): void {
+export function registerRestoreDrill(cluster: IConstruct, drill: IRestoreDrillIntent): void {
   add(DRILLS, cluster, drill);
 }
 
 /** The ScheduledBackups of `cluster` (suspended ones included), in creation order. */
-export function scheduledBackupsOf(cluster: IConstruct): readonly ScheduledBackup[] {
+export function scheduledBackupsOf(cluster: IConstruct): readonly IScheduledBackupIntent[] {
   return BACKUPS.get(cluster) ?? [];
 }
 
 /** The RestoreDrills of `cluster`, in creation order. */
-export function restoreDrillsOf(cluster: IConstruct): readonly RestoreDrill[] {
+export function restoreDrillsOf(cluster: IConstruct): readonly IRestoreDrillIntent[] {
   return DRILLS.get(cluster) ?? [];
 }

@@ -1,7 +1,7 @@
 import { Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
-import type { CpuAmount } from '../cluster/resources';
-import { cpuMillis } from '../cluster/cluster-intent';
+import type { CpuAmount } from './resources';
+import { cpuMillis } from './cluster-intent';
 import { exactMebibytes } from '../core/duration-size-checks';
 import type { ConfigErrors } from '../core/config-error';
 

@@ -1,10 +1,10 @@
-import { PublicationSqlSpec, SubscriptionSqlSpec } from '../databases/intent-sql';
-import { quoteIdent, quoteLiteral, quoteTable } from '../databases/sql-identifier';
-import { Publication, PublishOperation } from './publication';
-import type { Subscription } from './subscription';
+import type { IPublicationIntent, ISubscriptionIntent } from './cluster-engine';
+import { PublicationSqlSpec, SubscriptionSqlSpec } from './intent-sql';
+import { quoteIdent, quoteLiteral, quoteTable } from './sql-identifier';
+import { PublishOperation } from './publication-values';
 
 /** `FOR …` objects of a publication (tables grouped under one TABLE keyword, as CloudNativePG does, then schemas). */
-export function publicationObjects(p: Publication): string {
+export function publicationObjects(p: IPublicationIntent): string {
   const tables = p.target.publishedTables.filter((t) => t.qualified !== undefined).map((t) => {
     const q = t.qualified as { schema: string; table: string };
     const columns = t.columns ? ` (${t.columns.map(quoteIdent).join(', ')})` : '';
@@ -18,7 +18,7 @@ export function publicationObjects(p: Publication): string {
 }
 
 /** The `WITH (…)` parameters of a publication that differ from PostgreSQL's defaults, as strings. */
-export function publicationParameters(p: Publication): { [name: string]: string } {
+export function publicationParameters(p: IPublicationIntent): { [name: string]: string } {
   const out: { [name: string]: string } = {};
   const all = [PublishOperation.INSERT, PublishOperation.UPDATE, PublishOperation.DELETE, PublishOperation.TRUNCATE];
   if (!all.every((o) => p.operations.includes(o))) out.publish = all.filter((o) => p.operations.includes(o)).join(', ');
@@ -26,8 +26,8 @@ export function publicationParameters(p: Publication): { [name: string]: string 
   return out;
 }
 
-/** The publication in the terms of lib/databases/intent-sql.ts. */
-export function publicationSqlSpec(p: Publication): PublicationSqlSpec {
+/** The publication in the terms of lib/model/intent-sql.ts. */
+export function publicationSqlSpec(p: IPublicationIntent): PublicationSqlSpec {
   const options = Object.entries(publicationParameters(p)).map(([k, v]) => `${k} = ${quoteLiteral(v)}`);
   return { name: p.publicationName, allTables: p.target.isAllTables, objects: publicationObjects(p), options };
 }
@@ -41,11 +41,11 @@ export function subscriptionEnv(index: number): { host: string; port: string; pa
 }
 
 /**
- * The subscription in the terms of lib/databases/intent-sql.ts (host, port and password
+ * The subscription in the terms of lib/model/intent-sql.ts (host, port and password
  * from the environment variables of `subscriptionEnv(index)`). `sslMode` overrides the
  * connection's (a subscriber without the CA file on its servers cannot verify).
  */
-export function subscriptionSqlSpec(s: Subscription, index: number, sslMode: string): SubscriptionSqlSpec {
+export function subscriptionSqlSpec(s: ISubscriptionIntent, index: number, sslMode: string): SubscriptionSqlSpec {
   const c = s.connection;
   const env = subscriptionEnv(index);
   const params = s.parameters;

@@ -1,6 +1,6 @@
 import { Duration, Size } from 'cdk8s';
-import type { ClusterBootstrap } from '../backup/recovery';
-import type { IClusterEngine } from '../engines/cluster-engine';
+import type { ClusterBootstrap } from './recovery';
+import type { IClusterEngine } from './cluster-engine';
 import { ClusterMode } from './cluster-mode';
 import { AppCredentials } from './credentials';
 import { DisruptionBudget } from './disruption';
@@ -9,8 +9,8 @@ import { PostgresVersion } from './postgres-version';
 import { DataDurability, PrimaryUpdateMethod } from './replication';
 import { InstanceResources } from './resources';
 import { VolumeProps } from './storage';
-import type { NetworkSecurityProps } from '../security/network-security';
-import type { ClusterTlsProps } from '../security/tls';
+import type { NetworkSecurityProps } from './network-security';
+import type { ClusterTlsProps } from './tls';
 
 /**
  * What an HA PostgreSQL cluster must guarantee. Engine-neutral: the engine

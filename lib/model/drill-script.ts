@@ -1,5 +1,5 @@
 import { shellQuote } from '../core/shell';
-import type { TableCheck } from './restore-drill';
+import type { TableCheck } from './backup-values';
 
 /** What the drill script needs to know; every value is validated before it is embedded. */
 export interface DrillScriptOptions {

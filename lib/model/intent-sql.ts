@@ -1,5 +1,6 @@
-import type { Database } from './database';
-import type { DatabaseRole } from './database-role';
+
+
+import type { IDatabaseIntent, IDatabaseRoleIntent } from './cluster-engine';
 import type { Grant } from './grant';
 import { quoteIdent, quoteLiteral } from './sql-identifier';
 
@@ -27,7 +28,7 @@ function when(condition: string, statement: string): string {
  * `passwordEnv(role)`), the comment and the memberships set to the declared ones
  * (memberships not declared are revoked). Runs in any database, as a superuser.
  */
-export function rolesSql(roles: readonly DatabaseRole[], passwordEnv: (role: DatabaseRole) => string | undefined): string {
+export function rolesSql(roles: readonly IDatabaseRoleIntent[], passwordEnv: (role: IDatabaseRoleIntent) => string | undefined): string {
   const out: string[] = [];
   roles.forEach((role, i) => {
     const name = quoteIdent(role.roleName);
@@ -71,7 +72,7 @@ export function rolesSql(roles: readonly DatabaseRole[], passwordEnv: (role: Dat
 }
 
 /** Databases: created when missing (as a superuser, in the `postgres` database), then owner, connection limit and allow-connections set. */
-export function databasesSql(databases: readonly Database[]): string {
+export function databasesSql(databases: readonly IDatabaseIntent[]): string {
   const out: string[] = [];
   for (const db of databases) {
     const name = quoteIdent(db.databaseName);
@@ -86,7 +87,7 @@ export function databasesSql(databases: readonly Database[]): string {
 }
 
 /** Schemas and extensions of a database, run in it as a superuser. */
-export function schemasAndExtensionsSql(db: Database): string {
+export function schemasAndExtensionsSql(db: IDatabaseIntent): string {
   const out: string[] = [];
   for (const s of db.schemas) {
     const owner = quoteIdent(s.owner ?? db.owner);

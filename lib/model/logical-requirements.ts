@@ -1,9 +1,8 @@
-import type { HaPostgres } from '../cluster/ha-postgres';
+
+import type { IClusterModel, ISubscriptionIntent } from './cluster-engine';
 import { ConfigErrors } from '../core/config-error';
 import { SynthWarnings } from '../core/synth-warnings';
 import { publicationsOf, subscribersOf, subscriptionsOf } from './replication-registry';
-import type { Subscription } from './subscription';
-import { engineFeatures } from '../engines/cluster-engine';
 
 /**
  * What logical replication needs from the publisher and the subscriber clusters, checked at
@@ -40,10 +39,10 @@ export interface EffectiveParameter {
 }
 
 /** The value `cluster` runs `name` with. */
-export function effectiveParameter(cluster: HaPostgres, name: string): EffectiveParameter {
+export function effectiveParameter(cluster: IClusterModel, name: string): EffectiveParameter {
   const user = cluster.postgresParameters()[name];
   if (user !== undefined) return { value: user, userSet: true, source: 'set in parameters' };
-  const engine = engineFeatures(cluster.engine).parameterDefaults?.()[name];
+  const engine = cluster.engine.parameterDefaults()[name];
   if (engine !== undefined) return { value: engine, userSet: false, source: `${cluster.engine.name} default` };
   return { value: POSTGRES_DEFAULTS[name] ?? '', userSet: false, source: 'PostgreSQL default' };
 }
@@ -53,7 +52,7 @@ export function effectiveParameter(cluster: HaPostgres, name: string): Effective
  * level (on the cluster's first Publication only: call it before the Publication is
  * registered); the parameter is added when the engine's default is not logical (Patroni).
  */
-export function requireLogicalWalLevel(cluster: HaPostgres, errors: ConfigErrors): void {
+export function requireLogicalWalLevel(cluster: IClusterModel, errors: ConfigErrors): void {
   const level = effectiveParameter(cluster, 'wal_level');
   if (level.value.toLowerCase() === 'logical') return;
   if (level.userSet) {
@@ -65,7 +64,7 @@ export function requireLogicalWalLevel(cluster: HaPostgres, errors: ConfigErrors
   cluster.addParameters({ wal_level: 'logical' }, 'Publication (logical replication)');
 }
 
-function intParameter(cluster: HaPostgres, name: string): { n: number | undefined; p: EffectiveParameter } {
+function intParameter(cluster: IClusterModel, name: string): { n: number | undefined; p: EffectiveParameter } {
   const p = effectiveParameter(cluster, name);
   const n = /^-?\d+$/.test(p.value.trim()) ? Number(p.value.trim()) : undefined;
   return { n, p };
@@ -76,7 +75,7 @@ function intParameter(cluster: HaPostgres, name: string): { n: number | undefine
  * error) and should be at least `recommended` (below it table copies and parallel apply
  * wait for one another and retry: a warning).
  */
-function tooLow(errors: ConfigErrors, cluster: HaPostgres, name: string, hard: number, recommended: number, why: string): void {
+function tooLow(errors: ConfigErrors, cluster: IClusterModel, name: string, hard: number, recommended: number, why: string): void {
   const { n, p } = intParameter(cluster, name);
   if (n === undefined || n >= recommended) return;
   const current = `${p.userSet ? 'it is set to' : `the ${p.source} is`} ${n}`;
@@ -89,12 +88,12 @@ function tooLow(errors: ConfigErrors, cluster: HaPostgres, name: string, hard: n
 }
 
 /** Workers (and so slots, senders, origins) a subscription uses at most: its apply worker plus the table-sync workers of its subscriber. */
-export function workersPerSubscription(subscription: Subscription): number {
+export function workersPerSubscription(subscription: ISubscriptionIntent): number {
   const sync = intParameter(subscription.cluster, 'max_sync_workers_per_subscription').n ?? 2;
   return 1 + Math.max(0, sync);
 }
 
-function listSubscriptions(subs: readonly Subscription[]): string {
+function listSubscriptions(subs: readonly ISubscriptionIntent[]): string {
   const shown = subs.slice(0, 3).map((s) => `${s.subscriptionName} of cluster ${s.cluster.clusterName}`).join(', ');
   return subs.length > 3 ? `${shown} and ${subs.length - 3} more` : shown;
 }
@@ -103,7 +102,7 @@ function listSubscriptions(subs: readonly Subscription[]): string {
  * Errors about the publisher `cluster`: bounded slots, replication slots and WAL
  * senders for its standbys and every Subscription of this app that reads from it.
  */
-export function publisherRequirementErrors(cluster: HaPostgres): string[] {
+export function publisherRequirementErrors(cluster: IClusterModel): string[] {
   const errors = new ConfigErrors();
   // wal_level: each Publication reports a user-set level other than logical (requireLogicalWalLevel)
   const keep = effectiveParameter(cluster, 'max_slot_wal_keep_size');
@@ -127,7 +126,7 @@ export function publisherRequirementErrors(cluster: HaPostgres): string[] {
  * Errors about the subscriber `cluster`: logical replication workers, background worker
  * processes and replication origins for its subscriptions.
  */
-export function subscriberRequirementErrors(cluster: HaPostgres): string[] {
+export function subscriberRequirementErrors(cluster: IClusterModel): string[] {
   const errors = new ConfigErrors();
   const subs = subscriptionsOf(cluster);
   if (subs.length === 0) return [];
@@ -150,10 +149,10 @@ export function subscriberRequirementErrors(cluster: HaPostgres): string[] {
   return errors.messages;
 }
 
-const CHECKED = new WeakMap<HaPostgres, Set<string>>();
+const CHECKED = new WeakMap<IClusterModel, Set<string>>();
 
 /** Adds `check` as a validation of `cluster` once per `kind` (several publications share one publisher check). */
-export function validateClusterOnce(cluster: HaPostgres, kind: string, check: () => string[]): void {
+export function validateClusterOnce(cluster: IClusterModel, kind: string, check: () => string[]): void {
   let kinds = CHECKED.get(cluster);
   if (!kinds) { kinds = new Set(); CHECKED.set(cluster, kinds); }
   if (kinds.has(kind)) return;

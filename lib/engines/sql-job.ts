@@ -1,13 +1,14 @@
+import type { IClusterModel } from '../model/cluster-engine';
 import * as crypto from 'crypto';
 import { Chart, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import type { HaPostgres } from '../cluster/ha-postgres';
+
 import { scriptPodSpec } from '../core/script-pod';
 import { shellQuote } from '../core/shell';
-import { NetworkPeer } from '../security/network-peer';
-import { dnsEgress, samePodsPeer, tcp, userPeer } from '../security/policy-rules';
-import { quoteIdent } from './sql-identifier';
+import { NetworkPeer } from '../model/network-peer';
+import { dnsEgress, samePodsPeer, tcp, userPeer } from '../model/policy-rules';
+import { quoteIdent } from '../model/sql-identifier';
 
 /**
  * A Job that applies SQL to a cluster with psql: the engines' way to apply intent that no
@@ -201,7 +202,7 @@ function envFromSecret(name: string, ref: SecretRef): k8s.EnvVar {
  * Job and NetworkPolicy. `plan` is read at synth time (constructs added later land in it).
  * `extraEgress` adds servers the Job reaches besides its own cluster (a schema import's source).
  */
-export function renderSqlJob(scope: Construct, cluster: HaPostgres, runtime: SqlJobRuntime, plan: () => SqlJobPlan,
+export function renderSqlJob(scope: Construct, cluster: IClusterModel, runtime: SqlJobRuntime, plan: () => SqlJobPlan,
   extraEgress: () => Array<{ peer: NetworkPeer; port: number }> = () => []): void {
   const base = `${cluster.clusterName}-sql`;
   const labels = sqlJobLabels(cluster.clusterName);

@@ -1,6 +1,6 @@
+import type { IDatabaseIntent, IDatabaseRoleIntent } from './cluster-engine';
 import type { IConstruct } from 'constructs';
-import type { Database } from './database';
-import type { DatabaseRole } from './database-role';
+
 import type { Grant } from './grant';
 
 /**
@@ -9,8 +9,8 @@ import type { Grant } from './grant';
  * checks see all of them. Type-only imports: no import cycle with the constructs.
  */
 interface ClusterIntents {
-  readonly roles: DatabaseRole[];
-  readonly databases: Database[];
+  readonly roles: IDatabaseRoleIntent[];
+  readonly databases: IDatabaseIntent[];
   /** Grants other constructs need (a publication's SELECT for its subscribers), per database. */
   readonly implicitGrants: Array<{ database: string; grant: Grant; reason: string }>;
   /** True once any grant (declared or implicit) exists. */
@@ -31,12 +31,12 @@ function intentsOf(cluster: IConstruct): ClusterIntents {
 }
 
 /** Called by DatabaseRole's constructor. */
-export function registerRole(cluster: IConstruct, role: DatabaseRole): void {
+export function registerRole(cluster: IConstruct, role: IDatabaseRoleIntent): void {
   intentsOf(cluster).roles.push(role);
 }
 
 /** Called by Database's constructor. */
-export function registerDatabase(cluster: IConstruct, database: Database): void {
+export function registerDatabase(cluster: IConstruct, database: IDatabaseIntent): void {
   intentsOf(cluster).databases.push(database);
 }
 
@@ -62,12 +62,12 @@ export function whenGrantsExist(cluster: IConstruct, fn: () => void): void {
 }
 
 /** The DatabaseRoles of `cluster`, in creation order. */
-export function rolesOf(cluster: IConstruct): readonly DatabaseRole[] {
+export function rolesOf(cluster: IConstruct): readonly IDatabaseRoleIntent[] {
   return INTENTS.get(cluster)?.roles ?? [];
 }
 
 /** The Databases of `cluster`, in creation order. */
-export function databasesOf(cluster: IConstruct): readonly Database[] {
+export function databasesOf(cluster: IConstruct): readonly IDatabaseIntent[] {
   return INTENTS.get(cluster)?.databases ?? [];
 }
 

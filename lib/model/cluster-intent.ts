@@ -5,7 +5,7 @@ import { checkDns1035Label, checkDnsSubdomain, checkImageReference } from '../co
 import { imageTagAndDigest, postgresVersionOfTag } from '../core/image-reference';
 import { isLabelKey, isLabelValue } from '../core/labels';
 import { exactMebibytes, positiveMebibytes, wholeMilliseconds, wholeSeconds } from '../core/duration-size-checks';
-import type { IClusterEngine } from '../engines/cluster-engine';
+import type { IClusterEngine } from './cluster-engine';
 import { ClusterMode } from './cluster-mode';
 import { AppCredentials } from './credentials';
 import { DisruptionBudget } from './disruption';

@@ -1,4 +1,4 @@
-import type { HaPostgres } from '../cluster/ha-postgres';
+import type { IClusterModel } from './cluster-engine';
 
 /** Keys of the access-key Secret used by `ArchiveCredentials.fromSecret`. */
 export interface ArchiveSecretKeys {
@@ -77,7 +77,7 @@ export const ROLE_ARN_ANNOTATION = 'eks.amazonaws.com/role-arn';
  * role, else the recovery source's, else undefined (Secret credentials need no role).
  * Read it when manifests are produced: the archive is attached after the cluster renders.
  */
-export function instanceRoleArn(cluster: HaPostgres): string | undefined {
+export function instanceRoleArn(cluster: IClusterModel): string | undefined {
   return roleArnOf(cluster.walArchive?.credentials) ?? roleArnOf(cluster.bootstrap.source?.credentials);
 }
 

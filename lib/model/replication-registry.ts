@@ -1,7 +1,5 @@
+import type { IPublicationIntent, ISchemaImportIntent, ISubscriptionIntent } from './cluster-engine';
 import type { IConstruct } from 'constructs';
-import type { BlueGreenUpgrade } from './blue-green-upgrade';
-import type { Publication } from './publication';
-import type { Subscription } from './subscription';
 
 /**
  * Publications, Subscriptions and blue/green upgrades per cluster, registered by their
@@ -10,13 +8,13 @@ import type { Subscription } from './subscription';
  * count every subscription of a publisher. Type-only imports: no cycle.
  */
 interface ClusterReplication {
-  readonly publications: Publication[];
+  readonly publications: IPublicationIntent[];
   /** Subscriptions created on this cluster (it is their subscriber). */
-  readonly subscriptions: Subscription[];
+  readonly subscriptions: ISubscriptionIntent[];
   /** Subscriptions of this app that read from this cluster (it is their publisher). */
-  readonly subscribers: Subscription[];
+  readonly subscribers: ISubscriptionIntent[];
   /** The blue/green upgrade whose target this cluster is. */
-  importInto?: BlueGreenUpgrade;
+  importInto?: ISchemaImportIntent;
 }
 
 const REPLICATION = new WeakMap<IConstruct, ClusterReplication>();
@@ -31,18 +29,18 @@ function of(cluster: IConstruct): ClusterReplication {
 }
 
 /** Called by Publication's constructor. */
-export function registerPublication(cluster: IConstruct, publication: Publication): void {
+export function registerPublication(cluster: IConstruct, publication: IPublicationIntent): void {
   of(cluster).publications.push(publication);
 }
 
 /** Called by Subscription's constructor, with its subscriber and (when in this app) publisher cluster. */
-export function registerSubscription(subscriber: IConstruct, publisher: IConstruct | undefined, subscription: Subscription): void {
+export function registerSubscription(subscriber: IConstruct, publisher: IConstruct | undefined, subscription: ISubscriptionIntent): void {
   of(subscriber).subscriptions.push(subscription);
   if (publisher) of(publisher).subscribers.push(subscription);
 }
 
 /** Called by BlueGreenUpgrade's constructor: `target` imports its schema from the upgrade's source. */
-export function registerSchemaImport(target: IConstruct, upgrade: BlueGreenUpgrade): boolean {
+export function registerSchemaImport(target: IConstruct, upgrade: ISchemaImportIntent): boolean {
   const r = of(target);
   if (r.importInto) return false;
   r.importInto = upgrade;
@@ -50,21 +48,21 @@ export function registerSchemaImport(target: IConstruct, upgrade: BlueGreenUpgra
 }
 
 /** The Publications of `cluster`. */
-export function publicationsOf(cluster: IConstruct): readonly Publication[] {
+export function publicationsOf(cluster: IConstruct): readonly IPublicationIntent[] {
   return REPLICATION.get(cluster)?.publications ?? [];
 }
 
 /** The Subscriptions whose subscriber is `cluster`. */
-export function subscriptionsOf(cluster: IConstruct): readonly Subscription[] {
+export function subscriptionsOf(cluster: IConstruct): readonly ISubscriptionIntent[] {
   return REPLICATION.get(cluster)?.subscriptions ?? [];
 }
 
 /** The Subscriptions of this app that read from `cluster`. */
-export function subscribersOf(cluster: IConstruct): readonly Subscription[] {
+export function subscribersOf(cluster: IConstruct): readonly ISubscriptionIntent[] {
   return REPLICATION.get(cluster)?.subscribers ?? [];
 }
 
 /** The blue/green upgrade that imports its schema into `cluster`, if any. */
-export function schemaImportOf(cluster: IConstruct): BlueGreenUpgrade | undefined {
+export function schemaImportOf(cluster: IConstruct): ISchemaImportIntent | undefined {
   return REPLICATION.get(cluster)?.importInto;
 }

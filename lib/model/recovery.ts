@@ -1,3 +1,4 @@
+import type { IArchiveIntent } from './cluster-engine';
 import { Construct } from 'constructs';
 import { ConfigErrors } from '../core/config-error';
 import { checkDnsLabel } from '../core/dns';
@@ -5,7 +6,6 @@ import { checkCredentials, checkDestination } from './archive-checks';
 import type { ArchiveCredentials } from './archive-credentials';
 import type { ArchiveDestination } from './archive-destination';
 import { parseCnpgTargetTime } from './target-time';
-import type { WalArchive } from './wal-archive';
 
 /** An archive written by another cluster, described without a WalArchive construct. */
 export interface ArchiveSourceProps {
@@ -20,7 +20,7 @@ export interface ArchiveSourceProps {
 /** The archive a cluster is recovered from (read only). */
 export class ArchiveSource {
   /** The archive of a WalArchive defined in this app. */
-  public static fromWalArchive(archive: WalArchive): ArchiveSource {
+  public static fromWalArchive(archive: IArchiveIntent): ArchiveSource {
     return new ArchiveSource(archive.destination, archive.credentials, archive.serverName);
   }
 

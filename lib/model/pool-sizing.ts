@@ -1,4 +1,5 @@
-import type { HaPostgres } from '../cluster/ha-postgres';
+
+import type { IClusterModel } from './cluster-engine';
 import { ConfigErrors } from '../core/config-error';
 import { PoolType } from './pool-mode';
 
@@ -27,7 +28,7 @@ export interface PoolSize {
  * per connection, so in the worst case (or with the other standbys down) every
  * pooler connection lands on the same standby.
  */
-export function checkPoolSizing(errors: ConfigErrors, cluster: HaPostgres, pools: PoolSize[]): void {
+export function checkPoolSizing(errors: ConfigErrors, cluster: IClusterModel, pools: PoolSize[]): void {
   const parameters = cluster.postgresParameters();
   const maxConnections = cluster.maxConnections;
   const superuserReserved = intParameter(parameters.superuser_reserved_connections, 3);
