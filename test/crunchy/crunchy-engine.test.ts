@@ -13,7 +13,7 @@ import {
 import { CrunchyChart } from '../../examples/crunchy/chart';
 import { expectValidManifests } from '../support/schema-validator';
 import { only, synth, synthError } from '../support/synth';
-import { PodIndex, modelPods, pdbCoverage, manifestPdb } from '../../lib/monitoring/readiness/pod-model';
+import { PodIndex, modelPdbs, modelPods, pdbCoverage, podsUnderSeveralPdbs } from '../../lib/monitoring/readiness/pod-model';
 import { CRUNCHY_MANAGED_PARAMETERS } from '../../lib/engines/crunchy/crunchy-parameters';
 import { renderPostgresClusterSpec, restoreOptions } from '../../lib/engines/crunchy/crunchy-spec';
 import { ConfigErrors } from '../../lib/core/config-error';
@@ -118,23 +118,19 @@ describe('PDB overlap with PGO\'s own PDBs', () => {
     const errors = new ConfigErrors();
     const ms = Testing.synth(new CrunchyChart(Testing.app(), 'crunchy'));
     const pc = only(ms, 'PostgresCluster');
-    // The PGO model of the pods: 3 instances of set pg and 2 PgBouncer pods, with PGO's labels.
-    const pods = [
-      ...[0, 1, 2].map((n) => ({ namespace: 'payments', name: `orders-db-pg-x${n}-0`, kind: 'workload' as const, owner: 'orders-db',
-        labels: { 'postgres-operator.crunchydata.com/cluster': 'orders-db', 'postgres-operator.crunchydata.com/instance-set': 'pg', 'postgres-operator.crunchydata.com/data': 'postgres' } })),
-      ...[0, 1].map((n) => ({ namespace: 'payments', name: `orders-db-pgbouncer-${n}`, kind: 'workload' as const, owner: 'orders-db',
-        labels: { 'postgres-operator.crunchydata.com/cluster': 'orders-db', 'postgres-operator.crunchydata.com/role': 'pgbouncer' } })),
-      ...modelPods(ms),
-    ];
-    // Rendering the same input purely gives the PDBs PGO creates.
+    // The readiness pod model of the PostgresCluster: 3 instances of set pg, 2 PgBouncer pods, the backup Jobs.
+    const pods = modelPods(ms);
+    expect(pods.filter((p) => p.kind === 'instance').map((p) => p.name)).toEqual(['orders-db-pg-1', 'orders-db-pg-2', 'orders-db-pg-3']);
+    expect(pods.filter((p) => p.kind === 'pooler')).toHaveLength(2);
+    // The PDBs the model gives PGO are the ones the renderer says PGO creates.
     const { operatorPdbs } = renderPostgresClusterSpec(errors, pureInput());
-    const pdbs = [
-      ...operatorPdbs.map((p) => ({ namespace: 'payments', name: p.name, selector: p.selector, origin: 'operator' as const, minAvailable: p.minAvailable })),
-      ...ms.filter((m) => m.kind === 'PodDisruptionBudget').map(manifestPdb),
-    ];
+    const pdbs = modelPdbs(ms);
+    expect(pdbs.map((p) => ({ name: p.name, selector: p.selector, minAvailable: p.minAvailable })))
+      .toEqual(operatorPdbs.map((p) => ({ name: p.name, selector: p.selector, minAvailable: p.minAvailable })));
     expect(operatorPdbs.map((p) => p.name)).toEqual(['orders-db-set-pg', 'orders-db-pgbouncer']);
     const coverage = pdbCoverage(new PodIndex(pods), pdbs);
-    for (const pod of pods) expect(coverage.get(pod)?.map((p) => p.name)).toHaveLength(1);
+    for (const pod of pods.filter((p) => p.kind !== 'workload')) expect(coverage.get(pod)?.map((p) => p.name)).toHaveLength(1);
+    expect(podsUnderSeveralPdbs(ms)).toEqual([]);
     expect(pc.spec.instances[0].minAvailable).toBe(2);
   });
 });
@@ -203,13 +199,13 @@ describe('intents PGO expresses differently', () => {
     expectValidManifests(built);
     const ds = only(built, 'PostgresCluster').spec.dataSource.pgbackrest;
     expect(ds).toMatchObject({ stanza: 'db', repo: { name: 'repo1', s3: { bucket: 'pg-archive' } }, global: { 'repo1-path': '/prod/orders' } });
-    expect(ds.options).toEqual(['--type=time', '--target=2026-01-02 03:04:03+00', '--target-action=promote']);
+    expect(ds.options).toEqual(['--type=time', '--target="2026-01-02 03:04:03+00"']);
   });
 
   test('recovery from a PostgresCluster of the namespace: dataSource.postgresCluster', () => {
     const errors = new ConfigErrors();
     expect(restoreOptions(errors, { clusterName: 'orders', targetKind: RecoveryTargetKind.LSN, targetValue: '0/3000060' }))
-      .toEqual(['--type=lsn', '--target=0/3000060', '--target-action=promote']);
+      .toEqual(['--type=lsn', '--target=0/3000060']);
     const input = { ...pureInput(), recovery: { clusterName: 'orders', targetKind: RecoveryTargetKind.LATEST } };
     const r = renderPostgresClusterSpec(errors, input);
     expect(r.spec.dataSource).toEqual({ postgresCluster: { clusterName: 'orders', repoName: 'repo1' } });

@@ -1,30 +1,39 @@
 /**
- * The pgBackRest files the Crunchy engine derives from a PostgresCluster (the ones PGO v6.0.3
- * writes, lib/engines/crunchy/pgbackrest-config.ts) run real pgBackRest (Debian's 2.45) against
- * real PostgreSQL (Debian's 15) and an S3 server on loopback (s3rver behind a TLS endpoint with a
- * throwaway CA, since pgBackRest speaks S3 over HTTPS only):
+ * The pgBackRest configuration of what the Crunchy engine EMITS for examples/crunchy: its
+ * synthesized PostgresCluster (`spec.backups.pgbackrest`, `postgresVersion`, the WAL volume, the
+ * archive_timeout in `patroni.dynamicConfiguration`) is mapped to PgBackRestSettings
+ * (crunchy-pgbackrest-settings.ts), turned into the files PGO v6.0.3 writes
+ * (pgbackrest-config.ts), and run with real pgBackRest (Debian's 2.45) against real PostgreSQL
+ * (Debian's 15) and an S3 server on loopback (s3rver behind a TLS endpoint with a throwaway CA,
+ * since pgBackRest speaks S3 over HTTPS only):
  *
- * - stanza-create, then `check`: PostgreSQL archives through the emitted archive_command, set in
- *   postgresql.conf exactly as emitted, with the emitted archive-async and spool-path;
- * - a full backup with the options of the emitted `full` schedule, run as PGO's v5 Jobs did, on
- *   the instance with `pgbackrest_instance.conf`;
- * - a second full backup run as PGO v6's backup Jobs do, with `pgbackrest_cloud.conf`, reaching
- *   the instance's pgBackRest TLS server (`pgbackrest-server.conf`) with a client certificate;
- *   retention-full 1 expires the first (pgbackrest info);
- * - rows committed before and after a recovery target, then a point-in-time restore with the
- *   options PGO's restore Job passes (`--type=time --target=...` plus the ones it adds), run
- *   through bash as PGO runs it, into a fresh data directory: started, it has exactly the rows
- *   committed before the target.
+ * - stanza-create, then `check`: PostgreSQL archives through the archive_command PGO sets, with
+ *   the emitted archive_timeout, archive-async and spool-path;
+ * - a full backup with the options of the emitted `full` schedule on the instance, a second full
+ *   and a differential (the emitted `differential` schedule) as PGO v6's backup Jobs run them,
+ *   with `pgbackrest_cloud.conf` through the instance's pgBackRest TLS server;
+ * - the emitted retention (`repo1-retention-full 30`, type time) read by `expire`, which keeps all;
+ * - a point-in-time restore with the options the engine emits in `dataSource.pgbackrest` for a
+ *   new cluster restored to the target, plus the ones PGO's restore Job adds, run through bash as
+ *   PGO runs it: started, it has exactly the rows committed before the target.
  *
- * The only local changes are paths, the port and the TLS server address (parameters of the
- * generator), and two environment variables: PGBACKREST_CONFIG_PATH (the pods read
- * /etc/pgbackrest/conf.d; the test must not touch the machine's) and PGBACKREST_LOCK_PATH.
+ * The values replaced for one machine are asserted (replacedValues): the PostgreSQL major, the
+ * port, the S3 endpoint, the key type (IRSA → keys from an s3.conf), the URI style and the CA
+ * file; paths are the generator's local-path parameters; two environment variables
+ * (PGBACKREST_CONFIG_PATH, PGBACKREST_LOCK_PATH) keep the machine's /etc/pgbackrest untouched.
  */
-import { ChildProcess } from 'child_process';
+import { ChildProcess, execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
+import { Chart, Testing } from 'cdk8s';
+import { CrunchyChart } from '../../examples/crunchy/chart';
+import {
+  ArchiveCredentials, ArchiveDestination, ArchiveSource, ClusterBootstrap, ClusterEngine, HaPostgres, PostgresVersion, RecoveryTarget, WalArchive,
+} from '../../lib';
+import { ConfigErrors } from '../../lib/core/config-error';
+import { CrunchyPgBackRest, crunchyPgBackRestSettings } from '../../lib/engines/crunchy/crunchy-pgbackrest-settings';
 import {
   PgBackRestLocalPaths, PgBackRestSettings, pgBackRestCloudConf, pgBackRestInstanceConf, pgBackRestPostgresParameters,
   pgBackRestRestoreOptions, pgBackRestS3CredentialOptions, pgBackRestScheduledBackups, pgBackRestServerConf,
@@ -63,33 +72,45 @@ describeWithBinaries(['pgbackrest', 'postgres', 'initdb', 'pg_ctl', 'psql', 'ope
     });
 
     test('stanza-create, archive-push, full backups, expire, and a PITR with exactly the rows before the target', async () => {
+      const LOCAL_MAJOR = Number(/(\d+)/.exec(execFileSync(findBinary('postgres')!, ['--version'], { encoding: 'utf8' }))![1]);
       root = fs.mkdtempSync(path.join(os.tmpdir(), 'pgbackrest-rt-'));
       const at = (...p: string[]) => path.join(root, ...p);
-      s3 = await startS3rver(['acme-pgbackrest']);
+      s3 = await startS3rver(['acme-payments-pg-archive']);
       const ca = createTestCa(at('ca'));
       const s3Cert = ca.issue('s3', 'localhost', ['DNS:localhost', 'IP:127.0.0.1']);
       proxy = await startTlsProxy(s3Cert.certFile, s3Cert.keyFile, s3.port);
 
-      // What the engine would put in spec.backups.pgbackrest of a production cluster, with the
-      // endpoint and CA of this machine's S3 server.
+      // What the engine emits for examples/crunchy: its PostgresCluster, mapped to the settings PGO reads.
       const port = await freePort();
+      const emitted = emittedPgBackRest();
+      const e = emitted.settings!;
+      // Only what cannot exist on one machine is replaced; everything else is the emitted value.
       const settings: PgBackRestSettings = {
-        postgresVersion: 15,
+        ...e,
+        postgresVersion: LOCAL_MAJOR,
         port,
-        repos: [{
-          name: 'repo1',
-          s3: { bucket: 'acme-pgbackrest', endpoint: `localhost:${proxy.port}`, region: 'us-east-1' },
-          schedules: { full: '0 1 * * 0', differential: '0 1 * * 1-6' },
-        }],
+        repos: e.repos.map((r) => ({ ...r, s3: { ...r.s3, endpoint: `localhost:${proxy!.port}` } })),
         global: {
-          'repo1-path': '/pgbackrest/prod/orders-db/repo1',
-          'repo1-retention-full': '1',
-          'repo1-retention-full-type': 'count',
+          ...e.global,
+          'repo1-s3-key-type': 'shared',
           'repo1-s3-uri-style': 'path',
-          'repo1-storage-verify-tls': 'y',
           'repo1-storage-ca-file': ca.caFile,
         },
       };
+      expect(replacedValues(e, settings)).toEqual({
+        'postgresVersion': [17, LOCAL_MAJOR], // Debian's PostgreSQL here; the example runs 17
+        'port': [undefined, port], // PGO's 5432
+        'repos[0].s3.endpoint': ['s3.eu-west-1.amazonaws.com', `localhost:${proxy.port}`], // s3rver behind the TLS endpoint
+        'global.repo1-s3-key-type': ['web-id', 'shared'], // IRSA needs AWS STS; the keys come from s3.conf as a Secret projection gives them
+        'global.repo1-s3-uri-style': ['host', 'path'], // no bucket subdomain on loopback
+        'global.repo1-storage-ca-file': [undefined, ca.caFile], // the throwaway CA of the TLS endpoint
+      });
+      // The emitted values the run uses as they are.
+      expect(settings.repos[0]).toMatchObject({ name: 'repo1', s3: { bucket: 'acme-payments-pg-archive', region: 'eu-west-1' },
+        schedules: { full: '0 1 * * 0', differential: '0 2 * * *' } });
+      expect(settings.global).toMatchObject({ 'repo1-path': '/crunchy/orders-db', 'repo1-retention-full': '30', 'repo1-retention-full-type': 'time',
+        'compress-type': 'gz', 'process-max': '2' });
+      expect(settings.walVolume).toBe(true);
       const local: PgBackRestLocalPaths = {
         dataDirectory: at('pgdata', 'pg15'),
         spoolPath: at('pgdata', 'pgbackrest-spool'),
@@ -131,8 +152,11 @@ describeWithBinaries(['pgbackrest', 'postgres', 'initdb', 'pg_ctl', 'psql', 'ope
       const brJob = (args: string[]) => runProgram(pgbackrest, args, { asPostgres: true, env: envFor(at('job-etc')), timeoutMs: 90_000 });
 
       // PostgreSQL as PGO lays it out: pg_wal a link to /pgdata/pg15_wal, the pgBackRest parameters exactly as emitted.
-      const pgParams = pgBackRestPostgresParameters(settings);
+      // archive_mode, archive_command, restore_command are PGO's; archive_timeout is the engine's (dynamicConfiguration).
+      const pgParams = { defaults: { archive_timeout: emitted.archiveParameters.archiveTimeout }, mandatory: emitted.archiveParameters.mandatory };
+      expect(pgParams.mandatory).toEqual(pgBackRestPostgresParameters(settings).mandatory);
       expect(pgParams.mandatory.archive_command).toBe('pgbackrest --stanza=db archive-push "%p"');
+      expect(emitted.archiveParameters).toMatchObject({ archiveTimeout: '5min', archiveTimeoutFromSpec: true });
       const init = await runProgram(findBinary('initdb')!, ['-D', local.dataDirectory!, `--waldir=${local.walDirectory}`,
         '-U', 'postgres', '--auth=trust', '--data-checksums', '-E', 'UTF8', '--locale=C', '--no-sync'], { asPostgres: true, timeoutMs: 90_000 });
       expectOk(init, 'initdb');
@@ -156,6 +180,7 @@ describeWithBinaries(['pgbackrest', 'postgres', 'initdb', 'pg_ctl', 'psql', 'ope
       });
       expect(archiver[1]).toBe('0');
       expect(await sql('SHOW archive_command')).toBe('pgbackrest --stanza=db archive-push "%p"');
+      expect(await sql('SHOW archive_timeout')).toBe('5min');
 
       // The emitted schedule: a full on repo1, as `pgbackrest backup --stanza=db --repo=1 --type=full`.
       const full = pgBackRestScheduledBackups(settings).find((b) => b.type === 'full')!;
@@ -180,15 +205,25 @@ describeWithBinaries(['pgbackrest', 'postgres', 'initdb', 'pg_ctl', 'psql', 'ope
       expect(jobLog).toContain('--pg1-host=localhost');
       expect(jobLog).toMatch(/new backup label = \d{8}-\d{6}F/);
 
-      // Retention: repo1-retention-full 1 and two fulls → the first is expired.
-      const second = await labels();
-      expect(second).toHaveLength(1);
-      expect(second[0]).toMatch(/^full:/);
-      expect(second[0]).not.toBe(first[0]);
+      // The emitted differential schedule, as its Job runs it.
+      const diff = pgBackRestScheduledBackups(settings).find((b) => b.type === 'diff')!;
+      expect(diff).toMatchObject({ schedule: '0 2 * * *', options: ['--stanza=db', '--repo=1', '--type=diff'] });
+      expectOk(await brJob(['backup', ...diff.options]), 'differential backup (job)');
+
+      // Retention as emitted: repo1-retention-full 30 of type time. pgBackRest's expire reads exactly
+      // those values, and keeps every backup of the last 30 days (all three here). An expiry by age
+      // cannot be shown on loopback: s3rver refuses requests signed more than 15 minutes off its clock.
+      expectOk(await brInstance(['--stanza=db', 'expire']), 'expire');
+      const expireLog = fs.readFileSync(path.join(local.logPath!, 'db-expire.log'), 'utf8');
+      expect(expireLog).toMatch(/expire command begin [^\n]*--repo1-retention-full=30 [^\n]*--repo1-retention-full-type=time/);
+      const kept = await labels();
+      expect(kept).toHaveLength(3);
+      expect(kept[0]).toBe(first[0]);
+      expect(kept.map((l) => l.split(':')[0])).toEqual(['full', 'full', 'diff']);
 
       // Rows around the recovery target, each committed on its own.
       for (const id of [1, 2, 3]) await sql(`INSERT INTO orders (id) VALUES (${id})`);
-      const target = await sql("SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || '+00'");
+      const target = await sql("SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.MS') || '+00'");
       for (const id of [4, 5, 6]) await sql(`INSERT INTO orders (id) VALUES (${id})`);
       const segment = await sql('SELECT pg_walfile_name(pg_switch_wal())');
       await waitFor(`segment ${segment} archived`, 30_000, async () =>
@@ -199,7 +234,11 @@ describeWithBinaries(['pgbackrest', 'postgres', 'initdb', 'pg_ctl', 'psql', 'ope
       const restored: PgBackRestLocalPaths = { ...local, dataDirectory: at('restored', 'pg15'), walDirectory: at('restored', 'pg15_wal') };
       fs.mkdirSync(restored.dataDirectory!, { recursive: true, mode: 0o700 });
       ownForPostgres(at('restored'));
-      const opts = pgBackRestRestoreOptions(settings, { repoName: 'repo1', options: ['--type=time', `--target="${target}"`] }, restored);
+      // The restore options the engine emits for a point-in-time bootstrap to the target, from the source's repository.
+      const ds = emittedRestore(target);
+      expect(ds.global['repo1-path']).toBe(settings.global!['repo1-path']);
+      expect(ds.options).toEqual(['--type=time', `--target="${target}"`]);
+      const opts = pgBackRestRestoreOptions(settings, { repoName: ds.repo.name, options: ds.options, stanza: ds.stanza }, restored);
       expect(opts.slice(2)).toEqual(['--stanza=db', `--pg1-path=${restored.dataDirectory}`, '--repo=1', '--delta',
         '--target-action=promote', `--link-map=pg_wal=${restored.walDirectory}`]);
       // config.go RestoreCommand, lines 261-269: `bash -ceu -- <script> - <pgdata> <opts joined by spaces>`
@@ -233,6 +272,50 @@ describeWithBinaries(['pgbackrest', 'postgres', 'initdb', 'pg_ctl', 'psql', 'ope
       return r.stdout.trim();
     }
   });
+
+/** The PostgresCluster of examples/crunchy, as synthesized, mapped to what PGO's pgBackRest reads. */
+function emittedPgBackRest(): CrunchyPgBackRest {
+  const manifests = Testing.synth(new CrunchyChart(Testing.app(), 'crunchy'));
+  const cluster = manifests.find((m) => m.kind === 'PostgresCluster');
+  const errors = new ConfigErrors();
+  const mapped = crunchyPgBackRestSettings(errors, cluster.spec);
+  expect(errors.messages).toEqual([]);
+  return mapped;
+}
+
+/** `spec.dataSource.pgbackrest` the engine emits for a new cluster restored from the example's repository to `target`. */
+function emittedRestore(target: string): { stanza: string; repo: { name: string }; global: { [k: string]: string }; options: string[] } {
+  const app = Testing.app();
+  const chart = new Chart(app, 'restore', { namespace: 'payments', disableResourceNameHashes: true });
+  const destination = ArchiveDestination.s3({ bucket: 'acme-payments-pg-archive', path: 'crunchy', region: 'eu-west-1' });
+  const credentials = ArchiveCredentials.fromIamRole('arn:aws:iam::123456789012:role/orders-db-pgbackrest');
+  const db = new HaPostgres(chart, 'orders-db-restored', {
+    engine: ClusterEngine.crunchy(),
+    version: PostgresVersion.V17,
+    bootstrap: ClusterBootstrap.pointInTime(ArchiveSource.fromProps({ serverName: 'orders-db', destination, credentials }), RecoveryTarget.time(target)),
+  });
+  // The new cluster's own archive (another path); Secret credentials, since an IAM role on both the
+  // recovery source and the archive makes the adapter render the ServiceAccounts twice (noted for the lead).
+  new WalArchive(chart, 'archive', { cluster: db, destination: ArchiveDestination.s3({ bucket: 'acme-payments-pg-archive', path: 'restored', region: 'eu-west-1' }),
+    credentials: ArchiveCredentials.fromSecret('orders-db-restored-s3') });
+  const cluster = Testing.synth(chart).find((m) => m.kind === 'PostgresCluster');
+  return cluster.spec.dataSource.pgbackrest;
+}
+
+/** The fields whose values differ between the emitted and the local settings: path → [emitted, local]. */
+function replacedValues(emitted: object, local: object): { [path: string]: [unknown, unknown] } {
+  const flat = (o: unknown, prefix: string, out: Map<string, unknown>): Map<string, unknown> => {
+    if (o !== null && typeof o === 'object') {
+      for (const [k, v] of Object.entries(o)) flat(v, Array.isArray(o) ? `${prefix}[${k}]` : prefix ? `${prefix}.${k}` : k, out);
+    } else out.set(prefix, o);
+    return out;
+  };
+  const a = flat(emitted, '', new Map());
+  const b = flat(local, '', new Map());
+  const out: { [path: string]: [unknown, unknown] } = {};
+  for (const k of new Set([...a.keys(), ...b.keys()])) if (a.get(k) !== b.get(k)) out[k] = [a.get(k), b.get(k)];
+  return out;
+}
 
 function writeConfDir(etc: string, files: { [name: string]: string }): void {
   fs.mkdirSync(path.join(etc, 'conf.d'), { recursive: true });

@@ -48,10 +48,10 @@ export function runCheck(paths: string[], options: CheckOptions, write: (text: s
   if (read.duplicates > 0) writeErr(`note: ${read.duplicates} object(s) given more than once with identical content were read once\n`);
   if (read.problems.length > 0) {
     throw new CliError(`${read.problems.length} input problem(s) in ${new Set(read.problems.map((p) => p.file)).size} file(s) (listed above); `
-      + `${reports.length > 0 ? 'the checklist covers only the objects that could be read' : 'no CloudNativePG Cluster could be checked'}`, EXIT_INVALID_INPUT);
+      + `${reports.length > 0 ? 'the checklist covers only the objects that could be read' : 'no cluster could be checked'}`, EXIT_INVALID_INPUT);
   }
   if (reports.length === 0) {
-    throw new CliError(`no CloudNativePG Cluster (postgresql.cnpg.io/v1) nor Patroni StatefulSet in ${files.length} file(s) under ${paths.join(', ')}`, 1);
+    throw new CliError(`no CloudNativePG Cluster (postgresql.cnpg.io/v1), Crunchy PGO PostgresCluster (postgres-operator.crunchydata.com) nor Patroni StatefulSet in ${files.length} file(s) under ${paths.join(', ')}`, 1);
   }
   const failed = reports.flatMap((r) => r.items.filter((i) => i.required && !i.passed).map((i) => `${r.namespace}/${r.cluster}: ${i.title}`));
   if (failed.length > 0) {

@@ -8,6 +8,7 @@
 import * as pgo from '../../../imports/postgres-operator.crunchydata.com';
 import { ConfigErrors, PoolMode, PoolType, RecoveryTargetKind, namedZonesAffinity, parseCnpgTargetTime, resourceRequirements } from './crunchy-model';
 import type { CrunchyArchiveInput, CrunchyBackupSchedules, CrunchyPoolInput, CrunchyRecoveryInput, CrunchyRenderInput, CrunchyS3Repo } from './crunchy-inputs';
+import { checkEmittedPgBackRest } from './crunchy-pgbackrest-settings';
 import { renderDynamicConfiguration } from './crunchy-patroni';
 import {
   LABEL_CLUSTER, LABEL_INSTANCE_SET, STANZA, crunchyInstanceSetLabels, crunchyInstanceSetPdbName, crunchyPgBouncerLabels, crunchyPgBouncerPdbName,
@@ -157,6 +158,8 @@ export function renderPostgresClusterSpec(errors: ConfigErrors, input: CrunchyRe
       `${e} generates each user's password into its own Secret <cluster>-pguser-<user> and cannot take a password from another Secret`,
       `use AppCredentials.generated() (the default); applications read ${i.name}-pguser-${i.credentials.owner}`);
   }
+  // The generator's checks on what is emitted (repository names, global options, restore options).
+  if (errors.isEmpty) checkEmittedPgBackRest(errors, spec);
   return { spec, operatorPdbs, roleArn };
 }
 
@@ -254,10 +257,16 @@ function renderSchedules(errors: ConfigErrors, s: CrunchyBackupSchedules): pgo.P
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
-/** pgBackRest `--type`/`--target` restore options of a recovery target. */
+/**
+ * pgBackRest `--type`/`--target` restore options of a recovery target. PGO adds
+ * `--target-action=promote` itself when a target is given, and refuses a restore whose options
+ * carry `--target-action` (reconcileRestoreJob: event InvalidDataSource, no restore). It joins the
+ * options with spaces into `bash -xc "pgbackrest restore ${opts}"`, so a time target (which has
+ * a space) is double-quoted for that shell.
+ */
 export function restoreOptions(errors: ConfigErrors, r: CrunchyRecoveryInput): string[] {
   if (r.targetKind === RecoveryTargetKind.LATEST) return [];
-  if (r.targetKind === RecoveryTargetKind.LSN) return ['--type=lsn', `--target=${r.targetValue}`, '--target-action=promote'];
+  if (r.targetKind === RecoveryTargetKind.LSN) return ['--type=lsn', `--target=${r.targetValue}`];
   const parsed = parseCnpgTargetTime(r.targetValue ?? '');
   if (!parsed) {
     errors.add('bootstrap.target', r.targetValue, 'is not a timestamp', 'use e.g. RecoveryTarget.time("2026-11-30 05:00:00+00")');
@@ -268,7 +277,7 @@ export function restoreOptions(errors: ConfigErrors, r: CrunchyRecoveryInput): s
   const p = (n: number, w = 2) => String(n).padStart(w, '0');
   const ms = d.getUTCMilliseconds();
   const text = `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}${ms ? `.${p(ms, 3)}` : ''}+00`;
-  return ['--type=time', `--target=${text}`, '--target-action=promote'];
+  return ['--type=time', `--target="${text}"`];
 }
 
 function renderDataSource(errors: ConfigErrors, engine: string, r: CrunchyRecoveryInput): { dataSource: pgo.PostgresClusterSpecDataSource; roleArn?: string } {

@@ -1,7 +1,7 @@
 import { parseKubernetesQuantity, parsePostgresSize } from '../../core/quantity';
 import { describeRobfigFields, parseRobfigCron, robfigLongestGapSeconds } from '../../core/robfig-cron';
 import { archiveOf } from '../topology/topology-mermaid';
-import { describeContainers, modelPdbs, modelPods, ModelPdb, ModelPod, PodIndex, pdbCoverage, inMaintenanceReusingPvcs, podQos, podResourcesOf, selects } from './pod-model';
+import { describeContainers, isPostgresCluster, postgresClusterPdbNames, postgresClusterPodResources, pgoInstanceSets, modelPdbs, modelPods, ModelPdb, ModelPod, PodIndex, pdbCoverage, inMaintenanceReusingPvcs, podQos, podResourcesOf, selects } from './pod-model';
 import { coveringAlert, parseAlerts, ParsedAlert } from './alert-coverage';
 import { operatorWebhookProblems, unsafeSettings } from './webhook-rules';
 
@@ -107,8 +107,24 @@ export const PATRONI_CHECKLIST: ReadonlyArray<ItemDef> = [
   { id: 'pooler-qos', title: 'PgBouncer pods in the Guaranteed QoS class', required: true, check: patroniPoolerQos },
 ];
 
+/**
+ * The items that apply to a Crunchy PGO v6 PostgresCluster (postgres-operator.crunchydata.com):
+ * what the library's Crunchy engine renders (docs/design/crunchy-engine.md), read back.
+ */
+export const PGO_CHECKLIST: ReadonlyArray<ItemDef> = [
+  { id: 'instances-zones', title: '3 instances across 3 zones', required: true, check: pgoInstancesAndZones },
+  { id: 'sync-standby', title: 'synchronous replication in strict mode (RPO 0)', required: true, check: pgoSyncStandby },
+  { id: 'wal-volume', title: 'WAL on its own volume', required: false, check: pgoWalVolume },
+  { id: 'wal-archiving', title: 'continuous WAL archiving', required: true, check: pgoWalArchiving },
+  { id: 'daily-backup', title: 'a daily backup scheduled', required: true, check: pgoBackupSchedules },
+  { id: 'pdb', title: 'PDB minAvailable 2 with no overlap', required: true, check: (c) => disruptionBudget(c) },
+  { id: 'instance-qos', title: 'instance pods in the Guaranteed QoS class', required: true, check: pgoInstanceQos },
+  { id: 'pooler-qos', title: 'PgBouncer pods in the Guaranteed QoS class', required: true, check: pgoPoolerQos },
+];
+
 const PATRONI = 'Patroni';
 const CLOUDNATIVE_PG = 'CloudNativePG';
+const CRUNCHY_PGO = 'Crunchy PGO';
 
 const isCluster = (m: any) => m?.apiVersion === CNPG && m.kind === 'Cluster' && typeof m.metadata?.name === 'string';
 const nsOf = (m: any): string => (typeof m?.metadata?.namespace === 'string' ? m.metadata.namespace : 'default');
@@ -125,14 +141,14 @@ function isPatroniStatefulSet(m: any): boolean {
 /** Evaluates the checklist for every CloudNativePG Cluster and every Patroni cluster among `manifests`. */
 export function evaluateReadiness(manifests: any[], options: EvaluationOptions = {}): ReadinessReport[] {
   const session = new Session(manifests, options);
-  return manifests.filter((m) => isCluster(m) || isPatroniStatefulSet(m)).map((m) => session.evaluate(m));
+  return manifests.filter((m) => isCluster(m) || isPostgresCluster(m) || isPatroniStatefulSet(m)).map((m) => session.evaluate(m));
 }
 
 /** Evaluates the checklist for one cluster: a CloudNativePG Cluster, or else a Patroni StatefulSet, of that name. */
 export function evaluateCluster(manifests: any[], namespace: string, name: string, options: EvaluationOptions = {}): ReadinessReport {
   const session = new Session(manifests, options);
   const index = session.namespace(namespace);
-  const cluster = index.cluster(name) ?? index.objects.find((m) => isPatroniStatefulSet(m) && m.metadata.name === name);
+  const cluster = index.cluster(name) ?? index.objects.find((m) => (isPostgresCluster(m) || isPatroniStatefulSet(m)) && m.metadata.name === name);
   if (!cluster) throw new Error(`no Cluster ${namespace}/${name} among the manifests`);
   return session.evaluate(cluster);
 }
@@ -181,17 +197,18 @@ class Session {
     };
     const sourceOf = this.options.sourceOf;
     const clusterSource = sourceOf?.(cluster);
-    const patroni = !isCluster(cluster);
+    const pgo = isPostgresCluster(cluster);
+    const patroni = !pgo && !isCluster(cluster);
     return {
-      namespace, cluster: name, engine: patroni ? PATRONI : CLOUDNATIVE_PG,
+      namespace, cluster: name, engine: pgo ? CRUNCHY_PGO : patroni ? PATRONI : CLOUDNATIVE_PG,
       ...(clusterSource ? { source: clusterSource } : {}),
-      items: (patroni ? PATRONI_CHECKLIST : CHECKLIST).map((d) => {
+      items: (pgo ? PGO_CHECKLIST : patroni ? PATRONI_CHECKLIST : CHECKLIST).map((d) => {
         let verdict: Verdict;
         try {
           verdict = d.check(ctx);
         } catch (e) {
           // A manifest the schema would reject can still reach the checklist through the API.
-          verdict = [false, `could not be evaluated (${(e as Error).message}): is the Cluster valid against its CRD?`];
+          verdict = [false, `could not be evaluated (${(e as Error).message}): is the ${pgo ? 'PostgresCluster' : 'Cluster'} valid against its CRD?`];
         }
         const [passed, reason, evidence] = verdict;
         const item: { -readonly [K in keyof ReadinessItem]: ReadinessItem[K] } = { id: d.id, title: d.title, required: d.required, passed, reason };
@@ -632,9 +649,13 @@ function disruptionBudget(c: Ctx): Verdict {
     over.forEach((p) => { if (!used.includes(p)) used.push(p); });
   }
   const evidence = used.filter((p) => p.object).map((p) => p.object);
-  const replaced = [c.index.pdbNamed(c.name), c.index.pdbNamed(`${c.name}-primary`)].filter((m) => m !== undefined);
-  const replacedNote = replaced.length > 0 ? `; PDB ${replaced.map((m) => m.metadata.name).join(', ')} has the name of an operator PDB, so the operator ${c.spec.enablePDB === false ? 'deletes' : 'overwrites or deletes'} it` : '';
+  const pgo = isPostgresCluster(c.cluster);
+  const replaced = (pgo ? postgresClusterPdbNames(c.cluster) : [c.name, `${c.name}-primary`]).map((n) => c.index.pdbNamed(n)).filter((m) => m !== undefined);
+  const replacedNote = replaced.length > 0 ? `; PDB ${replaced.map((m) => m.metadata.name).join(', ')} has the name of an operator PDB, so the operator ${!pgo && c.spec.enablePDB === false ? 'deletes' : 'overwrites or deletes'} it` : '';
   if (overlaps.length > 0) return [false, `pods under several PDBs, so evictions fail (HTTP 500) and drains hang: ${overlaps.join('; ')}${replacedNote}`, evidence];
+  if (uncovered.length > 0 && pgo) {
+    return [false, `instances under no PDB: ${uncovered.join(', ')} (PGO creates <cluster>-set-<set> from spec.instances[].minAvailable, or minAvailable 1 from 2 replicas; 0 or a single replica: none)${replacedNote}`, evidence];
+  }
   if (uncovered.length > 0) {
     let why = '';
     if (c.spec.enablePDB !== false && used.every((p) => p.origin === 'operator')) {
@@ -658,13 +679,13 @@ function disruptionBudget(c: Ctx): Verdict {
     down += Math.min(allowed, mine);
   }
   const kept = n - down;
-  if (used.every((p) => p.origin === 'operator')) {
+  if (!pgo && used.every((p) => p.origin === 'operator')) {
     if (n === 1) return [false, `the single instance is under the operator's primary PDB (minAvailable 1), which never allows its eviction: a drain of its node waits (the operator drops the PDB only during a nodeMaintenanceWindow with reusePVC)${replacedNote}`];
     const replica = used.find((p) => p.name === c.name);
     const text = `operator PDBs (primary minAvailable 1${replica ? ` + replicas minAvailable ${replica.minAvailable}` : ''}) keep ${kept} of ${n} instances available`;
     return [kept >= 2 && down >= 1, `${text}${replacedNote}`];
   }
-  const names = used.map(pdbLabel).join(', ');
+  const names = used.map((p) => (pgo && p.origin === 'operator' ? `${pdbLabel(p)} (spec.instances[].minAvailable ${p.minAvailable})` : pdbLabel(p))).join(', ');
   const subject = used.length === 1 ? `PDB ${names} keeps` : `PDBs ${names} keep`;
   const extra = parts.length > 0 ? ` (${parts.join('; ')})` : '';
   if (kept < 2) return [false, `${subject} only ${kept} of ${n} instances available: a drain can take the synchronous standby with another instance${extra}${replacedNote}`, evidence];
@@ -728,3 +749,122 @@ function operatorAccepts(c: Ctx): Verdict {
   if (unsafe.length > 0) parts.push(`unsafe: ${unsafe.join('; ')}`);
   return [false, parts.join('. ')];
 }
+
+// ---------------------------------------------------------------------------------------
+// Crunchy PGO (PostgresCluster)
+
+const pgoSets = (c: Ctx) => pgoInstanceSets(c.cluster);
+
+function pgoInstancesAndZones(c: Ctx): Verdict {
+  const sets = pgoSets(c);
+  if (sets.length === 0) return [false, 'spec.instances is empty: no PostgreSQL instance'];
+  const n = sets.reduce((sum, s) => sum + (typeof s.set.replicas === 'number' ? s.set.replicas : 1), 0);
+  const counts = sets.map((s) => `spec.instances[${s.index}].replicas is ${s.set.replicas ?? '1 (the default)'}`).join(', ');
+  if (n < 3) return [false, `${counts}: ${n} instance(s); production needs 3 (primary, synchronous standby, spare)`];
+  const problems: string[] = [];
+  const spreads: string[] = [];
+  for (const { name: set, index, set: s } of sets) {
+    const at = `spec.instances[${index}]`;
+    const mine = c.index.instances(c.name).filter((p) => p.labels['postgres-operator.crunchydata.com/instance-set'] === set);
+    const pinned = allowedZones(map(s.affinity), c.zoneKeys);
+    if (pinned && pinned.zones.length < 3) { problems.push(`${at}.affinity: ${pinned.by} allows only ${pinned.zones.length} zone(s) (${pinned.zones.join(', ') || 'none'})`); continue; }
+    let ok = false;
+    const notes: string[] = [];
+    for (const t of arr(s.topologySpreadConstraints)) {
+      const key = String(t?.topologyKey ?? '');
+      if (!c.zoneKeys.has(key)) continue;
+      if (t.whenUnsatisfiable !== 'DoNotSchedule' || (t.maxSkew ?? 1) > 1) { notes.push(`${at}.topologySpreadConstraints on ${key} is ${t.whenUnsatisfiable ?? 'DoNotSchedule'} with maxSkew ${t.maxSkew ?? 1} (needs DoNotSchedule, maxSkew 1)`); continue; }
+      const matched = c.index.pods().select(c.namespace, t.labelSelector);
+      if (!t.labelSelector || mine.some((p) => !matched.includes(p))) { notes.push(`${at}.topologySpreadConstraints on ${key} has a labelSelector that misses the set's instances`); continue; }
+      const others = matched.filter((p) => !mine.includes(p) && p.kind === 'instance');
+      if (others.length > 0) { notes.push(`${at}.topologySpreadConstraints on ${key} also counts ${describePods(others)}`); continue; }
+      ok = true;
+      spreads.push(`set ${set}: DoNotSchedule spread on ${key}${pinned ? ` in ${pinned.zones.join(', ')}` : ''}`);
+      break;
+    }
+    if (!ok) {
+      const defaults = c.spec.disableDefaultPodScheduling === true ? '' : ' (PGO\'s default spread, kept while spec.disableDefaultPodScheduling is not true, is ScheduleAnyway: a preference, not a guarantee)';
+      problems.push(`${at}: no DoNotSchedule topologySpreadConstraint (maxSkew 1) on a zone key over the set's instances${defaults}${notes.length ? `: ${notes.join('; ')}` : ''}`);
+    }
+  }
+  if (problems.length > 0) return [false, `${n} instances but ${problems.join('; ')}`];
+  return [true, `${n} instances (${counts}), ${spreads.join('; ')}`];
+}
+
+function pgoSyncStandby(c: Ctx): Verdict {
+  const dc = map(map(c.spec.patroni).dynamicConfiguration);
+  const at = 'spec.patroni.dynamicConfiguration';
+  if (dc.synchronous_mode !== true && dc.synchronous_mode !== 'on' && dc.synchronous_mode !== 'quorum') {
+    return [false, `${at}.synchronous_mode is ${dc.synchronous_mode === undefined ? 'not set (Patroni: off)' : JSON.stringify(dc.synchronous_mode)}: replication is asynchronous, so a failover can lose committed transactions`];
+  }
+  if (dc.synchronous_mode_strict !== true) {
+    return [false, `${at}.synchronous_mode_strict is ${dc.synchronous_mode_strict === undefined ? 'not set (Patroni: false)' : JSON.stringify(dc.synchronous_mode_strict)}: with no synchronous standby left, Patroni turns synchronous replication off and commits go unconfirmed, so RPO is not 0`];
+  }
+  const count = dc.synchronous_node_count ?? 1;
+  if (!(typeof count === 'number' && count >= 1)) return [false, `${at}.synchronous_node_count is ${JSON.stringify(count)}: needs at least 1`];
+  const params = { ...map(map(c.spec.config).parameters), ...map(map(dc.postgresql).parameters) };
+  const commit = String(params.synchronous_commit ?? 'on').trim().toLowerCase();
+  if (commit === 'off' || commit === 'local') return [false, `${at}.postgresql.parameters.synchronous_commit is ${commit}: commits return before a standby confirms them, so RPO is not 0`];
+  return [true, `${at}: synchronous_mode ${JSON.stringify(dc.synchronous_mode)}, synchronous_mode_strict true, synchronous_node_count ${count}`];
+}
+
+function pgoWalVolume(c: Ctx): Verdict {
+  const missing = pgoSets(c).filter((s) => !s.set.walVolumeClaimSpec).map((s) => `spec.instances[${s.index}].walVolumeClaimSpec`);
+  if (missing.length > 0) return [false, `${missing.join(', ')} not set: WAL shares the data volume, so a full data volume stops writes and WAL bursts compete with data I/O`];
+  return [true, `every instance set has a walVolumeClaimSpec (${pgoSets(c).map((s) => s.set.walVolumeClaimSpec?.resources?.requests?.storage ?? '?').join(', ')})`];
+}
+
+function pgoRepos(c: Ctx): any[] {
+  return arr(map(map(c.spec.backups).pgbackrest).repos);
+}
+
+function pgoWalArchiving(c: Ctx): Verdict {
+  const repos = pgoRepos(c);
+  if (repos.length === 0) return [false, 'spec.backups.pgbackrest.repos is empty or missing: PGO sets archive_command to `true` and discards WAL (no point-in-time recovery)'];
+  const where = repos.map((r) => (r?.s3 ? `${r.name} s3://${r.s3.bucket} (${r.s3.endpoint})` : r?.gcs ? `${r.name} gs://${r.gcs.bucket}` : r?.azure ? `${r.name} azure ${r.azure.container}` : `${r?.name} volume`));
+  const remote = repos.some((r) => r?.s3 || r?.gcs || r?.azure);
+  if (!remote) return [false, `spec.backups.pgbackrest.repos has only volume repositories (${where.join(', ')}): WAL and backups stay in the cluster, and a lost cluster loses them`];
+  return [true, `WAL archived by pgBackRest (archive_command set by PGO) to ${where.join(', ')}`];
+}
+
+function pgoBackupSchedules(c: Ctx): Verdict {
+  const repos = pgoRepos(c);
+  if (repos.length === 0) return [false, 'spec.backups.pgbackrest.repos is empty or missing: no backups'];
+  const reasons: string[] = [];
+  for (const [i, r] of repos.entries()) {
+    const s = map(r?.schedules);
+    const at = `spec.backups.pgbackrest.repos[${i}].schedules`;
+    if (typeof s.full !== 'string') { reasons.push(`${at}.full is not set (${r?.name}: no scheduled full backup)`); continue; }
+    // Kubernetes CronJob schedules (5 fields); robfig reads them with a leading seconds field of 0.
+    const gaps: Array<[string, string, number]> = [];
+    for (const type of ['full', 'differential', 'incremental']) {
+      if (typeof s[type] !== 'string') continue;
+      const parsed = parseRobfigCron(`0 ${s[type].trim()}`);
+      if (!parsed.ok || s[type].trim().split(/\s+/).length !== 5) { reasons.push(`${at}.${type} "${s[type]}" is not a 5-field CronJob schedule`); continue; }
+      gaps.push([type, s[type], robfigLongestGapSeconds(parsed.schedule)]);
+    }
+    const daily = gaps.filter(([, , g]) => g <= DAY);
+    if (daily.length > 0 && gaps.some(([t]) => t === 'full')) {
+      const full = gaps.find(([t]) => t === 'full')!;
+      return [true, `${r.name}: ${daily.map(([t, e]) => `${t} "${e}"`).join(', ')} at least daily, on a full "${full[1]}"`];
+    }
+    if (gaps.length > 0) reasons.push(`${at}: ${gaps.map(([t, e, g]) => `${t} "${e}" every ${g === Infinity ? 'never' : formatGap(g)}`).join(', ')}: no backup at least daily`);
+  }
+  return [false, reasons.join('; ')];
+}
+
+function pgoQos(c: Ctx, which: 'instance' | 'pooler'): [boolean, string] {
+  const pods = postgresClusterPodResources(c.cluster).filter((p) => (which === 'pooler') === p.name.endsWith('-pgbouncer') && (which === 'pooler' || p.labels['postgres-operator.crunchydata.com/instance-set'] !== undefined));
+  if (pods.length === 0) return [true, which === 'pooler' ? 'no spec.proxy.pgBouncer: no PgBouncer pods to check' : 'no instance set'];
+  const verdicts = pods.map((pod): [boolean, string] => {
+    const what = which === 'pooler' ? `PgBouncer pods of PostgresCluster ${c.name}` : `instance pods of PostgresCluster ${c.name} set ${pod.labels['postgres-operator.crunchydata.com/instance-set']}`;
+    const qos = podQos(pod);
+    if (qos.qosClass === 'Guaranteed') return [true, `${what}: Guaranteed (${describeContainers(pod)})`];
+    return [false, `${what}: ${qos.qosClass}, because ${qos.problems.join('; ')}; ${BURSTABLE_COST}`];
+  });
+  const failed = verdicts.filter(([ok]) => !ok);
+  return failed.length > 0 ? [false, failed.map(([, r]) => r).join(' | ')] : [true, verdicts.map(([, r]) => r).join(' | ')];
+}
+
+function pgoInstanceQos(c: Ctx): [boolean, string] { return pgoQos(c, 'instance'); }
+function pgoPoolerQos(c: Ctx): [boolean, string] { return pgoQos(c, 'pooler'); }

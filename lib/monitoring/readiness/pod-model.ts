@@ -21,6 +21,20 @@
  *   the replica PDB is dropped, and so is the primary PDB of a single-instance cluster.
  *   The operator creates, patches or deletes these two names whatever their content: a
  *   manifest PDB with one of them is replaced or deleted.
+ *
+ * Crunchy PGO v6 (`PostgresCluster`, postgres-operator.crunchydata.com; names and labels as
+ * lib/engines/crunchy/crunchy-names.ts gives them, internal/naming):
+ * - instance pods, `replicas` (default 1) per instance set: `cluster`, `instance-set`,
+ *   `instance`, `data: postgres`, `patroni: <cluster>-ha`, the exporter label when
+ *   `monitoring.pgmonitor.exporter` is set, then `spec.metadata.labels` and the set's
+ *   `metadata.labels`; Patroni's `role` (`master` on the first pod of the first set);
+ * - PgBouncer pods, `proxy.pgBouncer.replicas` (default 1): `cluster`, `role: pgbouncer`;
+ * - the backup Jobs of each repository schedule, and the dedicated repo host when a repository
+ *   is a volume;
+ * - PDBs: `<cluster>-set-<set>` over `cluster` + `instance-set` with the set's `minAvailable`
+ *   (default 1 from 2 replicas, none with fewer; 0 deletes it) and `<cluster>-pgbouncer` over
+ *   `cluster` + `role: pgbouncer` likewise. PGO applies them with these names whatever a
+ *   manifest holds: a manifest PDB of one of these names is replaced.
  */
 
 import { selectorMatches } from '../../core/label-selector';
@@ -54,6 +68,11 @@ export interface ModelPdb {
 }
 
 const ns = (m: any): string => m.metadata?.namespace ?? 'default';
+const PGO_GROUP = 'postgres-operator.crunchydata.com';
+/** Whether `m` is a Crunchy PGO PostgresCluster (v1 or v1beta1). */
+export const isPostgresCluster = (m: any): boolean => (m?.apiVersion === `${PGO_GROUP}/v1` || m?.apiVersion === `${PGO_GROUP}/v1beta1`)
+  && m.kind === 'PostgresCluster' && typeof m.metadata?.name === 'string';
+const pgoLabel = (k: string) => `${PGO_GROUP}/${k}`;
 const isCluster = (m: any): boolean => m?.apiVersion === CNPG && m.kind === 'Cluster' && typeof m.metadata?.name === 'string';
 const count = (v: unknown, fallback: number): number => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : fallback);
 const stringMap = (v: unknown): { [key: string]: string } => {
@@ -112,6 +131,8 @@ export function modelPods(manifests: any[]): ModelPod[] {
     const namespace = ns(m);
     if (m.apiVersion === CNPG && m.kind === 'Cluster') {
       pods.push(...clusterInstancePods(m));
+    } else if (isPostgresCluster(m)) {
+      pods.push(...postgresClusterPods(m));
     } else if (m.apiVersion === CNPG && m.kind === 'Pooler') {
       const cluster = typeof m.spec?.cluster?.name === 'string' ? m.spec.cluster.name : undefined;
       for (let i = 1; i <= count(m.spec?.instances, 1); i++) {
@@ -136,6 +157,92 @@ export function modelPods(manifests: any[]): ModelPod[] {
     }
   }
   return pods;
+}
+
+/** The instance sets of a PostgresCluster, with the names PGO gives unnamed ones. */
+export function pgoInstanceSets(cluster: any): Array<{ name: string; index: number; set: any }> {
+  const sets = Array.isArray(cluster.spec?.instances) ? cluster.spec.instances : [];
+  return sets.map((set: any, index: number) => ({ name: typeof set?.name === 'string' && set.name !== '' ? set.name : String(index).padStart(2, '0'), index, set: set ?? {} }));
+}
+
+/** Every pod a PostgresCluster makes PGO create: instances, PgBouncer, backup Jobs, repo host. */
+export function postgresClusterPods(cluster: any): ModelPod[] {
+  const name = cluster.metadata.name;
+  const namespace = ns(cluster);
+  const spec = cluster.spec ?? {};
+  const common = stringMap(spec.metadata?.labels);
+  const exporter = spec.monitoring?.pgmonitor?.exporter !== undefined;
+  const pods: ModelPod[] = [];
+  for (const { name: set, index, set: s } of pgoInstanceSets(cluster)) {
+    for (let i = 1; i <= count(s.replicas, 1); i++) {
+      const instance = `${name}-${set}-${i}`;
+      pods.push({ namespace, name: instance, kind: 'instance', owner: name, labels: {
+        ...common, ...stringMap(s.metadata?.labels),
+        [pgoLabel('cluster')]: name, [pgoLabel('instance-set')]: set, [pgoLabel('instance')]: instance,
+        [pgoLabel('data')]: 'postgres', [pgoLabel('patroni')]: `${name}-ha`,
+        ...(exporter ? { [pgoLabel('crunchy-postgres-exporter')]: 'true' } : {}),
+        [pgoLabel('role')]: index === 0 && i === 1 ? 'master' : 'replica',
+      } });
+    }
+  }
+  const bouncer = spec.proxy?.pgBouncer;
+  if (bouncer) {
+    for (let i = 1; i <= count(bouncer.replicas, 1); i++) {
+      pods.push({ namespace, name: `${name}-pgbouncer-${i}`, kind: 'pooler', owner: `${name}-pgbouncer`, labels: {
+        ...common, ...stringMap(bouncer.metadata?.labels), [pgoLabel('cluster')]: name, [pgoLabel('role')]: 'pgbouncer',
+      } });
+    }
+  }
+  const repos = Array.isArray(spec.backups?.pgbackrest?.repos) ? spec.backups.pgbackrest.repos : [];
+  for (const repo of repos) {
+    for (const type of ['full', 'differential', 'incremental']) {
+      if (typeof repo?.schedules?.[type] !== 'string') continue;
+      pods.push({ namespace, name: `${name}-${repo.name}-${type}-job`, kind: 'workload', owner: `${name}-${repo.name}-${type}`, labels: {
+        ...common, [pgoLabel('cluster')]: name, [pgoLabel('pgbackrest')]: '', [pgoLabel('pgbackrest-repo')]: String(repo.name),
+        [pgoLabel('pgbackrest-cronjob')]: type, [pgoLabel('pgbackrest-backup')]: 'scheduled',
+      } });
+    }
+  }
+  if (repos.some((r: any) => r?.volume)) {
+    pods.push({ namespace, name: `${name}-repo-host-0`, kind: 'workload', owner: `${name}-repo-host`, labels: {
+      ...common, ...stringMap(spec.backups?.pgbackrest?.metadata?.labels), [pgoLabel('cluster')]: name, [pgoLabel('pgbackrest')]: '', [pgoLabel('pgbackrest-dedicated')]: '',
+    } });
+  }
+  return pods;
+}
+
+/** PGO's minAvailable for `replicas` pods when none is given: 1 from 2 replicas, else none (no PDB). */
+function pgoMinAvailable(given: unknown, replicas: number): number | string | undefined {
+  if (typeof given === 'number' || typeof given === 'string') return given;
+  return replicas > 1 ? 1 : undefined;
+}
+
+/** The PDBs PGO keeps for a PostgresCluster: one per instance set, one for PgBouncer. */
+export function postgresClusterPdbs(cluster: any): ModelPdb[] {
+  const name = cluster.metadata.name;
+  const namespace = ns(cluster);
+  const out: ModelPdb[] = [];
+  for (const { name: set, set: s } of pgoInstanceSets(cluster)) {
+    const min = pgoMinAvailable(s.minAvailable, count(s.replicas, 1));
+    if (min === undefined || min === 0) continue;
+    out.push({ namespace, name: `${name}-set-${set}`, origin: 'operator', minAvailable: min,
+      selector: { matchLabels: { [pgoLabel('cluster')]: name, [pgoLabel('instance-set')]: set } } });
+  }
+  const bouncer = cluster.spec?.proxy?.pgBouncer;
+  if (bouncer) {
+    const min = pgoMinAvailable(bouncer.minAvailable, count(bouncer.replicas, 1));
+    if (min !== undefined && min !== 0) {
+      out.push({ namespace, name: `${name}-pgbouncer`, origin: 'operator', minAvailable: min,
+        selector: { matchLabels: { [pgoLabel('cluster')]: name, [pgoLabel('role')]: 'pgbouncer' } } });
+    }
+  }
+  return out;
+}
+
+/** The names of the PDBs PGO applies for a PostgresCluster (whether or not minAvailable deletes them). */
+export function postgresClusterPdbNames(cluster: any): string[] {
+  const name = cluster.metadata.name;
+  return [...pgoInstanceSets(cluster).map((s) => `${name}-set-${s.name}`), ...(cluster.spec?.proxy?.pgBouncer ? [`${name}-pgbouncer`] : [])];
 }
 
 /** Whether a node maintenance window with reusePVC (the default) is in progress. */
@@ -166,9 +273,11 @@ export function operatorPdbs(cluster: any): ModelPdb[] {
 export function modelPdbs(manifests: any[]): ModelPdb[] {
   const clusters = manifests.filter(isCluster);
   const operatorNames = new Set(clusters.flatMap((c) => [`${ns(c)}/${c.metadata.name}`, `${ns(c)}/${c.metadata.name}-primary`]));
+  for (const c of manifests.filter(isPostgresCluster)) for (const n of postgresClusterPdbNames(c)) operatorNames.add(`${ns(c)}/${n}`);
   const pdbs: ModelPdb[] = [];
   for (const m of manifests) {
     if (isCluster(m)) pdbs.push(...operatorPdbs(m));
+    if (isPostgresCluster(m)) pdbs.push(...postgresClusterPdbs(m));
     if (m?.kind !== 'PodDisruptionBudget' || typeof m.metadata?.name !== 'string') continue;
     if (operatorNames.has(`${ns(m)}/${m.metadata.name}`)) continue;
     pdbs.push(manifestPdb(m));
@@ -319,7 +428,57 @@ export interface ModelPodResources {
  * - Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs, CronJobs and Pods: as written.
  */
 export function modelPodResources(manifests: any[]): ModelPodResources[] {
-  return manifests.map((m) => podResourcesOf(m, manifests)).filter((p): p is ModelPodResources => p !== undefined);
+  return manifests.flatMap((m) => (isPostgresCluster(m) ? postgresClusterPodResources(m) : [podResourcesOf(m, manifests)]))
+    .filter((p): p is ModelPodResources => p !== undefined);
+}
+
+/**
+ * The pods of a PostgresCluster with the containers PGO puts in them and where each one's
+ * resources come from (CrunchyData/postgres-operator internal/postgres/reconcile.go
+ * InstancePod, internal/pgbackrest, internal/pgmonitor, internal/pgbouncer):
+ * - each instance set: init `postgres-startup` and `database` take `instances[].resources`;
+ *   `replication-cert-copy` takes `instances[].sidecars.replicaCertCopy.resources` (none
+ *   otherwise); with `backups.pgbackrest`, `pgbackrest` and `pgbackrest-config` take
+ *   `backups.pgbackrest.sidecars.{pgbackrest,pgbackrestConfig}.resources`; with the exporter,
+ *   `exporter` takes `monitoring.pgmonitor.exporter.resources`; `instances[].containers` as written;
+ * - PgBouncer: `pgbouncer` takes `proxy.pgBouncer.resources`, `pgbouncer-config`
+ *   `proxy.pgBouncer.sidecars.pgbouncerConfig.resources`.
+ */
+export function postgresClusterPodResources(cluster: any): ModelPodResources[] {
+  const name = cluster.metadata.name;
+  const namespace = ns(cluster);
+  const spec = cluster.spec ?? {};
+  const owner = `PostgresCluster/${name}`;
+  const out: ModelPodResources[] = [];
+  const r = (v: any): ModelResources => (v && typeof v === 'object' ? v : {});
+  const pgbackrest = spec.backups?.pgbackrest;
+  const exporter = spec.monitoring?.pgmonitor?.exporter;
+  for (const { name: set, index, set: s } of pgoInstanceSets(cluster)) {
+    const at = `spec.instances[${index}]`;
+    const containers: ModelContainer[] = [
+      { name: 'postgres-startup', role: 'init', resources: r(s.resources), source: `${owner} ${at}.resources` },
+      { name: 'database', role: 'container', resources: r(s.resources), source: `${owner} ${at}.resources` },
+      { name: 'replication-cert-copy', role: 'container', resources: r(s.sidecars?.replicaCertCopy?.resources), source: `${owner} ${at}.sidecars.replicaCertCopy.resources` },
+    ];
+    if (pgbackrest) {
+      containers.push({ name: 'pgbackrest', role: 'container', resources: r(pgbackrest.sidecars?.pgbackrest?.resources), source: `${owner} spec.backups.pgbackrest.sidecars.pgbackrest.resources` });
+      containers.push({ name: 'pgbackrest-config', role: 'container', resources: r(pgbackrest.sidecars?.pgbackrestConfig?.resources), source: `${owner} spec.backups.pgbackrest.sidecars.pgbackrestConfig.resources` });
+    }
+    if (exporter) containers.push({ name: 'exporter', role: 'container', resources: r(exporter.resources), source: `${owner} spec.monitoring.pgmonitor.exporter.resources` });
+    for (const c of Array.isArray(s.containers) ? s.containers : []) {
+      containers.push({ name: String(c?.name), role: 'container', resources: r(c?.resources), source: `${owner} ${at}.containers[${c?.name}]` });
+    }
+    out.push({ namespace, owner, kind: 'PostgresCluster', name: `${name}-${set}`, containers,
+      labels: { [pgoLabel('cluster')]: name, [pgoLabel('instance-set')]: set } });
+  }
+  const bouncer = spec.proxy?.pgBouncer;
+  if (bouncer) {
+    out.push({ namespace, owner, kind: 'PostgresCluster', name: `${name}-pgbouncer`, labels: { [pgoLabel('cluster')]: name, [pgoLabel('role')]: 'pgbouncer' }, containers: [
+      { name: 'pgbouncer', role: 'container', resources: r(bouncer.resources), source: `${owner} spec.proxy.pgBouncer.resources` },
+      { name: 'pgbouncer-config', role: 'container', resources: r(bouncer.sidecars?.pgbouncerConfig?.resources), source: `${owner} spec.proxy.pgBouncer.sidecars.pgbouncerConfig.resources` },
+    ] });
+  }
+  return out;
 }
 
 /** The pods of one manifest (undefined when it makes none); `manifests` are searched for the ObjectStores a Cluster names. */
