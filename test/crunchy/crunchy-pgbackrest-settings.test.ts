@@ -4,7 +4,7 @@
  */
 import { Testing } from 'cdk8s';
 import { CrunchyChart } from '../../examples/crunchy/chart';
-import { RecoveryTargetKind } from '../../lib/backup/recovery';
+import { RecoveryTargetKind } from '../../lib/model/recovery';
 import { ConfigErrors } from '../../lib/core/config-error';
 import { checkEmittedPgBackRest, crunchyPgBackRestSettings } from '../../lib/engines/crunchy/crunchy-pgbackrest-settings';
 import { restoreOptions } from '../../lib/engines/crunchy/crunchy-spec';
