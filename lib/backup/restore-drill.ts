@@ -9,7 +9,7 @@ import { ArchiveCredentialsKind } from '../model/archive-credentials';
 import { registerRestoreDrill, restoreDrillsOf } from '../model/backup-registry';
 import { BackupSchedule } from '../model/backup-schedule';
 import type { WalArchive } from './wal-archive';
-import { AppIndex } from '../core/app-index';
+import { AppIndex, addSynthValidation } from '../core/app-index';
 import { engineCannotRender } from '../model/cluster-engine';
 import { boundedName, labelSlug, shortHash } from '../core/names';
 import { checkUniqueObjects } from '../core/unique-objects';
@@ -127,7 +127,7 @@ export class RestoreDrill extends Construct {
       this.errors.add('namespace', 'undefined', 'the drill\'s ServiceAccount is bound to a Role in the scratch namespace by namespace, so its own namespace must be known',
         'give the chart a namespace: new Chart(app, id, { namespace: \'...\' })');
     }
-    this.node.addValidation({ validate: () => [...this.errors.messages, ...this.archiveErrors()] });
+    addSynthValidation(this, () => [...this.errors.messages, ...this.archiveErrors()]);
     checkUniqueObjects(this, { property: props.name !== undefined ? 'name' : 'name (from the cluster name)', value: this.cronJobName });
 
     checkDnsLabel(this.errors, 'scratchNamespace', this.scratchNamespace, 63);

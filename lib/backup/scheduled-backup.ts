@@ -4,7 +4,7 @@ import { checkDnsLabel } from '../core/dns';
 import { registerScheduledBackup, scheduledBackupsOf } from '../model/backup-registry';
 import { BackupSchedule } from '../model/backup-schedule';
 import type { WalArchive } from './wal-archive';
-import { AppIndex } from '../core/app-index';
+import { AppIndex, addSynthValidation } from '../core/app-index';
 
 import { boundedName, labelSlug, shortHash } from '../core/names';
 import { checkUniqueObjects } from '../core/unique-objects';
@@ -87,7 +87,7 @@ export class ScheduledBackup extends Construct {
     this.target = props.target ?? BackupTarget.PREFER_STANDBY;
     this.immediate = props.immediate ?? true;
     this.suspend = props.suspend ?? false;
-    this.node.addValidation({ validate: () => this.errors.messages });
+    addSynthValidation(this, () => this.errors.messages);
     checkUniqueObjects(this, { property: props.name !== undefined ? 'name' : 'name (from the cluster name)', value: this.name });
 
     checkDnsLabel(this.errors, props.name !== undefined ? 'name' : 'name (from the cluster name)', this.name, 63);

@@ -21,7 +21,7 @@ import { HbaRule } from '../model/hba-rule';
 import { resolveNetworkSecurity } from '../model/network-security';
 import { SecretReader } from '../security/secret-access';
 import { REJECT_PLAIN_TEXT_RULE, ResolvedClusterTls, resolveClusterTls } from '../model/tls';
-import { AppIndex } from '../core/app-index';
+import { AppIndex, addSynthValidation, libraryStateChanged } from '../core/app-index';
 import { exactDuration, POSTGRES_DURATION_UNITS } from '../core/exact-duration';
 import { exactMebibytes, exactMilliseconds } from '../core/duration-size-checks';
 import { checkUniqueObjects } from '../core/unique-objects';
@@ -133,9 +133,7 @@ export class HaPostgres extends Construct implements IHaPostgres {
     const warnings: string[] = [];
     this.intent = resolveIntent(id, props, this.engine, this.errors, warnings);
     // Parameter values are checked at synth time: addParameters() and a WalArchive may come later.
-    this.node.addValidation({
-      validate: () => [...this.errors.messages, ...AppIndex.of(this).memo(this, 'parameter-values', () => this.parameterValueErrors())],
-    });
+    addSynthValidation(this, () => [...this.errors.messages, ...AppIndex.of(this).memo(this, 'parameter-values', () => this.parameterValueErrors())]);
 
     this.clusterName = this.intent.name;
     checkUniqueObjects(this, { property: props.name !== undefined ? 'name' : 'name (from the construct id)', value: this.clusterName });
@@ -187,6 +185,7 @@ export class HaPostgres extends Construct implements IHaPostgres {
    * @internal
    */
   public _attachArchive(archive: IArchiveIntent): void {
+    libraryStateChanged();
     if (this.attachedArchive) {
       this.errors.add('WalArchive', archive.node.path, `cluster "${this.clusterName}" already archives through ${this.attachedArchive.node.path}; an instance has exactly one WAL archiver`,
         'keep one WalArchive per cluster (use ScheduledBackup for more backups into it)');
@@ -211,6 +210,7 @@ export class HaPostgres extends Construct implements IHaPostgres {
    * for the same name replaces an earlier one.
    */
   public addParameters(parameters: { [name: string]: string | number | boolean }, property = 'addParameters()'): void {
+    libraryStateChanged();
     checkParameters(this.errors, property, parameters, {
       major: this.intent.version.major,
       minor: this.intent.version.minor,
@@ -371,6 +371,7 @@ export class HaPostgres extends Construct implements IHaPostgres {
    * `hostnossl all all all reject` and before the engine's own rules.
    */
   public addHbaRule(rule: HbaRule): void {
+    libraryStateChanged();
     rule._check(this.errors, `addHbaRule()[${this.extraHbaRules.length}]`);
     this.extraHbaRules.push(rule);
   }
@@ -386,6 +387,7 @@ export class HaPostgres extends Construct implements IHaPostgres {
    * Any cdk8s-plus-2x/3x ServiceAccount (new or imported).
    */
   public grantReadAppSecret(serviceAccount: IServiceAccountLike): void {
+    libraryStateChanged();
     this.appSecretReader ??= new SecretReader(this, 'AppSecretReader', `${this.clusterName}-app-secret-reader`, this.appSecretName);
     this.appSecretReader.grant(serviceAccount);
   }
@@ -401,6 +403,7 @@ export class HaPostgres extends Construct implements IHaPostgres {
    * owns are refused, naming the property. The value is written as given.
    */
   public addOverride(path: string, value: any): void {
+    libraryStateChanged();
     this.overrides.add(path, value);
   }
 

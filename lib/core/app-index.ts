@@ -1,7 +1,46 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 
-const INDEX = Symbol.for('cdk8s-ha-postgres.app-index');
+/** The current index of each app (a side table: nothing is stored on the user's App). */
+const INDEXES = new WeakMap<IConstruct, AppIndex>();
+
+/** Bumped whenever the library's state may have changed (see `libraryStateChanged`). */
+let generation = 0;
+
+/**
+ * Records that state a validation reads may have changed (a construct of the library was
+ * created, or an `add*()`, `allow*()` or `grant*()` method was called): the next
+ * validation recomputes instead of reusing this synthesis's results.
+ */
+export function libraryStateChanged(): void {
+  generation++;
+}
+
+/**
+ * Adds `validate` to `scope`'s validations, computed at most once per synthesis.
+ *
+ * cdk8s validates the whole app once in `App.synth()` and again in every `chart.toJson()`
+ * (`App._synthChart`), so with one chart per cluster every validation runs N + 1 times.
+ * The result is kept until the AppIndex of the app is dropped: at the end of the current
+ * synchronous run, or when the library's state changes (`libraryStateChanged`, which
+ * registering a validation also counts as).
+ */
+export function addSynthValidation(scope: IConstruct, validate: () => string[]): void {
+  generation++;
+  const root = scope.node.root;
+  let seen: AppIndex | undefined;
+  let last: string[] = [];
+  scope.node.addValidation({
+    validate: () => {
+      const index = AppIndex.ofRoot(root);
+      if (index !== seen) {
+        last = validate();
+        seen = index;
+      }
+      return last;
+    },
+  });
+}
 
 /**
  * What validations need to know about the whole app, computed at most once per synthesis.
@@ -16,26 +55,32 @@ const INDEX = Symbol.for('cdk8s-ha-postgres.app-index');
 export class AppIndex {
   /** The index of `scope`'s app, built on first use. */
   public static of(scope: IConstruct): AppIndex {
-    const root = scope.node.root as any;
-    let index: AppIndex | undefined = root[INDEX];
-    if (!index) {
-      index = new AppIndex(scope.node.root);
-      Object.defineProperty(root, INDEX, { value: index, configurable: true, writable: true });
-      const built = index;
-      queueMicrotask(() => { if (root[INDEX] === built) root[INDEX] = undefined; });
+    return AppIndex.ofRoot(scope.node.root);
+  }
+
+  /** The index of the app whose root construct is `app`. @internal */
+  public static ofRoot(app: IConstruct): AppIndex {
+    let index = INDEXES.get(app);
+    if (!index || index.generation !== generation) {
+      const built = new AppIndex(app);
+      INDEXES.set(app, built);
+      queueMicrotask(() => { if (INDEXES.get(app) === built) INDEXES.delete(app); });
+      index = built;
     }
     return index;
   }
 
   /** Drops the index of `scope`'s app (the construct tree changed). */
-  public static invalidate(scope: IConstruct): void {
-    const root = scope.node.root as any;
-    if (root[INDEX]) root[INDEX] = undefined;
+  public static invalidate(_scope: IConstruct): void {
+    libraryStateChanged();
   }
 
   private allConstructs?: IConstruct[];
   private byNamespace?: Map<string, any[]>;
   private readonly memos = new WeakMap<object, Map<string, unknown>>();
+
+  /** The library state this index was built for. */
+  private readonly generation = generation;
 
   private constructor(private readonly root: IConstruct) {}
 

@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { addSynthValidation } from './app-index';
 
 const WARNING_KEY = 'ha-postgres:warning';
 const printed = new Set<string>();
@@ -20,7 +21,7 @@ export class SynthWarnings {
   /** Records a warning on `scope` and prints it when the app is synthesized. */
   public static add(scope: IConstruct, message: string): void {
     scope.node.addMetadata(WARNING_KEY, message);
-    scope.node.addValidation({ validate: () => { print(scope, message); return []; } });
+    addSynthValidation(scope, () => { print(scope, message); return []; });
   }
 
   /**

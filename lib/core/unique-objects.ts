@@ -1,6 +1,6 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { AppIndex } from './app-index';
+import { AppIndex, addSynthValidation } from './app-index';
 import { apiGroup, isClusterScoped } from './cluster-scoped';
 import { ConfigErrors } from './config-error';
 
@@ -38,7 +38,7 @@ const NAMING = new WeakMap<IConstruct, ObjectNaming>();
  */
 export function checkUniqueObjects(construct: IConstruct, naming: ObjectNaming): void {
   NAMING.set(construct, naming);
-  construct.node.addValidation({ validate: () => collisionsOf(construct) });
+  addSynthValidation(construct, () => collisionsOf(construct));
 }
 
 function collisionsOf(construct: IConstruct): string[] {

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import type { HaPostgres } from '../cluster/ha-postgres';
-import { AppIndex } from '../core/app-index';
+import { AppIndex, addSynthValidation, libraryStateChanged } from '../core/app-index';
 import { ConfigErrors } from '../core/config-error';
 import { checkDnsSubdomain } from '../core/dns';
 import { registerRole } from '../model/database-registry';
@@ -171,7 +171,7 @@ export class DatabaseRole extends Construct {
     this.reclaimPolicy = props.reclaimPolicy ?? ReclaimPolicy.RETAIN;
     this.memberships = [];
     this.resourceName = kubernetesName(props.cluster.clusterName, 'role', props.name ?? '');
-    this.node.addValidation({ validate: () => this.errors.messages });
+    addSynthValidation(this, () => this.errors.messages);
 
     checkRoleName(this.errors, 'name', this.roleName);
     if (this.login && this.passwordSecretName === undefined) {
@@ -208,6 +208,7 @@ export class DatabaseRole extends Construct {
    * need a privilege for it (a publication of all tables for its subscriber role).
    */
   public addMembership(role: string, property = 'addMembership()'): void {
+    libraryStateChanged();
     const index = this.memberships.length;
     const prop = `${property}[${index}]`;
     if (HOST_ACCESS_ROLES.includes(role)) {

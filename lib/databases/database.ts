@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import type { HaPostgres } from '../cluster/ha-postgres';
-import { AppIndex } from '../core/app-index';
+import { AppIndex, addSynthValidation, libraryStateChanged } from '../core/app-index';
 import { ConfigErrors } from '../core/config-error';
 import { noteGrant, registerDatabase, rolesOf } from '../model/database-registry';
 import { ReclaimPolicy } from './database-role';
@@ -125,7 +125,7 @@ export class Database extends Construct {
     this.locale = props.locale;
     this.reclaimPolicy = props.reclaimPolicy ?? ReclaimPolicy.RETAIN;
     this.resourceName = kubernetesName(props.cluster.clusterName, 'db', props.name ?? '');
-    this.node.addValidation({ validate: () => { this.warnUndeclaredOwner(); return this.errors.messages; } });
+    addSynthValidation(this, () => { this.warnUndeclaredOwner(); return this.errors.messages; });
 
     if (checkSqlIdentifier(this.errors, 'name', this.databaseName, 'database name', 'orders') && RESERVED_DATABASES.includes(this.databaseName)) {
       this.errors.add('name', this.databaseName, 'is a system database that the engine manages', 'choose another name, e.g. "orders"');
@@ -165,6 +165,7 @@ export class Database extends Construct {
 
   /** Adds a grant inside this database. */
   public addGrant(grant: Grant, property = 'addGrant()'): void {
+    libraryStateChanged();
     grant._check(this.errors, `${property}[${this.grantList.length}]`);
     this.grantList.push(grant);
     noteGrant(this.cluster);

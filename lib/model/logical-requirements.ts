@@ -1,5 +1,6 @@
 
 import type { IClusterModel, ISubscriptionIntent } from './cluster-engine';
+import { addSynthValidation } from '../core/app-index';
 import { ConfigErrors } from '../core/config-error';
 import { SynthWarnings } from '../core/synth-warnings';
 import { publicationsOf, subscribersOf, subscriptionsOf } from './replication-registry';
@@ -157,5 +158,5 @@ export function validateClusterOnce(cluster: IClusterModel, kind: string, check:
   if (!kinds) { kinds = new Set(); CHECKED.set(cluster, kinds); }
   if (kinds.has(kind)) return;
   kinds.add(kind);
-  cluster.node.addValidation({ validate: check });
+  addSynthValidation(cluster, check);
 }

@@ -2,7 +2,7 @@ import { ApiObject, Chart, Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as prom from '../../imports/monitoring.coreos.com';
 import type { HaPostgres } from '../cluster/ha-postgres';
-import { AppIndex } from '../core/app-index';
+import { AppIndex, addSynthValidation, libraryStateChanged } from '../core/app-index';
 import { PgBouncerPool } from '../pooler/pgbouncer-pool';
 import { ConfigErrors } from '../core/config-error';
 import { checkDnsLabel } from '../core/dns';
@@ -127,7 +127,7 @@ export class ClusterMonitoring extends Construct {
     this.podMonitorName = `${name}-instances`;
     this.poolerPodMonitorName = `${name}-poolers`;
     // Once per synthesis: cdk8s re-validates the whole app for every chart it writes.
-    this.node.addValidation({ validate: () => AppIndex.of(this).memo(this, 'validation', () => [...this.errors.messages, ...this.resolve().errors.messages, ...this.poolerErrors()]) });
+    addSynthValidation(this, () => AppIndex.of(this).memo(this, 'validation', () => [...this.errors.messages, ...this.resolve().errors.messages, ...this.poolerErrors()]));
 
     checkUniqueObjects(this, { property: 'cluster', value: name, fix: 'create one ClusterMonitoring per cluster (a second one renders the same PrometheusRule and PodMonitors)' });
     const ns = Chart.of(this).namespace;
@@ -173,6 +173,7 @@ export class ClusterMonitoring extends Construct {
 
   /** Monitors a Pooler of the cluster by name (its pods are added to the poolers' PodMonitor, and the pooler alert). */
   public addPooler(poolerName: string): void {
+    libraryStateChanged();
     if (this.explicitPoolers.includes(poolerName)) return;
     checkDnsLabel(this.errors, 'poolers', poolerName);
     if (poolerName === this.cluster.clusterName) {

@@ -3,7 +3,7 @@ import { Cpu, EnvValue, ISecret, Secret } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { cpuMillis } from '../model/cluster-intent';
 import { HaPostgres } from '../cluster/ha-postgres';
-import { AppIndex } from '../core/app-index';
+import { AppIndex, addSynthValidation, libraryStateChanged } from '../core/app-index';
 import { registerPool } from '../model/pool-registry';
 import { ConfigErrors } from '../core/config-error';
 import { checkDnsLabel } from '../core/dns';
@@ -183,7 +183,7 @@ export class PgBouncerPool extends Construct {
     registerPool(cluster, name);
 
     // The whole-app checks once per synthesis: cdk8s re-validates the app for every chart.
-    this.node.addValidation({ validate: () => [...this.errors.messages, ...AppIndex.of(this).memo(this, 'tree-errors', () => this.treeErrors())] });
+    addSynthValidation(this, () => [...this.errors.messages, ...AppIndex.of(this).memo(this, 'tree-errors', () => this.treeErrors())]);
     if (errors.isEmpty) for (const w of warnings) SynthWarnings.add(this, w);
 
     const engine = cluster.engine;
@@ -212,6 +212,7 @@ export class PgBouncerPool extends Construct {
 
   /** Adds PgBouncer parameters, checked like the `parameters` property. A later value replaces an earlier one. */
   public addParameters(parameters: { [name: string]: string }, property = 'addParameters()'): void {
+    libraryStateChanged();
     checkPgBouncerParameters(this.errors, property, parameters);
     for (const [k, v] of Object.entries(parameters)) if (!(k in this.typedParameters)) this.userParameters[k] = v;
   }
@@ -237,6 +238,7 @@ export class PgBouncerPool extends Construct {
 
   /** Adds `connectionEnv()` to a container of any cdk8s-plus-2x/3x (e.g. `deployment.containers[0]`). */
   public addConnectionEnv(container: IContainerLike): void {
+    libraryStateChanged();
     for (const [name, value] of Object.entries(this.connectionEnv())) container.env.addVariable(name, value);
   }
 

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import type { HaPostgres } from '../cluster/ha-postgres';
-import { AppIndex } from '../core/app-index';
+import { AppIndex, addSynthValidation } from '../core/app-index';
 import { ConfigErrors } from '../core/config-error';
 import { checkDnsSubdomain } from '../core/dns';
 import { SynthWarnings } from '../core/synth-warnings';
@@ -101,7 +101,7 @@ export class BlueGreenUpgrade extends Construct {
     this.target = props.target;
     this.importSchema = props.importSchema ?? true;
     this.sourceDatabase = props.source.databaseName;
-    this.node.addValidation({ validate: () => this.errors.messages });
+    addSynthValidation(this, () => this.errors.messages);
     const roleName = props.roleName ?? 'upgrade_replicator';
     const publicationName = props.publicationName ?? 'upgrade_pub';
     const subscriptionName = props.subscriptionName ?? 'upgrade_sub';

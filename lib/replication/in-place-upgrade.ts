@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import type { HaPostgres } from '../cluster/ha-postgres';
 import { PostgresVersion } from '../model/postgres-version';
-import { AppIndex } from '../core/app-index';
+import { AppIndex, addSynthValidation } from '../core/app-index';
 import { ConfigErrors } from '../core/config-error';
 import { checkDnsLabel, checkImageReference } from '../core/dns';
 import { SynthWarnings } from '../core/synth-warnings';
@@ -76,7 +76,7 @@ export class InPlaceMajorUpgrade extends Construct {
     this.fromVersion = props.fromVersion;
     this.fromImage = props.fromImage ?? props.cluster.engine.imageFor(props.fromVersion);
     // Archives, databases and publications may be declared after this construct: check at synth.
-    this.node.addValidation({ validate: () => [...this.errors.messages, ...this.lateErrors(props)] });
+    addSynthValidation(this, () => [...this.errors.messages, ...this.lateErrors(props)]);
 
     const engine = this.cluster.engine;
     const from = this.fromVersion;

@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { AppIndex } from '../core/app-index';
+import { AppIndex, addSynthValidation } from '../core/app-index';
 import { ConfigErrors } from '../core/config-error';
 import { checkDnsLabel } from '../core/dns';
 import { SynthWarnings } from '../core/synth-warnings';
@@ -64,7 +64,7 @@ export class PoolSwitch extends Construct {
     this.target = props.target;
     this.serve = props.serve ?? PoolSwitchSide.SOURCE;
     this.port = props.source.port;
-    this.node.addValidation({ validate: () => [...this.errors.messages, ...this.lateErrors()] });
+    addSynthValidation(this, () => [...this.errors.messages, ...this.lateErrors()]);
 
     checkDnsLabel(this.errors, 'serviceName', this.serviceName, 63);
     if ([this.source.serviceName, this.target.serviceName].includes(this.serviceName)) {

@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { HaPostgres } from '../cluster/ha-postgres';
-import { AppIndex } from '../core/app-index';
+import { AppIndex, addSynthValidation, libraryStateChanged } from '../core/app-index';
 import { ConfigErrors } from '../core/config-error';
 import { SynthWarnings } from '../core/synth-warnings';
 import { registerImplicitGrant } from '../model/database-registry';
@@ -94,7 +94,7 @@ export class Publication extends Construct {
     this.publishViaPartitionRoot = props.publishViaPartitionRoot ?? false;
     this.reclaimPolicy = props.reclaimPolicy ?? ReclaimPolicy.RETAIN;
     this.resourceName = kubernetesName(props.cluster.clusterName, 'pub', props.name ?? '');
-    this.node.addValidation({ validate: () => this.errors.messages });
+    addSynthValidation(this, () => this.errors.messages);
     validateClusterOnce(this.cluster, 'publisher', () => publisherRequirementErrors(this.cluster));
 
     checkSqlIdentifier(this.errors, 'name', this.publicationName, 'publication name', 'orders_pub');
@@ -141,6 +141,7 @@ export class Publication extends Construct {
    * `pg_read_all_data`. The role needs REPLICATION and LOGIN.
    */
   public grantSubscribe(role: DatabaseRole): void {
+    libraryStateChanged();
     if (this.subscriberRoles.includes(role)) return;
     this.subscriberRoles.push(role);
     const prop = `grantSubscribe(${role.roleName})`;

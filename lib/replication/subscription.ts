@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { HaPostgres } from '../cluster/ha-postgres';
-import { AppIndex } from '../core/app-index';
+import { AppIndex, addSynthValidation } from '../core/app-index';
 import { ConfigErrors } from '../core/config-error';
 import { checkDnsSubdomain, isDnsSubdomain } from '../core/dns';
 import { SynthWarnings } from '../core/synth-warnings';
@@ -223,7 +223,7 @@ export class Subscription extends Construct {
     const slotsSynchronized = publisherCluster !== undefined && publisherCluster.intent.highlyAvailable &&
       publisherCluster.engine.synchronizesLogicalSlots(publisherCluster);
     this.failover = props.failover ?? (slotsSynchronized && subMajor >= 17 && pubMajor >= 17);
-    this.node.addValidation({ validate: () => this.errors.messages });
+    addSynthValidation(this, () => this.errors.messages);
     validateClusterOnce(this.cluster, 'subscriber', () => subscriberRequirementErrors(this.cluster));
 
     checkSqlIdentifier(this.errors, 'name', this.subscriptionName, 'subscription name', 'orders_sub');

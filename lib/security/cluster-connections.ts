@@ -1,4 +1,5 @@
 import { ApiObject, Lazy } from 'cdk8s';
+import { addSynthValidation, libraryStateChanged } from '../core/app-index';
 import { k8s } from 'cdk8s-plus-28';
 import type { IClusterModel } from '../model/cluster-engine';
 import { SynthWarnings } from '../core/synth-warnings';
@@ -25,7 +26,7 @@ export class ClusterConnections {
   public constructor(private readonly cluster: IClusterModel, public readonly settings: ResolvedNetworkSecurity) {
     if (!settings.enabled) return;
     const profile = cluster.engine.networkProfile();
-    cluster.node.addValidation({ validate: () => this.peerErrors(profile) });
+    addSynthValidation(cluster, () => this.peerErrors(profile));
     if (!profile) {
       SynthWarnings.add(cluster, `the engine ${cluster.engine.name} does not describe its network needs yet: no NetworkPolicy is rendered, so every pod can reach the instances. Add your own policies.`);
       return;
@@ -47,6 +48,7 @@ export class ClusterConnections {
    * for clients that need a direct session (migrations, logical replication, admin jobs).
    */
   public allowFrom(peer: NetworkPeer): void {
+    libraryStateChanged();
     this.peers.push(peer);
     // A cluster allowed in must also be allowed out (its instances are under default deny too).
     if (peer.sourceCluster && peer.sourceCluster !== this.cluster) peer.sourceCluster.connections.allowTo(this.cluster);
@@ -54,6 +56,7 @@ export class ClusterConnections {
 
   /** Lets the instances connect to the PostgreSQL port of `cluster`'s instances (used by `allowFrom(NetworkPeer.fromCluster(...))`). */
   public allowTo(cluster: IClusterModel): void {
+    libraryStateChanged();
     if (!this.targets.includes(cluster)) this.targets.push(cluster);
   }
 
@@ -63,6 +66,7 @@ export class ClusterConnections {
    * address is allowed on that port only.
    */
   public allowExternalPostgres(port: number): void {
+    libraryStateChanged();
     if (!this.externalPorts.includes(port)) this.externalPorts.push(port);
   }
 

@@ -1,4 +1,5 @@
 import { ApiObject, Lazy } from 'cdk8s';
+import { addSynthValidation, libraryStateChanged } from '../core/app-index';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { IClusterModel } from '../model/cluster-engine';
@@ -20,12 +21,10 @@ export class PoolConnections {
     const settings = cluster.connections.settings;
     const profile = cluster.engine.networkProfile();
     if (!settings.enabled || !profile) return;
-    pool.node.addValidation({
-      validate: () => {
-        const errors = new ConfigErrors();
-        checkPeers(errors, 'connections.allowFrom()', this.peers);
-        return errors.messages;
-      },
+    addSynthValidation(pool, () => {
+      const errors = new ConfigErrors();
+      checkPeers(errors, 'connections.allowFrom()', this.peers);
+      return errors.messages;
     });
     const instances = cluster.engine.instanceLabels(cluster.clusterName);
     new ApiObject(pool, 'NetworkPolicy', {
@@ -55,6 +54,7 @@ export class PoolConnections {
 
   /** Lets `peer` (an application) connect to the pool's PgBouncer port. */
   public allowFrom(peer: NetworkPeer): void {
+    libraryStateChanged();
     this.peers.push(peer);
   }
 

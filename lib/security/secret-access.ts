@@ -1,4 +1,5 @@
 import { Chart } from 'cdk8s';
+import { libraryStateChanged } from '../core/app-index';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { IServiceAccountLike } from '../core/workload-shapes';
@@ -21,6 +22,7 @@ export class SecretReader extends Construct {
 
   /** Binds the Role to `serviceAccount` (once per account). */
   public grant(serviceAccount: IServiceAccountLike): void {
+    libraryStateChanged();
     // A ServiceAccount subject needs its namespace; the account may live in another one.
     const namespace = Chart.of(serviceAccount).namespace ?? Chart.of(this).namespace;
     const key = `${namespace}/${serviceAccount.name}`;

@@ -1,4 +1,5 @@
 import type { Construct } from 'constructs';
+import { addSynthValidation } from '../../core/app-index';
 import type { IClusterModel, IPublicationIntent, ISubscriptionIntent } from '../../model/cluster-engine';
 import { ApiObject, Lazy } from 'cdk8s';
 import * as cnpg from '../../../imports/postgresql.cnpg.io';
@@ -61,7 +62,7 @@ function slotSyncErrors(cluster: IClusterModel): string[] {
 }
 
 function errorsOf(publication: IPublicationIntent, errors: ConfigErrors): void {
-  publication.node.addValidation({ validate: () => errors.messages });
+  addSynthValidation(publication, () => errors.messages);
 }
 
 /** Renders a Publication resource, or (with row filters) hands it to the cluster's SQL Job. */

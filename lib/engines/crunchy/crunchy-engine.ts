@@ -1,4 +1,5 @@
 import { ApiObject, Duration, Lazy, Size } from 'cdk8s';
+import { addSynthValidation } from '../../core/app-index';
 import type { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import * as pgo from '../../../imports/postgres-operator.crunchydata.com';
@@ -250,7 +251,7 @@ export class CrunchyPgoEngine implements IClusterEngine {
     // renderer's errors are reported before any manifest is written.
     let memo: ReturnType<typeof renderPostgresClusterSpec> | undefined;
     const rendered = () => memo ??= renderPostgresClusterSpec(errors, this.input(cluster, errors));
-    scope.node.addValidation({ validate: () => { rendered(); return errors.messages; } });
+    addSynthValidation(scope, () => { rendered(); return errors.messages; });
 
     new ApiObject(scope, 'Resource', {
       apiVersion: pgo.PostgresCluster.GVK.apiVersion,

@@ -1,4 +1,5 @@
 import type { Construct } from 'constructs';
+import { addSynthValidation } from '../../core/app-index';
 import type { IArchiveIntent, IClusterModel } from '../../model/cluster-engine';
 import type { k8s } from 'cdk8s-plus-28';
 import { ArchiveCredentials, ArchiveCredentialsKind } from '../../model/archive-credentials';
@@ -112,7 +113,7 @@ export interface PatroniArchiveOptions {
  */
 export function renderPatroniArchive(scope: Construct, archive: IArchiveIntent, opts: PatroniArchiveOptions): void {
   const errors = new ConfigErrors();
-  scope.node.addValidation({ validate: () => errors.messages });
+  addSynthValidation(scope, () => errors.messages);
   checkArchive(errors, archive, opts);
 }
 

@@ -1,4 +1,5 @@
 import type { Construct } from 'constructs';
+import { addSynthValidation } from '../../core/app-index';
 import type { IScheduledBackupIntent } from '../../model/cluster-engine';
 import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
@@ -44,7 +45,7 @@ export function backupObjectNames(name: string) {
 /** Renders the CronJob, the one-off Job, the script, the RBAC and the NetworkPolicy of a ScheduledBackup. */
 export function renderPatroniScheduledBackup(scope: Construct, backup: IScheduledBackupIntent, opts: PatroniBackupOptions): void {
   const errors = new ConfigErrors();
-  scope.node.addValidation({ validate: () => errors.messages });
+  addSynthValidation(scope, () => errors.messages);
   const cluster = backup.archive.cluster;
   const clusterName = cluster.clusterName;
   const names = backupObjectNames(backup.name);

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { addSynthValidation } from '../../core/app-index';
 import { Duration, Size } from 'cdk8s';
 import type { PostgresVersion } from '../../model/postgres-version';
 import { DataDurability, PrimaryUpdateMethod } from '../../model/replication';
@@ -220,25 +221,25 @@ export class PatroniEngine implements IClusterEngine {
   }
 
   public bindDatabaseRole(scope: Construct, role: IDatabaseRoleIntent): void {
-    scope.node.addValidation({ validate: () => patroniObjectErrors(this.name, role.reclaimPolicy, 'role') });
+    addSynthValidation(scope, () => patroniObjectErrors(this.name, role.reclaimPolicy, 'role'));
     ensurePatroniSqlJob(role.cluster, this.sqlJobOptions());
   }
 
   /** Applied by the cluster's SQL Job: database, schemas, extensions and grants. */
   public bindDatabase(scope: Construct, database: IDatabaseIntent): void {
-    scope.node.addValidation({ validate: () => patroniObjectErrors(this.name, database.reclaimPolicy, 'database') });
+    addSynthValidation(scope, () => patroniObjectErrors(this.name, database.reclaimPolicy, 'database'));
     ensurePatroniSqlJob(database.cluster, this.sqlJobOptions());
   }
 
   /** Created and kept by the cluster's SQL Job (wal_level logical is set by the Publication). */
   public bindPublication(scope: Construct, publication: IPublicationIntent): void {
-    scope.node.addValidation({ validate: () => patroniObjectErrors(this.name, publication.reclaimPolicy, 'publication') });
+    addSynthValidation(scope, () => patroniObjectErrors(this.name, publication.reclaimPolicy, 'publication'));
     ensurePatroniSqlJob(publication.cluster, this.sqlJobOptions());
   }
 
   /** Created by the subscriber's SQL Job (sslmode require: the members have no CA file). */
   public bindSubscription(scope: Construct, subscription: ISubscriptionIntent): void {
-    scope.node.addValidation({ validate: () => patroniSubscriptionErrors(subscription, this.name) });
+    addSynthValidation(scope, () => patroniSubscriptionErrors(subscription, this.name));
     patroniSubscriptionNotes(subscription);
     ensurePatroniSqlJob(subscription.cluster, this.sqlJobOptions());
   }
@@ -290,7 +291,7 @@ export class PatroniEngine implements IClusterEngine {
 
   public bindToCluster(scope: Construct, cluster: IClusterModel): void {
     const errors = new ConfigErrors();
-    scope.node.addValidation({ validate: () => errors.messages });
+    addSynthValidation(scope, () => errors.messages);
     const i = cluster.intent;
     const e = this.name;
 

@@ -1,4 +1,5 @@
 import type { Construct } from 'constructs';
+import { addSynthValidation } from '../../core/app-index';
 import type { IClusterModel, IPoolerIntent } from '../../model/cluster-engine';
 import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
@@ -65,7 +66,7 @@ export function renderPatroniPooler(scope: Construct, pool: IPoolerIntent, input
   const i = pool.intent;
   const cluster = pool.cluster;
   const errors = new ConfigErrors();
-  scope.node.addValidation({ validate: () => errors.messages });
+  addSynthValidation(scope, () => errors.messages);
   if (input.image === undefined) {
     errors.add('PgBouncerPool', `engine ${input.engineName}`, `${input.engineName} has no operator to supply a PgBouncer image`,
       'give the cluster\'s engine pgbouncerImage (an image with pgbouncer and sh)');

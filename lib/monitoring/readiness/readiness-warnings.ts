@@ -2,7 +2,7 @@ import { Chart } from 'cdk8s';
 import type { IConstruct } from 'constructs';
 import { scheduledBackupsOf, restoreDrillsOf } from '../../model/backup-registry';
 import type { HaPostgres } from '../../cluster/ha-postgres';
-import { AppIndex } from '../../core/app-index';
+import { AppIndex, addSynthValidation } from '../../core/app-index';
 import { SynthWarnings } from '../../core/synth-warnings';
 import { ContainerResourcesFacts, evaluateIntentReadiness, ReadinessFacts } from '../../model/readiness-intent';
 import { PgBouncerPool } from '../../pooler/pgbouncer-pool';
@@ -23,20 +23,15 @@ interface AlertSource { readonly alertRules: () => Array<{ readonly expr: string
  * runs after the whole app is built, so constructs added after the cluster count.
  */
 export function addReadinessWarnings(cluster: HaPostgres): void {
-  cluster.node.addValidation({
-    validate: () => {
-      // Once per synthesis: cdk8s re-validates the whole app for every chart.
-      const verdicts = AppIndex.of(cluster).memo(cluster, 'readiness', () => {
-        const facts = readinessFacts(cluster);
-        return facts ? evaluateIntentReadiness(facts) : [];
-      });
-      for (const v of verdicts) {
-        if (v.passed) continue;
-        const item = ITEMS.get(v.id);
-        SynthWarnings.addDuringValidation(cluster, `${READINESS_WARNING_PREFIX} ${item?.title ?? v.id}${item?.required === false ? ' (advisory)' : ''}: ${v.reason}`);
-      }
-      return [];
-    },
+  // Once per synthesis: cdk8s re-validates the whole app for every chart.
+  addSynthValidation(cluster, () => {
+    const facts = readinessFacts(cluster);
+    for (const v of facts ? evaluateIntentReadiness(facts) : []) {
+      if (v.passed) continue;
+      const item = ITEMS.get(v.id);
+      SynthWarnings.addDuringValidation(cluster, `${READINESS_WARNING_PREFIX} ${item?.title ?? v.id}${item?.required === false ? ' (advisory)' : ''}: ${v.reason}`);
+    }
+    return [];
   });
 }
 

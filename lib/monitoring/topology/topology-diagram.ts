@@ -1,4 +1,5 @@
 import { writeFileSync } from 'fs';
+import { addSynthValidation } from '../../core/app-index';
 import { join } from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
@@ -87,7 +88,7 @@ export class TopologyDiagram extends Construct {
       errors.add('cluster', props.cluster.clusterName, `runs on ${props.cluster.engine.name}, but the topology diagram draws CloudNativePG clusters only`,
         'remove the TopologyDiagram (or set topologyDiagram: false on ClusterMonitoring) for this cluster');
     }
-    this.node.addValidation({ validate: () => errors.messages });
+    addSynthValidation(this, () => errors.messages);
   }
 
   /**
