@@ -35,6 +35,8 @@ export type {
   IClusterModel, IClusterConnectionsModel, IArchiveIntent, IScheduledBackupIntent, IRestoreDrillIntent, IPoolerIntent, IDatabaseRoleIntent,
   IDatabaseIntent, IPublicationIntent, IPublisherModel, ISubscriptionIntent, ISchemaImportIntent,
 } from './model/cluster-engine';
+export { ClusterAttachments } from './model/cluster-attachments';
+export type { IMonitoringIntent, ImplicitGrant } from './model/cluster-attachments';
 export { CloudNativePgEngine } from './engines/cnpg/cnpg-engine';
 export type { CloudNativePgEngineProps, IsolationCheckProps } from './engines/cnpg/cnpg-engine';
 export { PatroniEngine } from './engines/patroni/patroni-engine';

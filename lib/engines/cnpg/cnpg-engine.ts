@@ -117,12 +117,19 @@ export class CloudNativePgEngine implements IClusterEngine {
 
   /** ClusterMonitoring's PodMonitors and alerts are written for CloudNativePG's labels and metrics. */
   public monitoringProfile(): EngineMonitoringProfile {
-    return { supported: true };
+    return { supported: true, topologyDiagram: true };
   }
 
   /** The operator's Cluster: every checklist item applies; the Barman Cloud plugin's sidecar gets the resources the WalArchive sets. */
   public readinessProfile(): EngineReadinessProfile {
-    return { mainManifestKind: 'postgresql.cnpg.io/v1 Cluster', operatorChecklist: true, injectedContainersKeepQos: true };
+    return {
+      mainManifestKind: 'postgresql.cnpg.io/v1 Cluster',
+      operatorChecklist: true,
+      injectedContainersKeepQos: true,
+      instanceContainers: ['bootstrap-controller', 'postgres'],
+      archiveSidecarContainer: 'plugin-barman-cloud',
+      poolerContainers: ['bootstrap-controller', 'pgbouncer'],
+    };
   }
 
   public synchronizesLogicalSlots(cluster: IClusterModel): boolean {

@@ -206,7 +206,7 @@ export class PatroniEngine implements IClusterEngine {
 
   /** A StatefulSet: only the pod QoS items of the checklist apply. */
   public readinessProfile(): EngineReadinessProfile {
-    return { mainManifestKind: 'apps/v1 StatefulSet', operatorChecklist: false, injectedContainersKeepQos: true };
+    return { mainManifestKind: 'apps/v1 StatefulSet', operatorChecklist: false, injectedContainersKeepQos: true, instanceContainers: ['patroni'], poolerContainers: ['pgbouncer'] };
   }
 
   /** Patroni issues no certificates: subscribers connect with sslmode require. */
