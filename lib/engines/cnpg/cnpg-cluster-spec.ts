@@ -1,4 +1,5 @@
 import type { IClusterModel } from '../../model/cluster-engine';
+import { finalParameters } from '../../model/cluster-parameters';
 import * as cnpg from '../../../imports/postgresql.cnpg.io';
 import type { ResolvedVolume } from '../../model/cluster-intent';
 
@@ -45,7 +46,8 @@ export function renderClusterSpec(cluster: IClusterModel, engine: CloudNativePgE
       },
     },
     postgresql: {
-      parameters: withTlsMinimum(cluster.postgresParameters(), cluster.tls.minimumVersion),
+      // ssl_min_protocol_version set explicitly (not left to the operator's default).
+      parameters: finalParameters(cluster, { tlsMinimum: true }).parameters,
       // Before CloudNativePG's own rules (which use `host`, i.e. also plain text).
       pgHba: cluster.hbaRules(),
       synchronous: ha
@@ -98,8 +100,3 @@ function volume(v: ResolvedVolume): cnpg.ClusterSpecStorage {
   };
 }
 
-/** The parameters plus `ssl_min_protocol_version` set explicitly (not left to the operator's default), sorted. */
-function withTlsMinimum(parameters: { [name: string]: string }, minimum: string): { [name: string]: string } {
-  const merged: { [name: string]: string } = { ...parameters, ssl_min_protocol_version: minimum };
-  return Object.fromEntries(Object.keys(merged).sort().map((k) => [k, merged[k]]));
-}

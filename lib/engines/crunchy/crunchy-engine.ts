@@ -17,6 +17,7 @@ import { BackupSchedule, ConfigErrors, WalCompression, exactMebibytes } from './
 import type { CrunchyArchiveInput, CrunchyPoolInput, CrunchyRecoveryInput, CrunchyRenderInput, CrunchyS3Repo } from './crunchy-inputs';
 import { CRUNCHY_MANAGED_PARAMETERS, CRUNCHY_PARAMETER_DEFAULTS } from './crunchy-parameters';
 import { renderPostgresClusterSpec } from './crunchy-spec';
+import { finalParameters } from '../../model/cluster-parameters';
 import { crunchyPodMonitorSpec, crunchyPrometheusRuleSpec } from './crunchy-monitoring';
 import {
   EXPORTER_PORT, PATRONI_PORT, PGBACKREST_TLS_PORT, PGBOUNCER_PORT, POSTGRES_PORT, crunchyInstanceLabels, crunchyPgBouncerLabels, crunchyServiceNames, LABEL_CLUSTER,
@@ -275,7 +276,7 @@ export class CrunchyPgoEngine implements IClusterEngine {
     return {
       intent: i,
       engineName: this.name,
-      parameters: cluster.postgresParameters(),
+      parameters: finalParameters(cluster, { tlsMinimum: true }).parameters,
       parameterProperty: (n) => cluster.parameterProperty(n),
       hbaRules: cluster.hbaRules(),
       tls: {
