@@ -12,7 +12,7 @@ export type { ClusterIntent, ResolvedToleration, ResolvedVolume } from './model/
 export { ClusterMode } from './model/cluster-mode';
 export { AppCredentials } from './model/credentials';
 export type { AppDatabaseOptions } from './model/credentials';
-export { DisruptionBudget } from './model/disruption';
+export { DisruptionBudget, DisruptionBudgetOwner } from './model/disruption';
 export { TaintEffect, TolerationOperator } from './model/placement';
 export type { NodeToleration, PlacementProps } from './model/placement';
 export { PostgresVersion } from './model/postgres-version';

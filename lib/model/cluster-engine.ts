@@ -213,8 +213,14 @@ export interface EngineReadinessProfile {
 
 /** Who owns the instances' disruption budgets. */
 export interface EngineDisruptionBudgets {
-  /** True when the engine (its operator) can own the budgets (`DisruptionBudget.operatorManaged()`). */
+  /** True when the engine (its operator) can own the budgets (`DisruptionBudget.operatorManaged()`); false: HaPostgres refuses that choice. */
   readonly operatorManaged: boolean;
+  /**
+   * Why not, completing "<engine name> …" in the error when `operatorManaged` is false.
+   *
+   * @default 'cannot own the instances\' budgets'
+   */
+  readonly reason?: string;
 }
 
 /** The cluster as engines see it: its resolved intent, final parameters, pg_hba rules, TLS, bootstrap, endpoints and overrides. */

@@ -84,8 +84,8 @@ export class InPlaceMajorUpgrade extends Construct {
         'use BlueGreenUpgrade (a new cluster at the target major, by logical replication)');
       return;
     }
-    if (!from.isSupported) {
-      this.errors.add('fromVersion', from.fullVersion, `PostgreSQL ${from.major} is not a supported source`, `give the running version, one of ${PostgresVersion.SUPPORTED_MAJORS.join(', ')}`);
+    if (!from.isSupportedBy(engine.supportedMajors)) {
+      this.errors.add('fromVersion', from.fullVersion, `PostgreSQL ${from.major} is not a supported source`, `give the running version, one of ${engine.supportedMajors.join(', ')}`);
       return;
     }
     if (to.major < from.major) {

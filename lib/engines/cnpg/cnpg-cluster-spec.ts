@@ -1,4 +1,5 @@
 import type { IClusterModel } from '../../model/cluster-engine';
+import { DisruptionBudgetOwner } from '../../model/disruption';
 import { finalParameters } from '../../model/cluster-parameters';
 import * as cnpg from '../../../imports/postgresql.cnpg.io';
 import type { ResolvedVolume } from '../../model/cluster-intent';
@@ -27,7 +28,7 @@ export function renderClusterSpec(cluster: IClusterModel, engine: CloudNativePgE
     // The operator's budgets are on only when the user chose them: a pod under two
     // budgets cannot be evicted at all (HTTP 500), and a standalone instance under the
     // operator's primary budget would block every drain.
-    enablePdb: i.disruptionBudget?.owner === 'operator',
+    enablePdb: i.disruptionBudget?.owner === DisruptionBudgetOwner.OPERATOR,
     enableSuperuserAccess: false,
     // Explicit rather than the operator's defaults (instance_manager.md): the probe as the
     // operator builds it from livenessProbeTimeout (period 10 s, timeout 5 s), and the

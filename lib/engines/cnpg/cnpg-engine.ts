@@ -1,4 +1,5 @@
 import { ApiObject, Duration, Lazy } from 'cdk8s';
+import { DisruptionBudgetOwner } from '../../model/disruption';
 import { ConfigErrors } from '../../core/config-error';
 import { SynthWarnings } from '../../core/synth-warnings';
 import { k8s } from 'cdk8s-plus-28';
@@ -273,7 +274,7 @@ export class CloudNativePgEngine implements IClusterEngine {
     });
 
     const budget = intent.disruptionBudget;
-    if (budget?.owner === 'library') {
+    if (budget?.owner === DisruptionBudgetOwner.LIBRARY) {
       // Named `<cluster>-pdb`: with enablePDB false the operator deletes PDBs named
       // `<cluster>` and `<cluster>-primary`, so those names are avoided.
       new k8s.KubePodDisruptionBudget(scope, 'DisruptionBudget', {
