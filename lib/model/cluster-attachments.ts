@@ -207,7 +207,7 @@ export class ClusterAttachments {
   }
 
   /** BlueGreenUpgrade's constructor, on its target: false when another upgrade already imports into it. */
-  public setSchemaImport(upgrade: ISchemaImportIntent): boolean {
+  public attachSchemaImport(upgrade: ISchemaImportIntent): boolean {
     if (this._schemaImport) return false;
     this._schemaImport = upgrade;
     return true;

@@ -150,7 +150,7 @@ export class BlueGreenUpgrade extends Construct {
     });
 
     if (this.importSchema) {
-      if (!this.target.attachments.setSchemaImport(this)) {
+      if (!this.target.attachments.attachSchemaImport(this)) {
         this.errors.add('target', this.target.clusterName, 'already imports its schema for another BlueGreenUpgrade', 'give each upgrade its own target cluster');
       }
       const engine = this.target.engine;
