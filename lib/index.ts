@@ -12,7 +12,7 @@ export type { ClusterIntent, ResolvedToleration, ResolvedVolume } from './model/
 export { ClusterMode } from './model/cluster-mode';
 export { AppCredentials } from './model/credentials';
 export type { AppDatabaseOptions } from './model/credentials';
-export { DisruptionBudget } from './model/disruption';
+export { DisruptionBudget, DisruptionBudgetOwner } from './model/disruption';
 export { TaintEffect, TolerationOperator } from './model/placement';
 export type { NodeToleration, PlacementProps } from './model/placement';
 export { PostgresVersion } from './model/postgres-version';
@@ -35,6 +35,8 @@ export type {
   IClusterModel, IClusterConnectionsModel, IArchiveIntent, IScheduledBackupIntent, IRestoreDrillIntent, IPoolerIntent, IDatabaseRoleIntent,
   IDatabaseIntent, IPublicationIntent, IPublisherModel, ISubscriptionIntent, ISchemaImportIntent,
 } from './model/cluster-engine';
+export { ClusterAttachments } from './model/cluster-attachments';
+export type { IMonitoringIntent, ImplicitGrant } from './model/cluster-attachments';
 export { CloudNativePgEngine } from './engines/cnpg/cnpg-engine';
 export type { CloudNativePgEngineProps, IsolationCheckProps } from './engines/cnpg/cnpg-engine';
 export { PatroniEngine } from './engines/patroni/patroni-engine';

@@ -6,7 +6,6 @@ import { checkDnsLabel, isPinnedImage } from '../core/dns';
 import { exactMilliseconds, wholeSeconds } from '../core/duration-size-checks';
 import { SynthWarnings } from '../core/synth-warnings';
 import { ArchiveCredentialsKind } from '../model/archive-credentials';
-import { registerRestoreDrill, restoreDrillsOf } from '../model/backup-registry';
 import { BackupSchedule } from '../model/backup-schedule';
 import type { WalArchive } from './wal-archive';
 import { AppIndex, addSynthValidation } from '../core/app-index';
@@ -109,7 +108,7 @@ export class RestoreDrill extends Construct {
   public constructor(scope: Construct, id: string, props: RestoreDrillProps) {
     super(scope, id);
     AppIndex.invalidate(this); // the app changed: validations must see this construct
-    registerRestoreDrill(props.cluster, this); // found by the cluster's monitoring
+    props.cluster.attachments.addRestoreDrill(this); // found by the cluster's monitoring
     this.cluster = props.cluster;
     this.scratchNamespace = props.scratchNamespace;
     this.schedule = props.schedule ?? BackupSchedule.monthly({ dayOfMonth: 1, hour: 4 });
@@ -169,7 +168,7 @@ export class RestoreDrill extends Construct {
 
   /** The archive restored from (the cluster's WalArchive); undefined until one is attached. */
   public get archive(): WalArchive | undefined {
-    // Only a WalArchive attaches itself to a cluster (HaPostgres._attachArchive).
+    // Only a WalArchive attaches itself to a cluster (ClusterAttachments.attachArchive).
     return this.cluster.walArchive as WalArchive | undefined;
   }
 
@@ -194,7 +193,7 @@ export class RestoreDrill extends Construct {
  */
 function defaultDrillName(drill: RestoreDrill, cluster: HaPostgres): string {
   const base = `${cluster.clusterName}-restore-drill`;
-  const earlier = restoreDrillsOf(cluster).filter((d) => d !== drill);
+  const earlier = cluster.attachments.restoreDrills.filter((d) => d !== drill);
   if (earlier.length === 0) return boundedName(base, 52);
   const slug = labelSlug(drill.node.id);
   let name = boundedName(slug ? `${base}-${slug}` : `${base}-${shortHash(drill.node.path)}`, 52);

@@ -1,7 +1,6 @@
 import { Construct } from 'constructs';
 import { ConfigErrors } from '../core/config-error';
 import { checkDnsLabel } from '../core/dns';
-import { registerScheduledBackup, scheduledBackupsOf } from '../model/backup-registry';
 import { BackupSchedule } from '../model/backup-schedule';
 import type { WalArchive } from './wal-archive';
 import { AppIndex, addSynthValidation } from '../core/app-index';
@@ -80,7 +79,7 @@ export class ScheduledBackup extends Construct {
   public constructor(scope: Construct, id: string, props: ScheduledBackupProps) {
     super(scope, id);
     AppIndex.invalidate(this); // the app changed: validations must see this construct
-    registerScheduledBackup(props.archive.cluster, this); // found by the cluster's monitoring
+    props.archive.cluster.attachments.addScheduledBackup(this); // found by the cluster's monitoring and engine
     this.archive = props.archive;
     this.name = props.name ?? defaultBackupName(this, props.archive.cluster.clusterName);
     this.schedule = props.schedule ?? BackupSchedule.daily();
@@ -114,7 +113,7 @@ const MAX_DEFAULT_NAME = 52;
  */
 function defaultBackupName(backup: ScheduledBackup, clusterName: string): string {
   const base = `${clusterName}-backup`;
-  const earlier = scheduledBackupsOf(backup.archive.cluster).filter((b) => b !== backup);
+  const earlier = backup.archive.cluster.attachments.scheduledBackups.filter((b) => b !== backup);
   if (earlier.length === 0) return boundedName(base, MAX_DEFAULT_NAME);
   const slug = labelSlug(backup.node.id);
   let name = boundedName(slug ? `${base}-${slug}` : `${base}-${shortHash(backup.node.path)}`, MAX_DEFAULT_NAME);

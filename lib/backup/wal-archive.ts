@@ -179,7 +179,7 @@ export class WalArchive extends Construct {
       this.errors.add('encryption', this.encryption.toHumanString(), 'the KMS key id is empty', 'give the key id, alias (alias/…) or ARN');
     }
 
-    this.cluster._attachArchive(this);
+    this.cluster.attachments.attachArchive(this);
     const engine = this.cluster.engine;
     if (engine.capabilities.archive) {
       engine.bindArchive(this, this, this.cluster);

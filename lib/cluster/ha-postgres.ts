@@ -1,14 +1,16 @@
 import { Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ClusterBootstrap } from '../model/recovery';
+import { ClusterAttachments } from '../model/cluster-attachments';
 import type { IArchiveIntent } from '../model/cluster-engine';
 import { ConfigErrors } from '../core/config-error';
 import { ManifestOverrides } from '../core/overrides';
-import { addReadinessWarnings } from '../monitoring/readiness/readiness-warnings';
+import { readinessWarnings } from '../model/readiness-evaluation';
 import { SynthWarnings } from '../core/synth-warnings';
 import type { ClusterEndpoints, IClusterEngine } from '../model/cluster-engine';
 import { ClusterEngine } from '../engines/cluster-engine-factory';
 import { checkParameters, renderParameterValue } from '../model/postgres-parameters';
+import { archiveOwnershipErrors, clusterParameters, propertyOwnedParameters, UserParameter } from '../model/cluster-parameters';
 import {
   cnpgSizeBytes, DEFAULT_MAX_WAL_SIZE, DEFAULT_MIN_WAL_SIZE, isBareNumber, postgresBoolean, postgresSize, WAL_LEVELS,
 } from '../model/parameter-values';
@@ -22,8 +24,7 @@ import { resolveNetworkSecurity } from '../model/network-security';
 import { SecretReader } from '../security/secret-access';
 import { REJECT_PLAIN_TEXT_RULE, ResolvedClusterTls, resolveClusterTls } from '../model/tls';
 import { AppIndex, addSynthValidation, libraryStateChanged } from '../core/app-index';
-import { exactDuration, POSTGRES_DURATION_UNITS } from '../core/exact-duration';
-import { exactMebibytes, exactMilliseconds } from '../core/duration-size-checks';
+import { exactMebibytes } from '../core/duration-size-checks';
 import { checkUniqueObjects } from '../core/unique-objects';
 
 /** A PostgreSQL cluster that applications and other constructs can connect to. */
@@ -68,17 +69,6 @@ export interface HaPostgresAttributes {
   readonly databaseName?: string;
 }
 
-/** Library defaults written into every cluster, unless a user parameter replaces them. */
-const DEFAULT_MAX_CONNECTIONS = 200;
-
-/** Parameters an attached WalArchive sets (the engine renders them), with the property that owns each. */
-const ARCHIVE_PARAMETERS: { [name: string]: string } = {
-  archive_timeout: 'WalArchive archiveTimeout',
-  archive_mode: 'WalArchive',
-  archive_command: 'WalArchive',
-  archive_library: 'WalArchive',
-};
-
 /**
  * A highly available PostgreSQL cluster: by default three instances in three zones,
  * quorum synchronous replication (`ANY 1`, RPO 0), ReadWriteOnce volumes with a
@@ -112,7 +102,8 @@ export class HaPostgres extends Construct implements IHaPostgres {
   public readonly ownerName: string;
   /** How the cluster gets its data: a new database, or recovery from an archive. */
   public readonly bootstrap: ClusterBootstrap;
-  private attachedArchive?: IArchiveIntent;
+  /** Everything attached to the cluster: archive, backups, drills, pools, roles, databases, logical replication, monitoring. */
+  public readonly attachments: ClusterAttachments;
   /** Who may connect to the instances (NetworkPolicy); `connections.allowFrom(peer)` adds clients. */
   public readonly connections: ClusterConnections;
   /** TLS requirements the engine renders (pg_hba, `ssl_min_protocol_version`). */
@@ -121,9 +112,8 @@ export class HaPostgres extends Construct implements IHaPostgres {
   private appSecretReader?: SecretReader;
 
   private readonly errors = new ConfigErrors();
-  private readonly userParameters: { [name: string]: string } = {};
-  /** The property that set each user parameter (`parameters.work_mem`, `addParameters().work_mem`). */
-  private readonly parameterSources: { [name: string]: string } = {};
+  /** Each user parameter: its value and the property that set it (`parameters.work_mem`, `addParameters().work_mem`). */
+  private readonly userParameters: { [name: string]: UserParameter } = {};
   private readonly overrides: ManifestOverrides;
 
   public constructor(scope: Construct, id: string, props: HaPostgresProps = {}) {
@@ -133,9 +123,10 @@ export class HaPostgres extends Construct implements IHaPostgres {
     const warnings: string[] = [];
     this.intent = resolveIntent(id, props, this.engine, this.errors, warnings);
     // Parameter values are checked at synth time: addParameters() and a WalArchive may come later.
-    addSynthValidation(this, () => [...this.errors.messages, ...AppIndex.of(this).memo(this, 'parameter-values', () => this.parameterValueErrors())]);
+    addSynthValidation(this, () => [...this.errors.messages, ...this.attachments._errorMessages(), ...AppIndex.of(this).memo(this, 'parameter-values', () => this.parameterValueErrors())]);
 
     this.clusterName = this.intent.name;
+    this.attachments = new ClusterAttachments(this.clusterName);
     checkUniqueObjects(this, { property: props.name !== undefined ? 'name' : 'name (from the construct id)', value: this.clusterName });
     const endpoints: ClusterEndpoints = this.engine.endpointsFor(this.clusterName, this.intent.credentials.existingSecretName);
     this.readWriteServiceName = endpoints.readWriteServiceName;
@@ -162,8 +153,14 @@ export class HaPostgres extends Construct implements IHaPostgres {
     this.engine.bindToCluster(this, this);
     this.connections = new ClusterConnections(this, network);
     // Standalone clusters are dev-only and already warned; the checklist is for HA ones.
-    // The checklist reads CloudNativePG Clusters and Patroni StatefulSets (only the pod QoS items apply to the latter).
-    if (this.intent.highlyAvailable) addReadinessWarnings(this);
+    // It reads the intent and the attachments at validation time (constructs added after the
+    // cluster count), once per synthesis: cdk8s re-validates the whole app for every chart.
+    if (this.intent.highlyAvailable) {
+      addSynthValidation(this, () => {
+        for (const w of readinessWarnings(this)) SynthWarnings.addDuringValidation(this, w);
+        return [];
+      });
+    }
     if (this.bootstrap.isRecovery) {
       if (this.engine.capabilities.recovery) this.engine.bindRecovery(this, this);
       else {
@@ -175,34 +172,7 @@ export class HaPostgres extends Construct implements IHaPostgres {
 
   /** The WalArchive attached to this cluster, if any. */
   public get walArchive(): IArchiveIntent | undefined {
-    return this.attachedArchive;
-  }
-
-  /**
-   * Used by WalArchive: attaches it, so the engine renders archiving and the archive owns
-   * `archive_timeout`. A cluster has at most one archive.
-   *
-   * @internal
-   */
-  public _attachArchive(archive: IArchiveIntent): void {
-    libraryStateChanged();
-    if (this.attachedArchive) {
-      this.errors.add('WalArchive', archive.node.path, `cluster "${this.clusterName}" already archives through ${this.attachedArchive.node.path}; an instance has exactly one WAL archiver`,
-        'keep one WalArchive per cluster (use ScheduledBackup for more backups into it)');
-      return;
-    }
-    this.attachedArchive = archive;
-    if (this.userParameters.archive_timeout !== undefined) {
-      this.errors.add('parameters.archive_timeout', this.userParameters.archive_timeout, 'is set by the archiveTimeout property of the WalArchive attached to this cluster',
-        'remove archive_timeout from parameters and set archiveTimeout on the WalArchive instead');
-    }
-    // Engines that manage these themselves (CloudNativePG) already refused them.
-    const managed = this.engine.managedParameters();
-    for (const name of ['archive_mode', 'archive_command', 'archive_library']) {
-      if (this.userParameters[name] === undefined || managed[name] !== undefined) continue;
-      this.errors.add(`parameters.${name}`, this.userParameters[name], `is set by the WalArchive attached to this cluster (${this.engine.name} archives through it)`,
-        `remove ${name} from parameters; the WalArchive renders WAL archiving`);
-    }
+    return this.attachments.archive;
   }
 
   /**
@@ -216,13 +186,7 @@ export class HaPostgres extends Construct implements IHaPostgres {
       minor: this.intent.version.minor,
       engineManaged: this.engine.managedParameters(),
       engineName: this.engine.name,
-      setByProperty: {
-        max_slot_wal_keep_size: 'maxSlotWalKeepSize',
-        max_standby_streaming_delay: 'maxStandbyStreamingDelay',
-        max_standby_archive_delay: 'maxStandbyStreamingDelay',
-        ssl_min_protocol_version: 'tls.minimumVersion',
-        ...(this.attachedArchive ? ARCHIVE_PARAMETERS : {}),
-      },
+      setByProperty: propertyOwnedParameters(this.attachments.archive),
     });
     for (const [name, value] of Object.entries(parameters)) {
       const key = name.toLowerCase();
@@ -233,8 +197,7 @@ export class HaPostgres extends Construct implements IHaPostgres {
           'commits would no longer wait for a synchronous standby, breaking the RPO 0 that dataDurability REQUIRED promises',
           'remove synchronous_commit (on is the default), or set it per transaction for data you can afford to lose');
       }
-      this.userParameters[key] = rendered;
-      this.parameterSources[key] = `${property}.${name}`;
+      this.userParameters[key] = { value: rendered, property: `${property}.${name}`, setWithArchive: this.attachments.archive !== undefined };
     }
   }
 
@@ -244,31 +207,18 @@ export class HaPostgres extends Construct implements IHaPostgres {
    * user value is set (the library's default, if any, applies).
    */
   public parameterProperty(name: string): string | undefined {
-    return this.parameterSources[name.toLowerCase()];
+    return this.userParameters[name.toLowerCase()]?.property;
   }
 
   /**
-   * The PostgreSQL parameters the cluster runs with: library defaults, then user
-   * parameters. Values are strings, as in the manifest.
+   * The PostgreSQL parameters the cluster runs with: library defaults, what the attached
+   * archive owns, then user parameters (lib/model/cluster-parameters.ts). Values are strings,
+   * as in the manifest.
    */
   public postgresParameters(): { [name: string]: string } {
-    const i = this.intent;
-    const defaults: { [name: string]: string } = {
-      max_connections: String(DEFAULT_MAX_CONNECTIONS),
-      // Of the request, not the limit: memory above the request is not guaranteed, and
-      // CloudNativePG refuses shared_buffers above the memory request.
-      shared_buffers: pgSize(Math.floor(exactMebibytes(i.memoryRequest) / 4)),
-      effective_cache_size: pgSize(Math.floor((exactMebibytes(i.memoryLimit) * 3) / 4)),
-    };
-    if (i.maxSlotWalKeepSize) defaults.max_slot_wal_keep_size = pgSize(exactMebibytes(i.maxSlotWalKeepSize));
-    if (i.highlyAvailable) {
-      const delay = pgDuration(exactMilliseconds(i.maxStandbyStreamingDelay));
-      defaults.max_standby_streaming_delay = delay;
-      defaults.max_standby_archive_delay = delay;
-    }
-    if (this.attachedArchive) defaults.archive_timeout = pgDuration(exactMilliseconds(this.attachedArchive.archiveTimeout));
-    const merged = { ...defaults, ...this.userParameters };
-    return Object.fromEntries(Object.keys(merged).sort().map((k) => [k, merged[k]]));
+    const user: { [name: string]: string } = {};
+    for (const [name, p] of Object.entries(this.userParameters)) user[name] = p.value;
+    return clusterParameters(this.intent, this.attachments.archive, user);
   }
 
   /**
@@ -281,9 +231,10 @@ export class HaPostgres extends Construct implements IHaPostgres {
     const errors = new ConfigErrors();
     const managed = this.engine.managedParameters();
     const user = (name: string): { property: string; value: string } | undefined => {
-      const property = this.parameterSources[name];
-      return property !== undefined && managed[name] === undefined ? { property, value: this.userParameters[name] } : undefined;
+      const p = this.userParameters[name];
+      return p !== undefined && managed[name] === undefined ? p : undefined;
     };
+    archiveOwnershipErrors(errors, this.userParameters, this.attachments.archive, this.engine);
     const i = this.intent;
 
     const sharedBuffers = user('shared_buffers');
@@ -345,7 +296,7 @@ export class HaPostgres extends Construct implements IHaPostgres {
       const level = walLevel.value.toLowerCase();
       if (!WAL_LEVELS.includes(level)) {
         errors.add(walLevel.property, walLevel.value, 'is not a wal_level (minimal, replica or logical)', 'remove wal_level (replica or more is the default), or use "logical"');
-      } else if (level === 'minimal' && (i.highlyAvailable || this.attachedArchive)) {
+      } else if (level === 'minimal' && (i.highlyAvailable || this.attachments.archive)) {
         errors.add(walLevel.property, walLevel.value,
           `writes too little WAL for ${i.highlyAvailable ? 'standbys to replay' : 'the attached WalArchive'} (they need replica or logical); CloudNativePG refuses the Cluster`,
           'remove wal_level, or use "replica" or "logical"');
@@ -415,14 +366,4 @@ export class HaPostgres extends Construct implements IHaPostgres {
   public _applyOverrides(manifest: { [key: string]: any }): { [key: string]: any } {
     return this.overrides.apply(manifest);
   }
-}
-
-/** A duration in the largest exact PostgreSQL unit, e.g. 30000 ms → `30s`. */
-function pgDuration(ms: number): string {
-  return exactDuration(ms, POSTGRES_DURATION_UNITS);
-}
-
-/** A size in PostgreSQL units, e.g. 1024 MiB → `1GB` (PostgreSQL's GB is 1024 MB). */
-function pgSize(mib: number): string {
-  return mib % 1024 === 0 ? `${mib / 1024}GB` : `${mib}MB`;
 }

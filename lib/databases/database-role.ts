@@ -3,7 +3,6 @@ import type { HaPostgres } from '../cluster/ha-postgres';
 import { AppIndex, addSynthValidation, libraryStateChanged } from '../core/app-index';
 import { ConfigErrors } from '../core/config-error';
 import { checkDnsSubdomain } from '../core/dns';
-import { registerRole } from '../model/database-registry';
 import { checkRoleName, checkSqlIdentifier, kubernetesName } from '../model/sql-identifier';
 import { engineCannotRender } from '../model/cluster-engine';
 import { ReclaimPolicy } from '../model/database-values';
@@ -192,7 +191,7 @@ export class DatabaseRole extends Construct {
     }
     (props.memberOf ?? []).forEach((r) => this.addMembership(r, 'memberOf'));
 
-    registerRole(this.cluster, this);
+    this.cluster.attachments.addRole(this);
     const engine = this.cluster.engine;
     if (engine.capabilities.databaseRoles) engine.bindDatabaseRole(this, this);
     else engineCannotRender(this.errors, this.cluster, engine, 'DatabaseRole');

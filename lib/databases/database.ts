@@ -2,7 +2,6 @@ import { Construct } from 'constructs';
 import type { HaPostgres } from '../cluster/ha-postgres';
 import { AppIndex, addSynthValidation, libraryStateChanged } from '../core/app-index';
 import { ConfigErrors } from '../core/config-error';
-import { noteGrant, registerDatabase, rolesOf } from '../model/database-registry';
 import { ReclaimPolicy } from './database-role';
 import { cnpgImageFlavour, coreExtensionRange, imageExtensions } from '../model/extension-catalog';
 import type { Grant } from '../model/grant';
@@ -152,7 +151,7 @@ export class Database extends Construct {
     if (seen.length > 0) this.errors.add('schemas', this.schemas.map((s) => s.name), `lists ${JSON.stringify(seen[0])} more than once`, 'list each schema once');
     (props.grants ?? []).forEach((g) => this.addGrant(g, 'grants'));
 
-    registerDatabase(this.cluster, this);
+    this.cluster.attachments.addDatabase(this);
     const engine = this.cluster.engine;
     if (engine.capabilities.databases) engine.bindDatabase(this, this);
     else engineCannotRender(this.errors, this.cluster, engine, 'Database');
@@ -168,7 +167,7 @@ export class Database extends Construct {
     libraryStateChanged();
     grant._check(this.errors, `${property}[${this.grantList.length}]`);
     this.grantList.push(grant);
-    noteGrant(this.cluster);
+    this.cluster.attachments.noteGrant();
   }
 
   private checkExtensions(): void {
@@ -200,7 +199,7 @@ export class Database extends Construct {
   }
 
   private warnUndeclaredOwner(): void {
-    const declared = new Set([this.cluster.ownerName, ...rolesOf(this.cluster).map((r) => r.roleName)]);
+    const declared = new Set([this.cluster.ownerName, ...this.cluster.attachments.roles.map((r) => r.roleName)]);
     if (!declared.has(this.owner)) {
       SynthWarnings.addDuringValidation(this, `owner "${this.owner}" is neither the cluster's owner nor a DatabaseRole of cluster ${this.cluster.clusterName}: ` +
         'the database is created only once that role exists.');

@@ -20,6 +20,7 @@ import type { PoolIntent } from './pool-intent';
 import type { DatabaseExtension, DatabaseSchema, ReclaimPolicy } from './database-values';
 import type { Grant } from './grant';
 import type { PublicationTarget, PublishOperation } from './publication-values';
+import type { ClusterAttachments } from './cluster-attachments';
 
 /**
  * How an engine (an operator, or Patroni without one) renders a cluster's intent.
@@ -167,8 +168,18 @@ export interface EngineCapabilities {
 export interface EngineMonitoringProfile {
   /** True when ClusterMonitoring's PodMonitors and alerts fit the engine's pod labels and metric names. */
   readonly supported: boolean;
-  /** Why not, for the error when `supported` is false (e.g. which labels and metrics the alerts use). */
+  /**
+   * Why not, for the error when `supported` is false (e.g. which labels and metrics the alerts use).
+   *
+   * @default - a generic reason
+   */
   readonly reason?: string;
+  /**
+   * True when TopologyDiagram draws this engine's clusters (their Services, Poolers and object store).
+   *
+   * @default false
+   */
+  readonly topologyDiagram?: boolean;
 }
 
 /** Which production-readiness checks apply to an engine's manifests. */
@@ -179,12 +190,37 @@ export interface EngineReadinessProfile {
   readonly operatorChecklist: boolean;
   /** True when the engine injects containers whose resources it sets itself (so they keep the pods' QoS class). */
   readonly injectedContainersKeepQos: boolean;
+  /**
+   * Containers of an instance pod that run with the cluster's `resources` (init containers
+   * included), for the synth-time checklist of HaPostgres.
+   *
+   * @default - the engine has no synth-time checklist (no readiness warnings)
+   */
+  readonly instanceContainers?: string[];
+  /**
+   * Container an attached WalArchive adds to each instance pod, with the archive's `sidecarResources`.
+   *
+   * @default - the archive adds no container to the instance pods
+   */
+  readonly archiveSidecarContainer?: string;
+  /**
+   * Containers of a PgBouncerPool pod that run with the pool's resources.
+   *
+   * @default - none
+   */
+  readonly poolerContainers?: string[];
 }
 
 /** Who owns the instances' disruption budgets. */
 export interface EngineDisruptionBudgets {
-  /** True when the engine (its operator) can own the budgets (`DisruptionBudget.operatorManaged()`). */
+  /** True when the engine (its operator) can own the budgets (`DisruptionBudget.operatorManaged()`); false: HaPostgres refuses that choice. */
   readonly operatorManaged: boolean;
+  /**
+   * Why not, completing "<engine name> …" in the error when `operatorManaged` is false.
+   *
+   * @default 'cannot own the instances\' budgets'
+   */
+  readonly reason?: string;
 }
 
 /** The cluster as engines see it: its resolved intent, final parameters, pg_hba rules, TLS, bootstrap, endpoints and overrides. */
@@ -206,8 +242,10 @@ export interface IClusterModel extends IConstruct {
   readonly ownerName: string;
   /** `max_connections` the instances run with. */
   readonly maxConnections: number;
-  /** The attached WAL archive, if any. */
+  /** The attached WAL archive, if any (`attachments.archive`). */
   readonly walArchive?: IArchiveIntent;
+  /** Everything attached to the cluster (archive, backups, drills, pools, roles, databases, logical replication, monitoring). */
+  readonly attachments: ClusterAttachments;
   /** Who may connect to the instances. */
   readonly connections: IClusterConnectionsModel;
   /** The final PostgreSQL parameters (lib/model/cluster-parameters.ts). */

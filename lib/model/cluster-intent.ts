@@ -8,7 +8,7 @@ import { exactMebibytes, positiveMebibytes, wholeMilliseconds, wholeSeconds } fr
 import type { IClusterEngine } from './cluster-engine';
 import { ClusterMode } from './cluster-mode';
 import { AppCredentials } from './credentials';
-import { DisruptionBudget } from './disruption';
+import { DisruptionBudget, DisruptionBudgetOwner } from './disruption';
 import { HaPostgresProps } from './ha-postgres-props';
 import { PostgresVersion } from './postgres-version';
 import { DataDurability, PrimaryUpdateMethod } from './replication';
@@ -146,9 +146,9 @@ export function resolveIntent(id: string, props: HaPostgresProps, engine: IClust
   }
 
   const version = props.version ?? PostgresVersion.V18;
-  if (!version.isSupported) {
+  if (!version.isSupportedBy(engine.supportedMajors)) {
     errors.add('version', version.fullVersion, `PostgreSQL ${version.major} is not supported by ${engine.name}`,
-      `choose one of ${PostgresVersion.SUPPORTED_MAJORS.join(', ')} (e.g. PostgresVersion.V18)`);
+      `choose one of ${engine.supportedMajors.join(', ')} (e.g. PostgresVersion.V18)`);
   }
   const imageName = props.imageName ?? engine.imageFor(version);
   if (props.imageName !== undefined) checkImage(errors, props.imageName, version);
@@ -251,7 +251,11 @@ export function resolveIntent(id: string, props: HaPostgresProps, engine: IClust
   } else {
     disruptionBudget = disruptionBudget ?? DisruptionBudget.minAvailable(2);
     const min = disruptionBudget.minAvailableCount;
-    if (disruptionBudget.owner === 'library' && min !== undefined) {
+    if (disruptionBudget.owner === DisruptionBudgetOwner.OPERATOR && !engine.disruptionBudgets.operatorManaged) {
+      errors.add('disruptionBudget', 'DisruptionBudget.operatorManaged()', `${engine.name} ${engine.disruptionBudgets.reason ?? 'cannot own the instances\' budgets'}`,
+        'use DisruptionBudget.minAvailable(2) (the default)');
+    }
+    if (disruptionBudget.owner === DisruptionBudgetOwner.LIBRARY && min !== undefined) {
       if (!Number.isInteger(min) || min < 1) {
         errors.add('disruptionBudget', `minAvailable(${min})`, 'must keep at least one instance available', 'use DisruptionBudget.minAvailable(2)');
       } else if (min >= instances) {

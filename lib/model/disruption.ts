@@ -1,3 +1,11 @@
+/** Who owns the instances' disruption budgets. */
+export enum DisruptionBudgetOwner {
+  /** One PodDisruptionBudget rendered by this library. */
+  LIBRARY = 'library',
+  /** The engine's (its operator's) own budgets; needs an engine whose `disruptionBudgets.operatorManaged` is true. */
+  OPERATOR = 'operator',
+}
+
 /**
  * Who protects the instances against voluntary disruptions (node drains).
  *
@@ -18,7 +26,7 @@ export class DisruptionBudget {
    * The default.
    */
   public static minAvailable(count = 2): DisruptionBudget {
-    return new DisruptionBudget('library', count);
+    return new DisruptionBudget(DisruptionBudgetOwner.LIBRARY, count);
   }
 
   /**
@@ -32,12 +40,12 @@ export class DisruptionBudget {
    * not the lowest-numbered pod, so the drain hangs).
    */
   public static operatorManaged(): DisruptionBudget {
-    return new DisruptionBudget('operator', undefined);
+    return new DisruptionBudget(DisruptionBudgetOwner.OPERATOR, undefined);
   }
 
   private constructor(
-    /** `library` or `operator`. */
-    public readonly owner: string,
+    /** Who owns the budgets. */
+    public readonly owner: DisruptionBudgetOwner,
     /** minAvailable of the library's budget; undefined when the operator owns the budgets. */
     public readonly minAvailableCount: number | undefined,
   ) {}

@@ -3,7 +3,6 @@ import type { IClusterModel, ISubscriptionIntent } from './cluster-engine';
 import { addSynthValidation } from '../core/app-index';
 import { ConfigErrors } from '../core/config-error';
 import { SynthWarnings } from '../core/synth-warnings';
-import { publicationsOf, subscribersOf, subscriptionsOf } from './replication-registry';
 
 /**
  * What logical replication needs from the publisher and the subscriber clusters, checked at
@@ -57,7 +56,7 @@ export function requireLogicalWalLevel(cluster: IClusterModel, errors: ConfigErr
   const level = effectiveParameter(cluster, 'wal_level');
   if (level.value.toLowerCase() === 'logical') return;
   if (level.userSet) {
-    if (publicationsOf(cluster).length > 0) return; // the first Publication reports it
+    if (cluster.attachments.publications.length > 0) return; // the first Publication reports it
     errors.add('cluster.parameters.wal_level', level.value, `cluster ${cluster.clusterName} publishes for logical replication, which needs wal_level = logical`,
       'remove wal_level from the cluster\'s parameters (the library sets logical) or set it to "logical"');
     return;
@@ -112,7 +111,7 @@ export function publisherRequirementErrors(cluster: IClusterModel): string[] {
       'set maxSlotWalKeepSize on the cluster (e.g. Size.gibibytes(10), below the WAL volume); a subscriber that falls further behind loses its slot and must be re-synchronized');
   }
   const standbys = cluster.intent.highlyAvailable ? cluster.intent.instances - 1 : 0;
-  const subs = subscribersOf(cluster);
+  const subs = cluster.attachments.subscribers;
   const apply = Math.max(subs.length, 1);
   const perSub = Math.max(subs.reduce((sum, s) => sum + workersPerSubscription(s), 0), 1);
   const subsWhy = subs.length > 0
@@ -129,7 +128,7 @@ export function publisherRequirementErrors(cluster: IClusterModel): string[] {
  */
 export function subscriberRequirementErrors(cluster: IClusterModel): string[] {
   const errors = new ConfigErrors();
-  const subs = subscriptionsOf(cluster);
+  const subs = cluster.attachments.subscriptions;
   if (subs.length === 0) return [];
   let workers = 0;
   let origins = 0;

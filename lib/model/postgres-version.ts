@@ -28,7 +28,12 @@ export class PostgresVersion {
     return `${this.major}.${this.minor}`;
   }
 
-  /** True when the major is one the library (and CloudNativePG 1.30) supports. */
+  /** True when the major is one of `majors` (an engine's `supportedMajors`) and the minor is a whole number. */
+  public isSupportedBy(majors: number[]): boolean {
+    return majors.includes(this.major) && Number.isInteger(this.minor) && this.minor >= 0;
+  }
+
+  /** True when the major is one the library (and CloudNativePG 1.30) supports; a cluster's engine decides with `isSupportedBy(engine.supportedMajors)`. */
   public get isSupported(): boolean {
     return PostgresVersion.SUPPORTED_MAJORS.includes(this.major) && Number.isInteger(this.minor) && this.minor >= 0;
   }

@@ -5,8 +5,8 @@
  * `ha-postgres check`) reads any manifests, hand-written ones included; on what this library
  * renders both give the same verdict per item (test/monitoring/readiness-intent.property.test.ts).
  *
- * Pure data in, verdicts out: the caller (lib/monitoring/readiness/readiness-warnings.ts)
- * gathers the facts from the constructs.
+ * Pure data in, verdicts out: readiness-evaluation.ts gathers the facts from the cluster
+ * model and its attachments.
  */
 import { parseKubernetesQuantity, parsePostgresSize, parseQuantity, compareQuantities } from '../core/quantity';
 import { parseRobfigCron, robfigLongestGapSeconds } from '../core/robfig-cron';
@@ -81,6 +81,24 @@ export interface IntentVerdict {
   readonly passed: boolean;
   readonly reason: string;
 }
+
+/** Title of each checklist item and whether it is required (advisory otherwise); the manifest checklist uses the same. */
+export const READINESS_ITEM_INFO: { readonly [id: string]: { readonly title: string; readonly required: boolean } } = {
+  'instances-zones': { title: '3 instances across 3 zones', required: true },
+  'sync-standby': { title: 'a synchronous standby with RPO 0', required: true },
+  'slots-bounded': { title: 'replication slots bounded', required: true },
+  'slots-monitored': { title: 'replication slots monitored', required: false },
+  'pooler-transaction': { title: 'PgBouncer in transaction mode', required: false },
+  'wal-archiving': { title: 'continuous WAL archiving', required: true },
+  'daily-backup': { title: 'a daily base backup', required: true },
+  'restore-test': { title: 'a restore test', required: false },
+  'lag-alerts': { title: 'replication lag alerts', required: false },
+  'pdb': { title: 'PDB minAvailable 2 with no overlap', required: true },
+  'switchover-updates': { title: 'switchover on updates', required: true },
+  'instance-qos': { title: 'instance pods in the Guaranteed QoS class', required: true },
+  'pooler-qos': { title: 'PgBouncer pods in the Guaranteed QoS class', required: true },
+  'operator-accepts': { title: 'accepted by the CloudNativePG webhook, no unsafe settings', required: true },
+};
 
 /** Ids of the items evaluated for each engine, in report order. */
 export const CLOUDNATIVE_PG_ITEMS = ['instances-zones', 'sync-standby', 'slots-bounded', 'slots-monitored', 'pooler-transaction', 'wal-archiving',

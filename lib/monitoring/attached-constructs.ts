@@ -1,7 +1,5 @@
 import { Duration } from 'cdk8s';
-import { restoreDrillsOf, scheduledBackupsOf } from '../model/backup-registry';
 import type { HaPostgres } from '../cluster/ha-postgres';
-import { poolsCreatedSoFar } from '../model/pool-registry';
 
 /** The backup, drill and pooler constructs of one cluster, found in its app at synth time. */
 export interface AttachedConstructs {
@@ -19,15 +17,15 @@ export interface AttachedConstructs {
  */
 export function attachedConstructs(cluster: HaPostgres): AttachedConstructs {
   let backupPeriod: Duration | undefined;
-  for (const b of scheduledBackupsOf(cluster)) {
+  for (const b of cluster.attachments.scheduledBackups) {
     if (b.suspend) continue;
     const p = b.schedule.period;
     if (!backupPeriod || p.toSeconds() < backupPeriod.toSeconds()) backupPeriod = p;
   }
-  const first = restoreDrillsOf(cluster)[0];
+  const first = cluster.attachments.restoreDrills[0];
   const drill = first && { cronJobName: first.cronJobName, namespace: first.namespace, period: first.period };
   const found: { backupPeriod?: Duration; drill?: AttachedConstructs['drill'] } = {};
   if (backupPeriod) found.backupPeriod = backupPeriod;
   if (drill) found.drill = drill;
-  return { ...found, poolers: [...poolsCreatedSoFar(cluster)] };
+  return { ...found, poolers: cluster.attachments.pools.map((p) => p.intent.name) };
 }

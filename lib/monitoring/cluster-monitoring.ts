@@ -10,7 +10,6 @@ import { wholeSeconds } from '../core/duration-size-checks';
 import { checkUniqueObjects } from '../core/unique-objects';
 import { isLabelKey, isLabelValue } from '../core/labels';
 import { ALERT_NAMES, AlertRule, AlertTarget, buildAlertRules } from './alerts/alert-rules';
-import { poolsCreatedSoFar } from '../model/pool-registry';
 import { attachedConstructs } from './attached-constructs';
 import { instancePodMonitorSpec, poolerPodMonitorSpec } from './pod-monitors';
 import { MonitoringThresholds, ResolvedThresholds, resolveThresholds } from './thresholds';
@@ -121,6 +120,7 @@ export class ClusterMonitoring extends Construct {
     AppIndex.invalidate(this); // the app changed: validations must see this construct
     const cluster = props.cluster;
     this.cluster = cluster;
+    cluster.attachments.addMonitoring(this);
     this.props = props;
     const name = cluster.clusterName;
     this.ruleName = `${name}-alerts`;
@@ -167,7 +167,7 @@ export class ClusterMonitoring extends Construct {
     });
     for (const p of props.poolers ?? []) this.addPooler(p);
     // Pools created before the monitoring: their PodMonitor exists from the start.
-    if (poolsCreatedSoFar(cluster).length > 0) this.ensurePoolerMonitor();
+    if (cluster.attachments.pools.length > 0) this.ensurePoolerMonitor();
     if (props.topologyDiagram ?? true) new TopologyDiagram(this, 'Topology', { cluster });
   }
 
@@ -181,6 +181,13 @@ export class ClusterMonitoring extends Construct {
     }
     this.explicitPoolers.push(poolerName);
     this.ensurePoolerMonitor();
+  }
+
+  /** Metric families the alerts read (e.g. `cnpg_pg_replication_lag`), sorted: what the cluster's readiness checklist counts as alerted. */
+  public alertedMetrics(): string[] {
+    const metrics = new Set<string>();
+    for (const r of this.alertRules()) for (const name of r.expr.match(/\bcnpg_[a-z_]+/g) ?? []) metrics.add(name);
+    return [...metrics].sort();
   }
 
   /** The alerts, with every default applied (what the PrometheusRule contains). */

@@ -4,7 +4,6 @@ import { Construct } from 'constructs';
 import { cpuMillis } from '../model/cluster-intent';
 import { HaPostgres } from '../cluster/ha-postgres';
 import { AppIndex, addSynthValidation, libraryStateChanged } from '../core/app-index';
-import { registerPool } from '../model/pool-registry';
 import { ConfigErrors } from '../core/config-error';
 import { checkDnsLabel } from '../core/dns';
 import { positiveMebibytes } from '../core/duration-size-checks';
@@ -180,7 +179,7 @@ export class PgBouncerPool extends Construct {
     };
     this.poolName = name;
     checkUniqueObjects(this, { property: nameProperty, value: name });
-    registerPool(cluster, name);
+    cluster.attachments.addPool(this);
 
     // The whole-app checks once per synthesis: cdk8s re-validates the app for every chart.
     addSynthValidation(this, () => [...this.errors.messages, ...AppIndex.of(this).memo(this, 'tree-errors', () => this.treeErrors())]);
@@ -247,10 +246,7 @@ export class PgBouncerPool extends Construct {
     const errors = new ConfigErrors();
     const namespace = Chart.of(this).namespace;
     const index = AppIndex.of(this);
-    const { clusters, pools } = index.memo(index, 'clusters-and-pools', () => ({
-      clusters: index.constructs().filter((c): c is HaPostgres => c instanceof HaPostgres),
-      pools: index.constructs().filter((c): c is PgBouncerPool => c instanceof PgBouncerPool),
-    }));
+    const clusters = index.memo(index, 'clusters', () => index.constructs().filter((c): c is HaPostgres => c instanceof HaPostgres));
     const sameNamespace = (c: Construct): boolean => Chart.of(c).namespace === namespace;
     const clash = clusters.find((c) => c.clusterName === this.poolName && c !== this.cluster && sameNamespace(c));
     if (clash) {
@@ -260,7 +256,7 @@ export class PgBouncerPool extends Construct {
     // Objects of the same kind and name as another construct's (a second pool of that name,
     // the cluster's NetworkPolicy or budget, an operator-created Service) are found by the
     // app-wide check (checkUniqueObjects).
-    const ofCluster = pools.filter((p) => p.cluster === this.cluster);
+    const ofCluster = this.cluster.attachments.pools as PgBouncerPool[];
     // Reported once per cluster, by its first pool, and only when each pool is valid itself.
     if (ofCluster[0] === this && ofCluster.every((p) => p.errors.isEmpty)) {
       checkPoolSizing(errors, this.cluster, ofCluster.map((p) => p.intent));

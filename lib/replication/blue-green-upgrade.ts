@@ -8,7 +8,6 @@ import { DatabaseRole } from '../databases/database-role';
 import { checkRoleName, checkSqlIdentifier, parseTableName } from '../model/sql-identifier';
 import { NetworkPeer } from '../model/network-peer';
 import { Publication, PublicationTarget, PublishedTable } from './publication';
-import { registerSchemaImport } from '../model/replication-registry';
 import { LogicalPublisher, Subscription } from './subscription';
 
 /** An online major upgrade (or migration) from one cluster to a new one by logical replication. */
@@ -151,7 +150,7 @@ export class BlueGreenUpgrade extends Construct {
     });
 
     if (this.importSchema) {
-      if (!registerSchemaImport(this.target, this)) {
+      if (!this.target.attachments.attachSchemaImport(this)) {
         this.errors.add('target', this.target.clusterName, 'already imports its schema for another BlueGreenUpgrade', 'give each upgrade its own target cluster');
       }
       const engine = this.target.engine;

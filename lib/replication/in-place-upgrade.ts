@@ -5,9 +5,7 @@ import { AppIndex, addSynthValidation } from '../core/app-index';
 import { ConfigErrors } from '../core/config-error';
 import { checkDnsLabel, checkImageReference } from '../core/dns';
 import { SynthWarnings } from '../core/synth-warnings';
-import { databasesOf } from '../model/database-registry';
 import { cnpgImageFlavour, coreExtensionRange, imageDistribution, imageExtensions } from '../model/extension-catalog';
-import { publicationsOf, subscribersOf, subscriptionsOf } from '../model/replication-registry';
 
 /** What runs now, before an in-place major upgrade. */
 export interface InPlaceMajorUpgradeProps {
@@ -86,8 +84,8 @@ export class InPlaceMajorUpgrade extends Construct {
         'use BlueGreenUpgrade (a new cluster at the target major, by logical replication)');
       return;
     }
-    if (!from.isSupported) {
-      this.errors.add('fromVersion', from.fullVersion, `PostgreSQL ${from.major} is not a supported source`, `give the running version, one of ${PostgresVersion.SUPPORTED_MAJORS.join(', ')}`);
+    if (!from.isSupportedBy(engine.supportedMajors)) {
+      this.errors.add('fromVersion', from.fullVersion, `PostgreSQL ${from.major} is not a supported source`, `give the running version, one of ${engine.supportedMajors.join(', ')}`);
       return;
     }
     if (to.major < from.major) {
@@ -132,7 +130,7 @@ export class InPlaceMajorUpgrade extends Construct {
     if (!this.cluster.engine.capabilities.inPlaceMajorUpgrade || !from.isSupported || to.major <= from.major) return [];
 
     // Extensions: the ones the user lists plus those of the cluster's Database constructs.
-    const declared = databasesOf(this.cluster).flatMap((d) => d.extensions.map((e) => e.name));
+    const declared = this.cluster.attachments.databases.flatMap((d) => d.extensions.map((e) => e.name));
     const names = [...new Set([...(props.extensions ?? []), ...declared])];
     const flavour = cnpgImageFlavour(this.cluster.intent.imageName);
     if (flavour) {
@@ -164,13 +162,13 @@ export class InPlaceMajorUpgrade extends Construct {
       SynthWarnings.addDuringValidation(this, `cluster ${this.cluster.clusterName} has no WalArchive: take a backup before the upgrade, since a failed pg_upgrade --link can leave no way back but a restore.`);
     }
 
-    const published = publicationsOf(this.cluster);
-    if (published.length > 0 || subscribersOf(this.cluster).length > 0) {
+    const published = this.cluster.attachments.publications;
+    if (published.length > 0 || this.cluster.attachments.subscribers.length > 0) {
       SynthWarnings.addDuringValidation(this, from.major < 17
         ? `cluster ${this.cluster.clusterName} publishes for logical replication: pg_upgrade from PostgreSQL ${from.major} drops logical replication slots (only 17+ keeps them), so every subscriber stops and must be re-created with a new initial copy.`
         : `cluster ${this.cluster.clusterName} publishes for logical replication: pg_upgrade keeps the logical slots only when the subscribers have consumed every change before the shutdown; stop writes and let them catch up first.`);
     }
-    if (subscriptionsOf(this.cluster).length > 0 && from.major < 17) {
+    if (this.cluster.attachments.subscriptions.length > 0 && from.major < 17) {
       SynthWarnings.addDuringValidation(this, `cluster ${this.cluster.clusterName} subscribes by logical replication: pg_upgrade from PostgreSQL ${from.major} does not keep the subscriptions' progress (17+ does), so they may apply changes again or stop; re-create them after the upgrade.`);
     }
     return errors.messages;

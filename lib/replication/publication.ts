@@ -4,12 +4,10 @@ import type { HaPostgres } from '../cluster/ha-postgres';
 import { AppIndex, addSynthValidation, libraryStateChanged } from '../core/app-index';
 import { ConfigErrors } from '../core/config-error';
 import { SynthWarnings } from '../core/synth-warnings';
-import { registerImplicitGrant } from '../model/database-registry';
 import { DatabaseRole, ReclaimPolicy } from '../databases/database-role';
 import { Grant, TablePrivilege } from '../model/grant';
 import { checkSqlIdentifier, kubernetesName } from '../model/sql-identifier';
 import { publisherRequirementErrors, requireLogicalWalLevel, validateClusterOnce } from '../model/logical-requirements';
-import { registerPublication } from '../model/replication-registry';
 import { engineCannotRender } from '../model/cluster-engine';
 import { PublishOperation, PublishedTableOptions, PublishedTable, QualifiedTableName, PublicationTargetKind, PublicationTarget } from '../model/publication-values';
 export { PublishOperation, PublishedTable, PublicationTargetKind, PublicationTarget };
@@ -103,7 +101,7 @@ export class Publication extends Construct {
     this.checkTarget();
     requireLogicalWalLevel(this.cluster, this.errors);
 
-    registerPublication(this.cluster, this);
+    this.cluster.attachments.addPublication(this);
     const engine = this.cluster.engine;
     if (engine.capabilities.publications) engine.bindPublication(this, this);
     else engineCannotRender(this.errors, this.cluster, engine, 'Publication');
@@ -160,10 +158,10 @@ export class Publication extends Construct {
       return;
     }
     for (const schema of this.target.schemas) {
-      registerImplicitGrant(this.cluster, this.database, Grant.onAllTablesInSchema(schema, role.roleName, [TablePrivilege.SELECT]), reason);
+      this.cluster.attachments.addImplicitGrant(this.database, Grant.onAllTablesInSchema(schema, role.roleName, [TablePrivilege.SELECT]), reason);
     }
     const tables = this.target.publishedTables.filter((t) => t.qualified !== undefined).map((t) => t.name);
-    if (tables.length > 0) registerImplicitGrant(this.cluster, this.database, Grant.onTables(tables, role.roleName, [TablePrivilege.SELECT]), reason);
+    if (tables.length > 0) this.cluster.attachments.addImplicitGrant(this.database, Grant.onTables(tables, role.roleName, [TablePrivilege.SELECT]), reason);
   }
 
   private checkOperations(): void {

@@ -11,7 +11,6 @@ import { checkSqlIdentifier, kubernetesName, parseTableName } from '../model/sql
 import { NetworkPeer } from '../model/network-peer';
 import { subscriberRequirementErrors, validateClusterOnce } from '../model/logical-requirements';
 import type { Publication } from './publication';
-import { registerSubscription } from '../model/replication-registry';
 import { engineCannotRender } from '../model/cluster-engine';
 import { PublisherSslMode, ExternalPublisherProps, SecretKeyReference, PublisherConnection, SubscriptionStreaming } from '../model/subscription-values';
 export { PublisherSslMode, SubscriptionStreaming };
@@ -250,7 +249,8 @@ export class Subscription extends Construct {
       this.cluster.connections.allowExternalPostgres(props.publisher.externalPublisher.port ?? 5432);
     }
 
-    registerSubscription(this.cluster, publisherCluster, this);
+    this.cluster.attachments.addSubscription(this);
+    publisherCluster?.attachments.addSubscriber(this);
     const engine = this.cluster.engine;
     if (engine.capabilities.subscriptions) engine.bindSubscription(this, this);
     else engineCannotRender(this.errors, this.cluster, engine, 'Subscription');

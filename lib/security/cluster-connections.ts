@@ -5,7 +5,6 @@ import type { IClusterModel } from '../model/cluster-engine';
 import { SynthWarnings } from '../core/synth-warnings';
 import type { IEngineNetworkProfile } from '../model/engine-network-profile';
 import { ConfigErrors } from '../core/config-error';
-import { poolsCreatedSoFar } from '../model/pool-registry';
 import { checkPeers, NetworkPeer } from '../model/network-peer';
 import type { ResolvedNetworkSecurity } from '../model/network-security';
 import { anyAddressEgress, dnsEgress, externalEgressRule, endpointPort, kubernetesApiEgress, namespacedPeer, objectStoreEgress, samePodsPeer, tcp, userPeer } from '../model/policy-rules';
@@ -98,7 +97,7 @@ export class ClusterConnections {
       ingress.push({ from: [namespacedPeer(s.operatorNamespace, profile.operatorPodLabels)], ports: tcp(...profile.operatorPorts) });
     }
     // The cluster's pools (registered by PgBouncerPool) reach the instances.
-    const pools = poolsCreatedSoFar(c);
+    const pools = c.attachments.pools.map((p) => p.intent.name);
     if (pools.length > 0) {
       ingress.push({ from: pools.map((p) => samePodsPeer(profile.poolerPodLabels(p))), ports: tcp(pg) });
     }

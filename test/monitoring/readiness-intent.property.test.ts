@@ -8,13 +8,12 @@ import * as fc from 'fast-check';
 import { Chart } from 'cdk8s';
 import { evaluateIntentReadiness } from '../../lib/model/readiness-intent';
 import { evaluateCluster } from '../../lib/monitoring/readiness/checklist';
-import { readinessFacts } from '../../lib/monitoring/readiness/readiness-warnings';
+import { readinessFacts } from '../../lib/model/readiness-evaluation';
 import { TopologyDiagram } from '../../lib/monitoring';
-import { restoreDrillsOf } from '../../lib/model/backup-registry';
 import type { HaPostgres } from '../../lib/cluster/ha-postgres';
 import { buildStack, ENGINE_KINDS, validStacks } from '../security/random-stacks';
 
-const drillsNamedRestore = (db: HaPostgres) => restoreDrillsOf(db).every((d) => /restore/.test(d.cronJobName));
+const drillsNamedRestore = (db: HaPostgres) => db.attachments.restoreDrills.every((d) => /restore/.test(d.cronJobName));
 
 process.env.HA_POSTGRES_SILENCE_WARNINGS = '1';
 

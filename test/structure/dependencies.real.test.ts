@@ -1,15 +1,12 @@
 /**
  * The allowed direction of imports between the folders of lib/ (.dependency-cruiser.cjs,
  * docs/guides/architecture.md), checked with dependency-cruiser: a folder imports only from its
- * own layer or lower ones (`import type` counts) and no two folders import each other.
- *
- * KNOWN lists the one edge left to remove (HaPostgres → the readiness warnings, which the
- * intent-based readiness checks replace) and the folder circles through it; any other violation
- * fails here with its edges. dependency-cruiser's baseline (`--ignore-known`) does not cover
- * folder-level rules, hence the filter here.
+ * own layer or lower ones (`import type` counts) and no two folders import each other, with no
+ * exception. A folder of lib/ missing from the layer table would escape every layer rule, so
+ * that fails here too.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
@@ -29,21 +26,11 @@ function cruise(cwd: string): { status: number | null; output: string } {
   return { status: r.status, output: `${r.stdout}${r.stderr}` };
 }
 
-/** An edge (file or folder) that the readiness rework removes; remove it here then. */
-const KNOWN = { from: 'lib/cluster', to: 'lib/monitoring/readiness' };
-
 interface Violation {
   readonly from: string;
   readonly to: string;
   readonly rule: { readonly name: string };
   readonly cycle?: Array<{ readonly name: string } | string>;
-}
-
-function isKnown(v: Violation): boolean {
-  const edge = (a: string, b: string) => (a === KNOWN.from || a.startsWith(`${KNOWN.from}/`)) && (b === KNOWN.to || b.startsWith(`${KNOWN.to}/`));
-  if (v.rule.name !== 'no-circular') return edge(v.from, v.to);
-  const path = [v.from, ...(v.cycle ?? []).map((c) => (typeof c === 'string' ? c : c.name))];
-  return path.some((p, i) => edge(p, path[(i + 1) % path.length]));
 }
 
 function violations(cwd: string): Violation[] {
@@ -54,9 +41,19 @@ function violations(cwd: string): Violation[] {
 
 describe('dependency direction of lib/', () => {
   test('no folder imports a higher layer, and no import circle between folders', () => {
-    const found = violations(ROOT).filter((v) => !isKnown(v));
+    const found = violations(ROOT);
     const lines = found.map((v) => `${v.rule.name}: ${v.from} → ${v.to}${v.cycle ? ` (circle: ${v.cycle.map((c) => (typeof c === 'string' ? c : c.name)).join(' → ')})` : ''}`);
     expect(lines).toEqual([]);
+  });
+
+  test('every folder of lib/ is in the layer table', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const layers: string[][] = require(CONFIG).layers;
+    const folders = readdirSync(join(ROOT, 'lib'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+    const missing = folders.filter((f) => !layers.some((layer) => layer.includes(f)));
+    expect(missing).toEqual([]);
+    // And the table names no folder that does not exist (a typo would leave the real one out).
+    expect(layers.flat().filter((f) => !folders.includes(f))).toEqual([]);
   });
 
   test('the rules catch a circle between two folders and an import of a higher layer (fixture)', () => {

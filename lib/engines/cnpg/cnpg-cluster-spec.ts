@@ -1,4 +1,6 @@
 import type { IClusterModel } from '../../model/cluster-engine';
+import { DisruptionBudgetOwner } from '../../model/disruption';
+import { finalParameters } from '../../model/cluster-parameters';
 import * as cnpg from '../../../imports/postgresql.cnpg.io';
 import type { ResolvedVolume } from '../../model/cluster-intent';
 
@@ -26,7 +28,7 @@ export function renderClusterSpec(cluster: IClusterModel, engine: CloudNativePgE
     // The operator's budgets are on only when the user chose them: a pod under two
     // budgets cannot be evicted at all (HTTP 500), and a standalone instance under the
     // operator's primary budget would block every drain.
-    enablePdb: i.disruptionBudget?.owner === 'operator',
+    enablePdb: i.disruptionBudget?.owner === DisruptionBudgetOwner.OPERATOR,
     enableSuperuserAccess: false,
     // Explicit rather than the operator's defaults (instance_manager.md): the probe as the
     // operator builds it from livenessProbeTimeout (period 10 s, timeout 5 s), and the
@@ -45,7 +47,8 @@ export function renderClusterSpec(cluster: IClusterModel, engine: CloudNativePgE
       },
     },
     postgresql: {
-      parameters: withTlsMinimum(cluster.postgresParameters(), cluster.tls.minimumVersion),
+      // ssl_min_protocol_version set explicitly (not left to the operator's default).
+      parameters: finalParameters(cluster, { tlsMinimum: true }).parameters,
       // Before CloudNativePG's own rules (which use `host`, i.e. also plain text).
       pgHba: cluster.hbaRules(),
       synchronous: ha
@@ -98,8 +101,3 @@ function volume(v: ResolvedVolume): cnpg.ClusterSpecStorage {
   };
 }
 
-/** The parameters plus `ssl_min_protocol_version` set explicitly (not left to the operator's default), sorted. */
-function withTlsMinimum(parameters: { [name: string]: string }, minimum: string): { [name: string]: string } {
-  const merged: { [name: string]: string } = { ...parameters, ssl_min_protocol_version: minimum };
-  return Object.fromEntries(Object.keys(merged).sort().map((k) => [k, merged[k]]));
-}

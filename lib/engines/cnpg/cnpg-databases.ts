@@ -3,7 +3,6 @@ import type { IDatabaseIntent, IDatabaseRoleIntent } from '../../model/cluster-e
 import { ApiObject, Lazy } from 'cdk8s';
 import * as cnpg from '../../../imports/postgresql.cnpg.io';
 
-import { whenGrantsExist } from '../../model/database-registry';
 import { labelsOf } from './cnpg-archive';
 import { ensureCnpgSqlJob } from './cnpg-sql-job';
 
@@ -76,5 +75,5 @@ export function renderCnpgDatabase(scope: Construct, database: IDatabaseIntent):
     }),
   });
   // The Job renders as soon as the cluster has a grant (declared now or added later).
-  whenGrantsExist(database.cluster, () => ensureCnpgSqlJob(database.cluster));
+  database.cluster.attachments._whenGrantsExist(() => ensureCnpgSqlJob(database.cluster));
 }

@@ -1,4 +1,5 @@
 import { ApiObject, Duration, Lazy } from 'cdk8s';
+import { DisruptionBudgetOwner } from '../../model/disruption';
 import { ConfigErrors } from '../../core/config-error';
 import { SynthWarnings } from '../../core/synth-warnings';
 import { k8s } from 'cdk8s-plus-28';
@@ -117,12 +118,19 @@ export class CloudNativePgEngine implements IClusterEngine {
 
   /** ClusterMonitoring's PodMonitors and alerts are written for CloudNativePG's labels and metrics. */
   public monitoringProfile(): EngineMonitoringProfile {
-    return { supported: true };
+    return { supported: true, topologyDiagram: true };
   }
 
   /** The operator's Cluster: every checklist item applies; the Barman Cloud plugin's sidecar gets the resources the WalArchive sets. */
   public readinessProfile(): EngineReadinessProfile {
-    return { mainManifestKind: 'postgresql.cnpg.io/v1 Cluster', operatorChecklist: true, injectedContainersKeepQos: true };
+    return {
+      mainManifestKind: 'postgresql.cnpg.io/v1 Cluster',
+      operatorChecklist: true,
+      injectedContainersKeepQos: true,
+      instanceContainers: ['bootstrap-controller', 'postgres'],
+      archiveSidecarContainer: 'plugin-barman-cloud',
+      poolerContainers: ['bootstrap-controller', 'pgbouncer'],
+    };
   }
 
   public synchronizesLogicalSlots(cluster: IClusterModel): boolean {
@@ -266,7 +274,7 @@ export class CloudNativePgEngine implements IClusterEngine {
     });
 
     const budget = intent.disruptionBudget;
-    if (budget?.owner === 'library') {
+    if (budget?.owner === DisruptionBudgetOwner.LIBRARY) {
       // Named `<cluster>-pdb`: with enablePDB false the operator deletes PDBs named
       // `<cluster>` and `<cluster>-primary`, so those names are avoided.
       new k8s.KubePodDisruptionBudget(scope, 'DisruptionBudget', {

@@ -5,12 +5,10 @@ import { ApiObject, Lazy } from 'cdk8s';
 import * as cnpg from '../../../imports/postgresql.cnpg.io';
 
 import { ConfigErrors } from '../../core/config-error';
-import { whenGrantsExist } from '../../model/database-registry';
 import { ReclaimPolicy } from '../../model/database-values';
 import { effectiveParameter, validateClusterOnce } from '../../model/logical-requirements';
 
 import { publicationParameters } from '../../model/publication-sql';
-import { publicationsOf, schemaImportOf, subscriptionsOf } from '../../model/replication-registry';
 
 import { declarativeLabels } from './cnpg-databases';
 import { ensureCnpgSqlJob } from './cnpg-sql-job';
@@ -76,7 +74,7 @@ export function renderCnpgPublication(scope: Construct, publication: IPublicatio
     }
     validateClusterOnce(cluster, 'cnpg-slot-sync', () => slotSyncErrors(cluster));
   }
-  whenGrantsExist(cluster, () => ensureCnpgSqlJob(cluster));
+  cluster.attachments._whenGrantsExist(() => ensureCnpgSqlJob(cluster));
   if (publication.hasRowFilters) {
     if (publication.reclaimPolicy === ReclaimPolicy.DELETE) {
       errors.add('reclaimPolicy', publication.reclaimPolicy, 'a publication with row filters is created by the cluster\'s SQL Job (CloudNativePG\'s Publication resource has no row filters), so no operator drops it',
@@ -135,7 +133,7 @@ export function renderCnpgSubscription(scope: Construct, subscription: ISubscrip
 export function logicalExternalClusters(cluster: IClusterModel): cnpg.ClusterSpecExternalClusters[] {
   const seen = new Set<string>();
   const out: cnpg.ClusterSpecExternalClusters[] = [];
-  for (const s of subscriptionsOf(cluster)) {
+  for (const s of cluster.attachments.subscriptions) {
     if (seen.has(s.externalClusterName)) continue;
     seen.add(s.externalClusterName);
     const c = s.connection;
@@ -151,7 +149,7 @@ export function logicalExternalClusters(cluster: IClusterModel): cnpg.ClusterSpe
 
 /** `bootstrap.initdb.import` of a blue/green upgrade's target: the source's database, schema only, through the subscription's external cluster. */
 export function schemaImportSpec(cluster: IClusterModel): cnpg.ClusterSpecBootstrapInitdbImport | undefined {
-  const upgrade = schemaImportOf(cluster);
+  const upgrade = cluster.attachments.schemaImport;
   if (!upgrade) return undefined;
   return {
     type: cnpg.ClusterSpecBootstrapInitdbImportType.MICROSERVICE,
@@ -163,5 +161,5 @@ export function schemaImportSpec(cluster: IClusterModel): cnpg.ClusterSpecBootst
 
 /** True when the operator must synchronize the logical slots of `cluster` (it publishes, with standbys, on 17+). */
 export function synchronizeLogicalDecoding(cluster: IClusterModel): boolean {
-  return publicationsOf(cluster).length > 0 && cnpgSynchronizesLogicalSlots(cluster);
+  return cluster.attachments.publications.length > 0 && cnpgSynchronizesLogicalSlots(cluster);
 }

@@ -1,13 +1,11 @@
 
 import type { IClusterModel, IPublicationIntent } from '../../model/cluster-engine';
 import { ConfigErrors } from '../../core/config-error';
-import { databasesOf, grantsByDatabase, rolesOf } from '../../model/database-registry';
 import type { Grant } from '../../model/grant';
 import { grantsSql, publicationSql } from '../../model/intent-sql';
 import { renderSqlJob, SqlJobCredential, SqlJobPlan, SqlStep } from '../sql-job';
 import { validateClusterOnce } from '../../model/logical-requirements';
 
-import { publicationsOf } from '../../model/replication-registry';
 import { publicationSqlSpec } from '../../model/publication-sql';
 
 /**
@@ -26,15 +24,15 @@ const JOBS = new WeakSet<IClusterModel>();
 
 /** Publications the Job creates (those with row filters). */
 function jobPublications(cluster: IClusterModel): IPublicationIntent[] {
-  return publicationsOf(cluster).filter((p) => p.hasRowFilters);
+  return cluster.attachments.publications.filter((p) => p.hasRowFilters);
 }
 
 /** The owner of `database` and the Secret with its password, or why there is none. */
 function ownerOf(cluster: IClusterModel, database: string): { owner: string; user: string | { name: string; key: string }; secret?: string } {
-  const declared = databasesOf(cluster).find((d) => d.databaseName === database);
+  const declared = cluster.attachments.databases.find((d) => d.databaseName === database);
   const owner = declared?.owner ?? (database === cluster.databaseName ? cluster.ownerName : '');
   if (owner === cluster.ownerName) return { owner, user: { name: cluster.appSecretName, key: 'username' }, secret: cluster.appSecretName };
-  const role = rolesOf(cluster).find((r) => r.roleName === owner);
+  const role = cluster.attachments.roles.find((r) => r.roleName === owner);
   return { owner, user: owner, secret: role?.passwordSecretName };
 }
 
@@ -55,14 +53,14 @@ export function ensureCnpgSqlJob(cluster: IClusterModel): void {
 }
 
 /** Databases the Job works in: those with grants and those with publications. */
-function databasesWithWork(cluster: IClusterModel, grants: Map<string, Grant[]> = grantsByDatabase(cluster)): string[] {
+function databasesWithWork(cluster: IClusterModel, grants: Map<string, Grant[]> = cluster.attachments._grantsByDatabase()): string[] {
   const dbs = new Set<string>([...grants.keys(), ...jobPublications(cluster).map((p) => p.database)]);
   return [...dbs].sort();
 }
 
 /** The Job's steps: per database, as its owner, the grants then the row-filtered publications. */
 function cnpgSqlPlan(cluster: IClusterModel): SqlJobPlan {
-  const grants = grantsByDatabase(cluster);
+  const grants = cluster.attachments._grantsByDatabase();
   const credentials: SqlJobCredential[] = [];
   const steps: SqlStep[] = [];
   databasesWithWork(cluster, grants).forEach((database, i) => {

@@ -18,6 +18,7 @@ import { BackupSchedule, ConfigErrors, WalCompression, exactMebibytes } from './
 import type { CrunchyArchiveInput, CrunchyPoolInput, CrunchyRecoveryInput, CrunchyRenderInput, CrunchyS3Repo } from './crunchy-inputs';
 import { CRUNCHY_MANAGED_PARAMETERS, CRUNCHY_PARAMETER_DEFAULTS } from './crunchy-parameters';
 import { renderPostgresClusterSpec } from './crunchy-spec';
+import { finalParameters } from '../../model/cluster-parameters';
 import { crunchyPodMonitorSpec, crunchyPrometheusRuleSpec } from './crunchy-monitoring';
 import {
   EXPORTER_PORT, PATRONI_PORT, PGBACKREST_TLS_PORT, PGBOUNCER_PORT, POSTGRES_PORT, crunchyInstanceLabels, crunchyPgBouncerLabels, crunchyServiceNames, LABEL_CLUSTER,
@@ -137,12 +138,6 @@ export interface CrunchyPgoEngineProps {
   readonly incrementalBackupSchedule?: BackupSchedule;
 }
 
-/** Per cluster: what was attached (the spec is produced lazily at synth time). */
-interface Attached {
-  backups: IScheduledBackupIntent[];
-  pools: IPoolerIntent[];
-}
-
 /**
  * Renders an HaPostgres as a Crunchy Data PGO v6 `PostgresCluster`: a thin adapter from
  * today's constructs to the pure renderers of lib/engines/crunchy (crunchy-spec.ts).
@@ -165,7 +160,6 @@ export class CrunchyPgoEngine implements IClusterEngine {
   /** pgBackRest has one process-max for archive-push and backups: WalArchive.backupJobs's default. */
   public readonly defaultWalMaxParallel = 2;
   private readonly props: CrunchyPgoEngineProps;
-  private readonly attached = new WeakMap<IClusterModel, Attached>();
 
   public constructor(props: CrunchyPgoEngineProps = {}) {
     this.props = props;
@@ -237,12 +231,6 @@ export class CrunchyPgoEngine implements IClusterEngine {
     return false;
   }
 
-  private of(cluster: IClusterModel): Attached {
-    let a = this.attached.get(cluster);
-    if (!a) this.attached.set(cluster, a = { backups: [], pools: [] });
-    return a;
-  }
-
   public bindToCluster(scope: Construct, cluster: IClusterModel): void {
     const errors = new ConfigErrors();
     const name = cluster.intent.name;
@@ -275,7 +263,7 @@ export class CrunchyPgoEngine implements IClusterEngine {
   }
 
   private fullBackupMaxAge(cluster: IClusterModel): number | undefined {
-    const full = this.of(cluster).backups[0]?.schedule;
+    const full = cluster.attachments.scheduledBackups[0]?.schedule;
     if (!full || full.problem()) return undefined;
     // The longest gap between two runs, plus half of it for a backup that runs long.
     return Math.round(full.period.toSeconds() * 1.5);
@@ -284,13 +272,12 @@ export class CrunchyPgoEngine implements IClusterEngine {
   /** The pure renderer's input, from the constructs (read at synth time). */
   private input(cluster: IClusterModel, errors: ConfigErrors): CrunchyRenderInput {
     const i = cluster.intent;
-    const a = this.of(cluster);
     const archive = cluster.walArchive;
     const p = this.props;
     return {
       intent: i,
       engineName: this.name,
-      parameters: cluster.postgresParameters(),
+      parameters: finalParameters(cluster, { tlsMinimum: true }).parameters,
       parameterProperty: (n) => cluster.parameterProperty(n),
       hbaRules: cluster.hbaRules(),
       tls: {
@@ -306,8 +293,8 @@ export class CrunchyPgoEngine implements IClusterEngine {
         maximumLagOnFailoverBytes: Math.round(exactMebibytes(p.maximumLagOnFailover ?? Size.mebibytes(1)) * 1024 * 1024),
       },
       instanceSetName: p.instanceSetName ?? 'pg',
-      archive: archive ? this.archiveInput(archive, a.backups, errors) : undefined,
-      pool: this.poolInput(a.pools, errors),
+      archive: archive ? this.archiveInput(archive, cluster.attachments.scheduledBackups, errors) : undefined,
+      pool: this.poolInput(cluster.attachments.pools, errors),
       recovery: this.recoveryInput(cluster),
       monitoring: p.monitoring ?? true,
       exporterImage: p.exporterImage,
@@ -415,9 +402,8 @@ export class CrunchyPgoEngine implements IClusterEngine {
     if (archive.credentials.kind === ArchiveCredentialsKind.IAM_ROLE) renderRoleServiceAccounts(scope, cluster.clusterName, archive.credentials.roleArn!);
   }
 
-  /** Its schedule becomes repos[0].schedules.full. */
-  public bindScheduledBackup(_scope: Construct, backup: IScheduledBackupIntent): void {
-    this.of(backup.archive.cluster).backups.push(backup);
+  /** Its schedule becomes repos[0].schedules.full (read from the cluster's attachments). */
+  public bindScheduledBackup(_scope: Construct, _backup: IScheduledBackupIntent): void {
   }
 
   /** Rendered into the PostgresCluster (dataSource.pgbackrest with restore options); an IAM role of the source goes on PGO's ServiceAccounts. */
@@ -430,7 +416,6 @@ export class CrunchyPgoEngine implements IClusterEngine {
 
   /** proxy.pgBouncer of the PostgresCluster; PGO's Service `<cluster>-pgbouncer`. */
   public bindPooler(_scope: Construct, pool: IPoolerIntent): PoolerEndpoint {
-    this.of(pool.cluster).pools.push(pool);
     return { serviceName: crunchyServiceNames(pool.cluster.clusterName).pgbouncer, port: PGBOUNCER_PORT };
   }
 
@@ -471,7 +456,7 @@ export class CrunchyPgoEngine implements IClusterEngine {
     throw new Error(`${this.name} renders no schema import (capabilities.schemaImport is false)`);
   }
 
-  public networkProfile(): IEngineNetworkProfile {
+  public networkProfile(): IEngineNetworkProfile | undefined {
     return {
       postgresPort: POSTGRES_PORT,
       peerPorts: [PATRONI_PORT, PGBACKREST_TLS_PORT],

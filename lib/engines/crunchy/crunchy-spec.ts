@@ -7,6 +7,7 @@
  */
 import * as pgo from '../../../imports/postgres-operator.crunchydata.com';
 import { ConfigErrors, PoolMode, PoolType, RecoveryTargetKind, namedZonesAffinity, parseCnpgTargetTime, resourceRequirements } from './crunchy-model';
+import { DisruptionBudgetOwner } from '../../model/disruption';
 import type { CrunchyArchiveInput, CrunchyBackupSchedules, CrunchyPoolInput, CrunchyRecoveryInput, CrunchyRenderInput, CrunchyS3Repo } from './crunchy-inputs';
 import { checkEmittedPgBackRest } from './crunchy-pgbackrest-settings';
 import { renderDynamicConfiguration } from './crunchy-patroni';
@@ -50,7 +51,7 @@ export function renderPostgresClusterSpec(errors: ConfigErrors, input: CrunchyRe
       `must be a DNS label whose length plus the cluster name's (${i.name.length}) is at most 46 (PGO names pods <cluster>-<set>-<suffix>)`,
       `use a short name such as "pg", or shorten the cluster name`);
   }
-  if (i.disruptionBudget?.owner === 'operator') {
+  if (i.disruptionBudget?.owner === DisruptionBudgetOwner.OPERATOR) {
     errors.add('disruptionBudget', 'DisruptionBudget.operatorManaged()',
       `${e} renders the budget as instances[].minAvailable (PGO's <cluster>-set-<set> PDB); PGO's own default (minAvailable 1) would let a drain take two of three instances`,
       'use DisruptionBudget.minAvailable(2) (the default)');
@@ -67,7 +68,7 @@ export function renderPostgresClusterSpec(errors: ConfigErrors, input: CrunchyRe
     ...(v.storageClass ? { storageClassName: v.storageClass } : {}),
   });
   const zoneAffinity = namedZonesAffinity(i);
-  const minAvailable = i.highlyAvailable && i.disruptionBudget?.owner === 'library' ? i.disruptionBudget.minAvailableCount : undefined;
+  const minAvailable = i.highlyAvailable && i.disruptionBudget?.owner === DisruptionBudgetOwner.LIBRARY ? i.disruptionBudget.minAvailableCount : undefined;
   const requirements = resourceRequirements(i);
   const quantities = (m: { [k: string]: { value: string | number } }) => Object.fromEntries(Object.entries(m).map(([k, q]) => [k, String(q.value)]));
 

@@ -36,7 +36,7 @@ export function writeOptions(archive: IArchiveIntent): BarmanWriteOptions {
 
 /**
  * The local PostgreSQL parameters an archive owns. `archiveTimeout` is `archive_timeout`
- * as HaPostgres renders it for every engine (the archive owns it there too).
+ * from the final parameters (lib/model/cluster-parameters.ts, `archiveApart`).
  */
 export function archiveParameters(archive: IArchiveIntent, archiveTimeout: string): { [name: string]: string } {
   return {

@@ -1,5 +1,6 @@
 
 import type { IClusterModel } from '../../model/cluster-engine';
+import { finalParameters } from '../../model/cluster-parameters';
 import { DataDurability } from '../../model/replication';
 import { archiveParameters, standbyRecoveryConf } from './patroni-archive';
 import { PatroniDcs } from './patroni-dcs';
@@ -59,11 +60,13 @@ export function renderPatroniConfig(cluster: IClusterModel, input: PatroniConfig
   const ha = i.highlyAvailable;
   const { ttl, loopWait, retryTimeout } = input.timing;
   const archive = cluster.walArchive;
-  const allParameters = cluster.postgresParameters();
   // The archive's parameters are local (below): a ConfigMap change applies them without
   // re-bootstrapping, and local values win over bootstrap.dcs anyway.
-  const { archive_timeout: archiveTimeout, ...withoutArchiveTimeout } = allParameters;
-  const parameters = archive ? withoutArchiveTimeout : allParameters;
+  const { parameters, archiveParameters: archiveOwned } = finalParameters(cluster, {
+    renderedDefaults: PATRONI_DEFAULT_PARAMETERS,
+    tlsMinimum: input.tlsSecretName !== undefined,
+    archiveApart: true,
+  });
 
   const dcs: { [key: string]: any } = {
     ttl,
@@ -85,11 +88,7 @@ export function renderPatroniConfig(cluster: IClusterModel, input: PatroniConfig
   dcs.postgresql = {
     use_pg_rewind: true,
     use_slots: ha,
-    parameters: sorted({
-      ...PATRONI_DEFAULT_PARAMETERS,
-      ...parameters,
-      ...(input.tlsSecretName ? { ssl_min_protocol_version: cluster.tls.minimumVersion } : {}),
-    }),
+    parameters,
   };
 
   const initdb: any[] = [{ encoding: 'UTF8' }, { locale: 'C.UTF-8' }, 'data-checksums'];
@@ -151,7 +150,7 @@ export function renderPatroniConfig(cluster: IClusterModel, input: PatroniConfig
     parameters: {
       unix_socket_directories: L.socketDir,
       ...(input.tlsSecretName ? { ssl: 'on', ssl_cert_file: `${L.tlsDir}/tls.crt`, ssl_key_file: `${L.tlsDir}/tls.key` } : {}),
-      ...(archive ? archiveParameters(archive, archiveTimeout) : {}),
+      ...(archive ? archiveParameters(archive, archiveOwned.archive_timeout) : {}),
     },
     pg_hba: hba,
   };
@@ -180,10 +179,6 @@ function hbaRules(cluster: IClusterModel): string[] {
     `${host} all all 0.0.0.0/0 scram-sha-256`,
     `${host} all all ::/0 scram-sha-256`,
   ];
-}
-
-function sorted(map: { [name: string]: string }): { [name: string]: string } {
-  return Object.fromEntries(Object.keys(map).sort().map((k) => [k, map[k]]));
 }
 
 /**

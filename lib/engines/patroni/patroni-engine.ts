@@ -168,7 +168,7 @@ export class PatroniEngine implements IClusterEngine {
   /** PostgreSQL majors the library renders; the Patroni release caps them (`PatroniVersion.maxPostgresMajor`, checked at render). */
   public readonly supportedMajors: number[] = [14, 15, 16, 17, 18];
   /** Without an operator there are no operator budgets. */
-  public readonly disruptionBudgets: EngineDisruptionBudgets = { operatorManaged: false };
+  public readonly disruptionBudgets: EngineDisruptionBudgets = { operatorManaged: false, reason: 'runs without an operator, so there are no operator budgets' };
   public readonly version: PatroniVersion;
   public readonly dcs: PatroniDcs;
   /**
@@ -207,7 +207,7 @@ export class PatroniEngine implements IClusterEngine {
 
   /** A StatefulSet: only the pod QoS items of the checklist apply. */
   public readinessProfile(): EngineReadinessProfile {
-    return { mainManifestKind: 'apps/v1 StatefulSet', operatorChecklist: false, injectedContainersKeepQos: true };
+    return { mainManifestKind: 'apps/v1 StatefulSet', operatorChecklist: false, injectedContainersKeepQos: true, instanceContainers: ['patroni'], poolerContainers: ['pgbouncer'] };
   }
 
   /** Patroni issues no certificates: subscribers connect with sslmode require. */
@@ -335,10 +335,6 @@ export class PatroniEngine implements IClusterEngine {
     }
     if (this.props.tlsSecretName !== undefined) {
       checkDnsSubdomain(errors, 'engine.tlsSecretName', this.props.tlsSecretName, 'give the name of an existing kubernetes.io/tls Secret', 'is not a valid Secret name');
-    }
-    if (i.disruptionBudget?.owner === 'operator') {
-      errors.add('disruptionBudget', 'DisruptionBudget.operatorManaged()', `${e} runs without an operator, so there are no operator budgets`,
-        'use DisruptionBudget.minAvailable(2) (the default)');
     }
     if (i.highlyAvailable && i.dataDurability === DataDurability.REQUIRED && !i.failoverQuorum) {
       errors.add('failoverQuorum', false, `${e} always restricts failover to standbys that hold every acknowledged commit `

@@ -5,14 +5,12 @@ import { Chart } from 'cdk8s';
 import { ConfigErrors } from '../../core/config-error';
 import { SynthWarnings } from '../../core/synth-warnings';
 
-import { databasesOf, grantsByDatabase, implicitGrantsOf, rolesOf } from '../../model/database-registry';
 import { ReclaimPolicy } from '../../model/database-values';
 
 import { databasesSql, grantsSql, publicationSql, rolesSql, schemasAndExtensionsSql, subscriptionSql } from '../../model/intent-sql';
 import { renderSqlJob, SqlJobCredential, sqlJobPodLabels, SqlJobPlan, SqlStep } from '../sql-job';
 
 import { publicationSqlSpec, subscriptionEnv, subscriptionSqlSpec } from '../../model/publication-sql';
-import { publicationsOf, schemaImportOf, subscriptionsOf } from '../../model/replication-registry';
 import { PublisherSslMode } from '../../model/subscription-values';
 import { NetworkPeer } from '../../model/network-peer';
 import { PATRONI_LAYOUT as L } from './patroni-layout';
@@ -47,7 +45,7 @@ export function ensurePatroniSqlJob(cluster: IClusterModel, opts: PatroniSqlJobO
     sslMode: cluster.tls.requireTls ? 'require' : 'prefer',
     instanceLabels: cluster.engine.instanceLabels(cluster.clusterName),
   }, () => patroniSqlPlan(cluster, opts), () => {
-    const upgrade = schemaImportOf(cluster);
+    const upgrade = cluster.attachments.schemaImport;
     const source = upgrade?.source;
     return source ? [{ peer: NetworkPeer.fromCluster(source), port: source.port }] : [];
   });
@@ -56,10 +54,10 @@ export function ensurePatroniSqlJob(cluster: IClusterModel, opts: PatroniSqlJobO
 /** Every database the Job works in (declared, or with grants, publications or subscriptions). */
 function workDatabases(cluster: IClusterModel): string[] {
   return [...new Set([
-    ...databasesOf(cluster).map((d) => d.databaseName),
-    ...implicitGrantsOf(cluster).map((g) => g.database),
-    ...publicationsOf(cluster).map((p) => p.database),
-    ...subscriptionsOf(cluster).map((s) => s.database),
+    ...cluster.attachments.databases.map((d) => d.databaseName),
+    ...cluster.attachments.implicitGrants.map((g) => g.database),
+    ...cluster.attachments.publications.map((p) => p.database),
+    ...cluster.attachments.subscriptions.map((s) => s.database),
   ])].sort();
 }
 
@@ -67,7 +65,7 @@ function workDatabases(cluster: IClusterModel): string[] {
 function patroniSqlPlan(cluster: IClusterModel, opts: PatroniSqlJobOptions): SqlJobPlan {
   const credentials: SqlJobCredential[] = [{ prefix: 'SUPERUSER', user: L.superuser, password: { name: opts.credentialsSecretName, key: L.secretKeys.superuser } }];
   const env: SqlJobPlan['env'] = [];
-  const roles = rolesOf(cluster);
+  const roles = cluster.attachments.roles;
   const roleEnv = new Map<IDatabaseRoleIntent, string>();
   roles.forEach((r, i) => {
     if (!r.passwordSecretName) return;
@@ -77,10 +75,10 @@ function patroniSqlPlan(cluster: IClusterModel, opts: PatroniSqlJobOptions): Sql
   });
   const setup: SqlStep[] = [];
   if (roles.length) setup.push({ file: '10-roles.sql', database: 'postgres', credential: 'SUPERUSER', description: `${roles.length} role(s)`, sql: rolesSql(roles, (r) => roleEnv.get(r)) });
-  const dbs = databasesOf(cluster);
+  const dbs = cluster.attachments.databases;
   if (dbs.length) setup.push({ file: '20-databases.sql', database: 'postgres', credential: 'SUPERUSER', description: `${dbs.length} database(s)`, sql: databasesSql(dbs) });
 
-  const upgrade = schemaImportOf(cluster);
+  const upgrade = cluster.attachments.schemaImport;
   let importSchema: SqlJobPlan['importSchema'];
   if (upgrade) {
     const c = upgrade.subscription.connection;
@@ -93,15 +91,15 @@ function patroniSqlPlan(cluster: IClusterModel, opts: PatroniSqlJobOptions): Sql
   }
 
   const steps: SqlStep[] = [];
-  const grants = grantsByDatabase(cluster);
-  const subscriptions = subscriptionsOf(cluster);
+  const grants = cluster.attachments._grantsByDatabase();
+  const subscriptions = cluster.attachments.subscriptions;
   for (const database of workDatabases(cluster)) {
     const declared: IDatabaseIntent | undefined = dbs.find((d) => d.databaseName === database);
     const owner = declared?.owner ?? cluster.ownerName;
     const sql = [
       declared ? schemasAndExtensionsSql(declared) : '',
       grantsSql(grants.get(database) ?? [], owner),
-      ...publicationsOf(cluster).filter((p: IPublicationIntent) => p.database === database).map((p) => publicationSql(publicationSqlSpec(p))),
+      ...cluster.attachments.publications.filter((p: IPublicationIntent) => p.database === database).map((p) => publicationSql(publicationSqlSpec(p))),
     ].join('');
     if (sql) steps.push({ file: `30-${database}.sql`, database, credential: 'SUPERUSER', description: `schemas, extensions, grants and publications in ${database}`, sql });
   }

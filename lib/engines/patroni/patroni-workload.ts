@@ -1,4 +1,5 @@
 import type { Construct } from 'constructs';
+import { DisruptionBudgetOwner } from '../../model/disruption';
 import type { IClusterModel } from '../../model/cluster-engine';
 import { createHash } from 'crypto';
 import * as path from 'path';
@@ -115,7 +116,7 @@ export function renderPatroniWorkload(scope: Construct, cluster: IClusterModel, 
     }),
   });
 
-  if (i.disruptionBudget?.owner === 'library') {
+  if (i.disruptionBudget?.owner === DisruptionBudgetOwner.LIBRARY) {
     new k8s.KubePodDisruptionBudget(scope, 'DisruptionBudget', {
       metadata: { name: names.pdb, labels },
       spec: {

@@ -4,6 +4,7 @@ import { archiveOf } from '../topology/topology-mermaid';
 import { describeContainers, isPostgresCluster, postgresClusterPdbNames, postgresClusterPodResources, pgoInstanceSets, modelPdbs, modelPods, ModelPdb, ModelPod, PodIndex, pdbCoverage, inMaintenanceReusingPvcs, podQos, podResourcesOf, selects } from './pod-model';
 import { coveringAlert, parseAlerts, ParsedAlert } from './alert-coverage';
 import { operatorWebhookProblems, unsafeSettings } from './webhook-rules';
+import { READINESS_ITEM_INFO } from '../../model/readiness-intent';
 
 /** The result of one checklist item for one cluster. */
 export interface ReadinessItem {
@@ -80,22 +81,27 @@ type Check = (c: Ctx) => Verdict;
 
 interface ItemDef { id: string; title: string; required: boolean; check: Check }
 
+/** The id, title and required flag of an item (one table for both checklists: lib/model/readiness-intent.ts). */
+function info(id: string): { id: string; title: string; required: boolean } {
+  return { id, ...READINESS_ITEM_INFO[id] };
+}
+
 /** The production checklist, in report order. */
 export const CHECKLIST: ReadonlyArray<ItemDef> = [
-  { id: 'instances-zones', title: '3 instances across 3 zones', required: true, check: instancesAndZones },
-  { id: 'sync-standby', title: 'a synchronous standby with RPO 0', required: true, check: syncStandby },
-  { id: 'slots-bounded', title: 'replication slots bounded', required: true, check: slotsBounded },
-  { id: 'slots-monitored', title: 'replication slots monitored', required: false, check: (c) => alerting(c, 'cnpg_pg_replication_slots_*', (m) => m.startsWith('cnpg_pg_replication_slots_')) },
-  { id: 'pooler-transaction', title: 'PgBouncer in transaction mode', required: false, check: poolerTransaction },
-  { id: 'wal-archiving', title: 'continuous WAL archiving', required: true, check: walArchiving },
-  { id: 'daily-backup', title: 'a daily base backup', required: true, check: dailyBackup },
-  { id: 'restore-test', title: 'a restore test', required: false, check: restoreTest },
-  { id: 'lag-alerts', title: 'replication lag alerts', required: false, check: (c) => alerting(c, 'cnpg_pg_replication_lag', (m) => m === 'cnpg_pg_replication_lag') },
-  { id: 'pdb', title: 'PDB minAvailable 2 with no overlap', required: true, check: disruptionBudget },
-  { id: 'switchover-updates', title: 'switchover on updates', required: true, check: switchover },
-  { id: 'instance-qos', title: 'instance pods in the Guaranteed QoS class', required: true, check: instanceQos },
-  { id: 'pooler-qos', title: 'PgBouncer pods in the Guaranteed QoS class', required: true, check: poolerQos },
-  { id: 'operator-accepts', title: 'accepted by the CloudNativePG webhook, no unsafe settings', required: true, check: operatorAccepts },
+  { ...info('instances-zones'), check: instancesAndZones },
+  { ...info('sync-standby'), check: syncStandby },
+  { ...info('slots-bounded'), check: slotsBounded },
+  { ...info('slots-monitored'), check: (c) => alerting(c, 'cnpg_pg_replication_slots_*', (m) => m.startsWith('cnpg_pg_replication_slots_')) },
+  { ...info('pooler-transaction'), check: poolerTransaction },
+  { ...info('wal-archiving'), check: walArchiving },
+  { ...info('daily-backup'), check: dailyBackup },
+  { ...info('restore-test'), check: restoreTest },
+  { ...info('lag-alerts'), check: (c) => alerting(c, 'cnpg_pg_replication_lag', (m) => m === 'cnpg_pg_replication_lag') },
+  { ...info('pdb'), check: disruptionBudget },
+  { ...info('switchover-updates'), check: switchover },
+  { ...info('instance-qos'), check: instanceQos },
+  { ...info('pooler-qos'), check: poolerQos },
+  { ...info('operator-accepts'), check: operatorAccepts },
 ];
 
 /**
@@ -103,8 +109,8 @@ export const CHECKLIST: ReadonlyArray<ItemDef> = [
  * running `patroni`, and pgbouncer Deployments labelled `app.kubernetes.io/part-of: <cluster>`).
  */
 export const PATRONI_CHECKLIST: ReadonlyArray<ItemDef> = [
-  { id: 'instance-qos', title: 'instance pods in the Guaranteed QoS class', required: true, check: patroniInstanceQos },
-  { id: 'pooler-qos', title: 'PgBouncer pods in the Guaranteed QoS class', required: true, check: patroniPoolerQos },
+  { ...info('instance-qos'), check: patroniInstanceQos },
+  { ...info('pooler-qos'), check: patroniPoolerQos },
 ];
 
 /**
@@ -112,14 +118,14 @@ export const PATRONI_CHECKLIST: ReadonlyArray<ItemDef> = [
  * what the library's Crunchy engine renders (docs/design/crunchy-engine.md), read back.
  */
 export const PGO_CHECKLIST: ReadonlyArray<ItemDef> = [
-  { id: 'instances-zones', title: '3 instances across 3 zones', required: true, check: pgoInstancesAndZones },
+  { ...info('instances-zones'), check: pgoInstancesAndZones },
   { id: 'sync-standby', title: 'synchronous replication in strict mode (RPO 0)', required: true, check: pgoSyncStandby },
   { id: 'wal-volume', title: 'WAL on its own volume', required: false, check: pgoWalVolume },
-  { id: 'wal-archiving', title: 'continuous WAL archiving', required: true, check: pgoWalArchiving },
+  { ...info('wal-archiving'), check: pgoWalArchiving },
   { id: 'daily-backup', title: 'a daily backup scheduled', required: true, check: pgoBackupSchedules },
-  { id: 'pdb', title: 'PDB minAvailable 2 with no overlap', required: true, check: (c) => disruptionBudget(c) },
-  { id: 'instance-qos', title: 'instance pods in the Guaranteed QoS class', required: true, check: pgoInstanceQos },
-  { id: 'pooler-qos', title: 'PgBouncer pods in the Guaranteed QoS class', required: true, check: pgoPoolerQos },
+  { ...info('pdb'), check: (c) => disruptionBudget(c) },
+  { ...info('instance-qos'), check: pgoInstanceQos },
+  { ...info('pooler-qos'), check: pgoPoolerQos },
 ];
 
 const PATRONI = 'Patroni';

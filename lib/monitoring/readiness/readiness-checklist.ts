@@ -1,5 +1,5 @@
 import { CHECKLIST, evaluateCluster, evaluateReadiness, PATRONI_CHECKLIST, ReadinessOptions, ReadinessReport } from './checklist';
-import { READINESS_WARNING_PREFIX } from './readiness-warnings';
+import { READINESS_WARNING_PREFIX } from '../../model/readiness-evaluation';
 
 /** One item of the production checklist, as listed by `ReadinessChecklist.items()`. */
 export interface ReadinessItemInfo {

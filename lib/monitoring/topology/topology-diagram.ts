@@ -3,11 +3,10 @@ import { addSynthValidation } from '../../core/app-index';
 import { join } from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { restoreDrillsOf, scheduledBackupsOf } from '../../model/backup-registry';
+import type { IPoolerIntent } from '../../model/cluster-engine';
 import type { HaPostgres } from '../../cluster/ha-postgres';
 import { ConfigErrors } from '../../core/config-error';
 import { renderTopologyIntent, TopologyIntent, TopologyPool } from '../../model/topology-intent';
-import { PgBouncerPool } from '../../pooler/pgbouncer-pool';
 import { PoolType } from '../../model/pool-mode';
 import { renderTopology } from './topology-mermaid';
 
@@ -45,17 +44,8 @@ export class TopologyDiagram extends Construct {
    * `SinglePassApp.synth()` calls it itself.
    */
   public static writeDiagrams(app: App): string[] {
-    const all = app.node.findAll();
-    const diagrams = all.filter((c): c is TopologyDiagram => c instanceof TopologyDiagram);
+    const diagrams = app.node.findAll().filter((c): c is TopologyDiagram => c instanceof TopologyDiagram);
     if (diagrams.length === 0) return [];
-    // The pools of each cluster, in construct-tree order (one walk of the app).
-    const pools = new Map<IConstruct, PgBouncerPool[]>();
-    for (const c of all) {
-      if (!(c instanceof PgBouncerPool)) continue;
-      const list = pools.get(c.cluster);
-      if (list) list.push(c);
-      else pools.set(c.cluster, [c]);
-    }
     const written: string[] = [];
     const drawnIn = new Map<string, string>(); // file → namespace/cluster already drawn there
     for (const d of diagrams) {
@@ -65,7 +55,7 @@ export class TopologyDiagram extends Construct {
       const file = first === undefined || first === key ? d.fileName : `${d.namespace}.${d.fileName}`;
       if (drawnIn.get(file) === key) continue;
       drawnIn.set(file, key);
-      writeFileSync(join(app.outdir, file), renderTopologyIntent(d.topologyIntent(pools.get(d.cluster) ?? [])));
+      writeFileSync(join(app.outdir, file), renderTopologyIntent(d.topologyIntent()));
       written.push(file);
     }
     return written;
@@ -83,8 +73,8 @@ export class TopologyDiagram extends Construct {
     this.cluster = props.cluster;
     this.fileName = `${props.cluster.clusterName}.topology.md`;
     const errors = new ConfigErrors();
-    // The diagram draws CloudNativePG's objects (Services, Poolers, ObjectStore).
-    if (!props.cluster.engine.name.startsWith('CloudNativePG')) {
+    // The diagram draws the engine's objects (CloudNativePG's Services, Poolers, ObjectStore).
+    if (!props.cluster.engine.monitoringProfile().topologyDiagram) {
       errors.add('cluster', props.cluster.clusterName, `runs on ${props.cluster.engine.name}, but the topology diagram draws CloudNativePG clusters only`,
         'remove the TopologyDiagram (or set topologyDiagram: false on ClusterMonitoring) for this cluster');
     }
@@ -97,12 +87,11 @@ export class TopologyDiagram extends Construct {
    */
   public render(manifests?: any[]): string {
     if (manifests) return renderTopology(manifests, this.namespace, this.cluster.clusterName);
-    const pools = this.node.root.node.findAll().filter((c): c is PgBouncerPool => c instanceof PgBouncerPool && c.cluster === this.cluster);
-    return renderTopologyIntent(this.topologyIntent(pools));
+    return renderTopologyIntent(this.topologyIntent());
   }
 
   /** What the diagram draws, from the intents of the cluster and its attachments. */
-  private topologyIntent(pools: PgBouncerPool[]): TopologyIntent {
+  private topologyIntent(): TopologyIntent {
     const c = this.cluster;
     const i = c.intent;
     const volume = (v: { size: { asString(): string }; storageClass?: string }) => ({ size: v.size.asString(), storageClass: v.storageClass });
@@ -117,10 +106,10 @@ export class TopologyDiagram extends Construct {
       zones: i.zones && i.zones.length > 0 ? [...i.zones] : undefined,
       storage: volume(i.storage),
       walStorage: i.walStorage ? volume(i.walStorage) : undefined,
-      pools: pools.map((p): TopologyPool => ({ name: p.poolName, type: p.type === PoolType.READ_ONLY ? 'ro' : 'rw', instances: p.instances, poolMode: p.poolMode })),
+      pools: c.attachments.pools.map(({ intent: p }: IPoolerIntent): TopologyPool => ({ name: p.name, type: p.type === PoolType.READ_ONLY ? 'ro' : 'rw', instances: p.instances, poolMode: p.poolMode })),
       archive: archive ? `${archive.destination.destinationPath} (ObjectStore ${archive.name})` : undefined,
-      backups: scheduledBackupsOf(c).map((b) => ({ name: b.name, schedule: b.schedule.toCronWithSeconds(), suspend: b.suspend })),
-      drills: restoreDrillsOf(c).map((d) => ({ cronJobName: d.cronJobName, schedule: d.schedule.toCron(), namespace: d.namespace })),
+      backups: c.attachments.scheduledBackups.map((b) => ({ name: b.name, schedule: b.schedule.toCronWithSeconds(), suspend: b.suspend })),
+      drills: c.attachments.restoreDrills.map((d) => ({ cronJobName: d.cronJobName, schedule: d.schedule.toCron(), namespace: d.namespace })),
     };
   }
 
