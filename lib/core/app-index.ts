@@ -1,4 +1,3 @@
-import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 
 /** The current index of each app (a side table: nothing is stored on the user's App). */
@@ -76,7 +75,6 @@ export class AppIndex {
   }
 
   private allConstructs?: IConstruct[];
-  private byNamespace?: Map<string, any[]>;
   private readonly memos = new WeakMap<object, Map<string, unknown>>();
 
   /** The library state this index was built for. */
@@ -87,21 +85,6 @@ export class AppIndex {
   /** Every construct of the app. */
   public constructs(): IConstruct[] {
     return (this.allConstructs ??= this.root.node.findAll());
-  }
-
-  /** The rendered manifests in `namespace` (objects without one count as the chart's namespace, else `default`). */
-  public manifestsIn(namespace: string): any[] {
-    if (!this.byNamespace) {
-      const groups = new Map<string, any[]>();
-      for (const c of this.constructs()) {
-        if (!(c instanceof ApiObject)) continue;
-        const ns = c.metadata.namespace ?? Chart.of(c).namespace ?? 'default';
-        if (!groups.has(ns)) groups.set(ns, []);
-        (groups.get(ns) as any[]).push(c.toJson());
-      }
-      this.byNamespace = groups;
-    }
-    return this.byNamespace.get(namespace) ?? [];
   }
 
   /** `compute()` once per index for (`owner`, `purpose`). */
