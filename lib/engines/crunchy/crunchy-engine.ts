@@ -1,6 +1,7 @@
 import { ApiObject, Duration, Lazy, Size } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-28';
+import { Cpu, k8s } from 'cdk8s-plus-28';
+import type { CpuAmount } from '../../model/resources';
 import * as pgo from '../../../imports/postgres-operator.crunchydata.com';
 import * as prom from '../../../imports/monitoring.coreos.com';
 import type { PostgresVersion } from '../../model/postgres-version';
@@ -14,7 +15,10 @@ import type {
 } from '../../model/cluster-engine';
 import type { SecretKeyReference } from '../../model/subscription-values';
 import { BackupSchedule, ConfigErrors, WalCompression, exactMebibytes } from './crunchy-model';
-import type { CrunchyArchiveInput, CrunchyPoolInput, CrunchyRecoveryInput, CrunchyRenderInput, CrunchyS3Repo } from './crunchy-inputs';
+import { DEFAULT_SIDECAR_RESOURCES } from '../../model/sidecar-resources';
+import type { ResolvedSidecarResources, SidecarResources } from '../../model/sidecar-resources';
+import { cpuMillis } from '../../model/cluster-intent';
+import type { CrunchyArchiveInput, CrunchyContainerResources, CrunchyPoolInput, CrunchyRecoveryInput, CrunchyRenderInput, CrunchyResources, CrunchyS3Repo } from './crunchy-inputs';
 import { CRUNCHY_MANAGED_PARAMETERS, CRUNCHY_PARAMETER_DEFAULTS } from './crunchy-parameters';
 import { renderPostgresClusterSpec } from './crunchy-spec';
 import { crunchyPodMonitorSpec, crunchyPrometheusRuleSpec } from './crunchy-monitoring';
@@ -134,7 +138,44 @@ export interface CrunchyPgoEngineProps {
    * @default - none
    */
   readonly incrementalBackupSchedule?: BackupSchedule;
+
+  /**
+   * CPU and memory of PGO's small helper containers, which PGO starts with no resources:
+   * `replication-cert-copy` in each instance pod (`instances[].sidecars.replicaCertCopy`),
+   * `pgbackrest-config` (`backups.pgbackrest.sidecars.pgbackrestConfig`) and the PgBouncer
+   * pods' `pgbouncer-config` (`proxy.pgBouncer.sidecars.pgbouncerConfig`). They are shell
+   * loops that copy certificates and reload configuration. Requests equal to limits keep the
+   * pods in the Guaranteed QoS class.
+   *
+   * @default - 50m CPU and 64Mi memory, limits equal to requests
+   */
+  readonly helperContainerResources?: SidecarResources;
+
+  /**
+   * CPU and memory of the `exporter` container (`monitoring.pgmonitor.exporter.resources`).
+   *
+   * @default - 100m CPU and 256Mi memory, limits equal to requests
+   */
+  readonly exporterResources?: SidecarResources;
+
+  /**
+   * CPU and memory of the pgBackRest backup Jobs (`backups.pgbackrest.jobs.resources`) and
+   * restore Jobs (`backups.pgbackrest.restore.resources`, `dataSource.*.resources`). They
+   * compress or decompress with `process-max` (WalArchive `backupJobs`) processes. The
+   * `pgbackrest` sidecar of the instance pods takes `WalArchive.sidecarResources`.
+   *
+   * @default - the WalArchive's sidecarResources (500m CPU and 512Mi memory)
+   */
+  readonly backupJobResources?: SidecarResources;
 }
+
+interface ResolvedDefaults { readonly cpu: CpuAmount; readonly memory: Size }
+/** Defaults of `helperContainerResources`. */
+const HELPER_DEFAULTS: ResolvedDefaults = { cpu: Cpu.millis(50), memory: Size.mebibytes(64) };
+/** Defaults of `exporterResources`. */
+const EXPORTER_DEFAULTS: ResolvedDefaults = { cpu: Cpu.millis(100), memory: Size.mebibytes(256) };
+/** Least memory of a helper container (bash and coreutils). */
+const MIN_CONTAINER_MIB = 16;
 
 /** Per cluster: what was attached (the spec is produced lazily at synth time). */
 interface Attached {
@@ -311,7 +352,42 @@ export class CrunchyPgoEngine implements IClusterEngine {
       monitoring: p.monitoring ?? true,
       exporterImage: p.exporterImage,
       postgresImage: p.postgresImage,
+      containerResources: this.containerResources(archive?.sidecarResources, errors),
     };
+  }
+
+  /** Requests and limits of PGO's sidecars and Jobs, from the engine props and the WalArchive. */
+  private containerResources(archiveSidecar: ResolvedSidecarResources | undefined, errors: ConfigErrors): CrunchyContainerResources {
+    const p = this.props;
+    const pgbackrest = archiveSidecar ?? DEFAULT_SIDECAR_RESOURCES;
+    const fromSidecar = (r: ResolvedSidecarResources): CrunchyResources => ({
+      requests: { cpu: r.cpuRequest.amount, memory: r.memoryRequest.asString() },
+      limits: { cpu: r.cpuLimit.amount, memory: r.memoryLimit.asString() },
+    });
+    return {
+      helpers: this.resolve(errors, 'engine.helperContainerResources', p.helperContainerResources, HELPER_DEFAULTS),
+      exporter: this.resolve(errors, 'engine.exporterResources', p.exporterResources, EXPORTER_DEFAULTS),
+      pgbackrest: fromSidecar(pgbackrest),
+      jobs: p.backupJobResources ? this.resolve(errors, 'engine.backupJobResources', p.backupJobResources, { cpu: pgbackrest.cpuRequest, memory: pgbackrest.memoryRequest })
+        : fromSidecar(pgbackrest),
+    };
+  }
+
+  private resolve(errors: ConfigErrors, property: string, r: SidecarResources | undefined, defaults: ResolvedDefaults): CrunchyResources {
+    const cpuRequest = r?.cpuRequest ?? defaults.cpu;
+    const cpuLimit = r?.cpuLimit ?? cpuRequest;
+    const memoryRequest = r?.memoryRequest ?? defaults.memory;
+    const memoryLimit = r?.memoryLimit ?? memoryRequest;
+    if (!(cpuMillis(cpuRequest) > 0)) errors.add(`${property}.cpuRequest`, cpuRequest.amount, 'must be above zero', 'give e.g. Cpu.millis(50)');
+    else if (!(cpuMillis(cpuLimit) >= cpuMillis(cpuRequest))) {
+      errors.add(`${property}.cpuLimit`, cpuLimit.amount, `is below cpuRequest (${cpuRequest.amount})`, 'set cpuLimit to cpuRequest (or remove it)');
+    }
+    if (!(exactMebibytes(memoryRequest) >= MIN_CONTAINER_MIB)) {
+      errors.add(`${property}.memoryRequest`, memoryRequest.asString(), `is below ${MIN_CONTAINER_MIB}Mi: the container is killed for lack of memory`, 'give at least Size.mebibytes(64)');
+    } else if (exactMebibytes(memoryLimit) < exactMebibytes(memoryRequest)) {
+      errors.add(`${property}.memoryLimit`, memoryLimit.asString(), `is below memoryRequest (${memoryRequest.asString()})`, 'set memoryLimit to memoryRequest (or remove it)');
+    }
+    return { requests: { cpu: cpuRequest.amount, memory: memoryRequest.asString() }, limits: { cpu: cpuLimit.amount, memory: memoryLimit.asString() } };
   }
 
   private repo(destination: ArchiveDestination, credentials: ArchiveCredentials, serverName: string, property: string): CrunchyS3Repo {
@@ -347,9 +423,6 @@ export class CrunchyPgoEngine implements IClusterEngine {
     if (archive.walMaxParallel !== archive.backupJobs) {
       errors.add('walMaxParallel', archive.walMaxParallel, `pgBackRest (${e}) has one process-max for archive-push and backups (backupJobs = ${archive.backupJobs})`,
         'give walMaxParallel and backupJobs the same value, or leave both at 2');
-    }
-    if (archive.sidecarResourcesGiven) {
-      errors.add('sidecarResources', 'set', `${e} runs pgBackRest in its own sidecars, whose resources this library does not render yet`, 'remove sidecarResources');
     }
     if (backups.length > 1) {
       errors.add('ScheduledBackup', backups.map((b) => b.node.path).join(', '),
