@@ -262,6 +262,44 @@ describe('intents PGO expresses differently', () => {
     expect(only(ms, 'PostgresCluster').spec.dataSource.pgbackrest.resources).toEqual({ requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } });
   });
 
+  describe('IRSA on a restored cluster: PGO\'s ServiceAccounts are rendered once', () => {
+    const role = 'arn:aws:iam::123456789012:role/orders-pgbackrest';
+    const restored = (sourceRole: string | undefined, archiveRole: string | undefined) => (chart: Construct) => {
+      const destination = ArchiveDestination.s3({ bucket: 'pg-archive', path: 'prod', region: 'eu-west-1' });
+      const db = new HaPostgres(chart, 'restored', {
+        engine: ClusterEngine.crunchy(), placement: { zones: ['a', 'b', 'c'] },
+        bootstrap: ClusterBootstrap.pointInTime(ArchiveSource.fromProps({ serverName: 'orders', destination,
+          credentials: sourceRole ? ArchiveCredentials.fromIamRole(sourceRole) : ArchiveCredentials.fromSecret('orders-s3') }), RecoveryTarget.time('2026-01-02 05:04:03+02')),
+      });
+      // The WalArchive is attached after the recovery is bound (the cluster's constructor binds it).
+      archiveOf(db, archiveRole ? ArchiveCredentials.fromIamRole(archiveRole) : ArchiveCredentials.fromSecret('restored-s3'), { serverName: 'restored' });
+    };
+    const accounts = (ms: any[]) => ms.filter((m) => m.kind === 'ServiceAccount' && /^restored-(instance|pgbackrest)$/.test(m.metadata.name))
+      .map((m) => [m.metadata.name, m.metadata.annotations['eks.amazonaws.com/role-arn']]);
+
+    test('the same role on the recovery source and the WalArchive: each ServiceAccount once, one annotation', () => {
+      const ms = synth(restored(role, role));
+      expectValidManifests(ms);
+      expect(accounts(ms)).toEqual([['restored-instance', role], ['restored-pgbackrest', role]]);
+      const pc = only(ms, 'PostgresCluster');
+      expect(pc.spec.backups.pgbackrest.global['repo1-s3-key-type']).toBe('web-id');
+      expect(pc.spec.dataSource.pgbackrest.global['repo1-s3-key-type']).toBe('web-id');
+    });
+
+    test('a role on the source only, or on the archive only: the ServiceAccounts carry that role', () => {
+      expect(accounts(synth(restored(role, undefined)))).toEqual([['restored-instance', role], ['restored-pgbackrest', role]]);
+      expect(accounts(synth(restored(undefined, role)))).toEqual([['restored-instance', role], ['restored-pgbackrest', role]]);
+      expect(accounts(synth(restored(undefined, undefined)))).toEqual([]);
+    });
+
+    test('two different roles: a ConfigError naming both properties and both roles', () => {
+      const other = 'arn:aws:iam::123456789012:role/restored-pgbackrest';
+      const message = synthError(restored(role, other));
+      expect(message).toMatch(new RegExp(`bootstrap\\.source\\.credentials = "ArchiveCredentials\\.fromIamRole\\('${role}'\\)": Crunchy PGO 6\\.0 puts one IAM role on PGO's ServiceAccounts `
+        + `restored-instance and restored-pgbackrest, and the WalArchive's credentials are ArchiveCredentials\\.fromIamRole\\('${other}'\\)\\. Fix: give the recovery source and the WalArchive the same IAM role`));
+    });
+  });
+
   test('recovery from a PostgresCluster of the namespace: dataSource.postgresCluster', () => {
     const errors = new ConfigErrors();
     expect(restoreOptions(errors, { clusterName: 'orders', targetKind: RecoveryTargetKind.LSN, targetValue: '0/3000060' }))

@@ -294,10 +294,9 @@ function emittedRestore(target: string): { stanza: string; repo: { name: string 
     version: PostgresVersion.V17,
     bootstrap: ClusterBootstrap.pointInTime(ArchiveSource.fromProps({ serverName: 'orders-db', destination, credentials }), RecoveryTarget.time(target)),
   });
-  // The new cluster's own archive (another path); Secret credentials, since an IAM role on both the
-  // recovery source and the archive makes the adapter render the ServiceAccounts twice (noted for the lead).
+  // The new cluster's own archive (another path), with the example's credentials kind: the same IAM role.
   new WalArchive(chart, 'archive', { cluster: db, destination: ArchiveDestination.s3({ bucket: 'acme-payments-pg-archive', path: 'restored', region: 'eu-west-1' }),
-    credentials: ArchiveCredentials.fromSecret('orders-db-restored-s3') });
+    credentials });
   const cluster = Testing.synth(chart).find((m) => m.kind === 'PostgresCluster');
   return cluster.spec.dataSource.pgbackrest;
 }

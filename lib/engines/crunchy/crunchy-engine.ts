@@ -181,6 +181,8 @@ const MIN_CONTAINER_MIB = 16;
 interface Attached {
   backups: IScheduledBackupIntent[];
   pools: IPoolerIntent[];
+  /** Whether PGO's two ServiceAccounts with the IRSA role are rendered (once per cluster). */
+  roleAccounts?: boolean;
 }
 
 /**
@@ -327,6 +329,14 @@ export class CrunchyPgoEngine implements IClusterEngine {
     const a = this.of(cluster);
     const archive = cluster.walArchive;
     const p = this.props;
+    const roles = roleArns(cluster);
+    if (roles.archive !== undefined && roles.source !== undefined && roles.archive !== roles.source) {
+      errors.add('bootstrap.source.credentials', `ArchiveCredentials.fromIamRole('${roles.source}')`,
+        `${this.name} puts one IAM role on PGO's ServiceAccounts ${cluster.clusterName}-instance and ${cluster.clusterName}-pgbackrest, `
+        + `and the WalArchive's credentials are ArchiveCredentials.fromIamRole('${roles.archive}')`,
+        'give the recovery source and the WalArchive the same IAM role (one that reads the source\'s bucket and writes the archive\'s), '
+        + 'or give one of them ArchiveCredentials.fromSecret(name)');
+    }
     return {
       intent: i,
       engineName: this.name,
@@ -484,7 +494,20 @@ export class CrunchyPgoEngine implements IClusterEngine {
    * PGO's ServiceAccounts carry it (the instances archive, the backup Jobs back up).
    */
   public bindArchive(scope: Construct, archive: IArchiveIntent, cluster: IClusterModel): void {
-    if (archive.credentials.kind === ArchiveCredentialsKind.IAM_ROLE) renderRoleServiceAccounts(scope, cluster.clusterName, archive.credentials.roleArn!);
+    if (archive.credentials.kind === ArchiveCredentialsKind.IAM_ROLE) this.roleServiceAccounts(scope, cluster);
+  }
+
+  /**
+   * PGO's ServiceAccounts `<cluster>-instance` and `<cluster>-pgbackrest` with the IRSA role
+   * annotation, rendered once per cluster whether the role comes from the WalArchive, the
+   * recovery source or both (`input()` reports two different roles). The role is read at
+   * synth time: the WalArchive may be attached after the recovery is bound.
+   */
+  private roleServiceAccounts(scope: Construct, cluster: IClusterModel): void {
+    const a = this.of(cluster);
+    if (a.roleAccounts) return;
+    a.roleAccounts = true;
+    renderRoleServiceAccounts(scope, cluster.clusterName, Lazy.any({ produce: () => roleArns(cluster).archive ?? roleArns(cluster).source }) as unknown as string);
   }
 
   /** Its schedule becomes repos[0].schedules.full. */
@@ -494,10 +517,7 @@ export class CrunchyPgoEngine implements IClusterEngine {
 
   /** Rendered into the PostgresCluster (dataSource.pgbackrest with restore options); an IAM role of the source goes on PGO's ServiceAccounts. */
   public bindRecovery(scope: Construct, cluster: IClusterModel): void {
-    const source = cluster.bootstrap.source;
-    if (source?.credentials.kind === ArchiveCredentialsKind.IAM_ROLE && cluster.walArchive?.credentials.kind !== ArchiveCredentialsKind.IAM_ROLE) {
-      renderRoleServiceAccounts(scope, cluster.clusterName, source.credentials.roleArn!);
-    }
+    if (cluster.bootstrap.source?.credentials.kind === ArchiveCredentialsKind.IAM_ROLE) this.roleServiceAccounts(scope, cluster);
   }
 
   /** proxy.pgBouncer of the PostgresCluster; PGO's Service `<cluster>-pgbouncer`. */
@@ -575,6 +595,12 @@ function renderRoleServiceAccounts(scope: Construct, clusterName: string, roleAr
       metadata: { name: sa, labels: { [LABEL_CLUSTER]: clusterName }, annotations: { [ROLE_ARN_ANNOTATION]: roleArn } },
     });
   }
+}
+
+/** The IAM roles of the cluster's WalArchive and recovery source (IRSA), when they use one. */
+function roleArns(cluster: IClusterModel): { archive?: string; source?: string } {
+  const role = (c: ArchiveCredentials | undefined) => (c?.kind === ArchiveCredentialsKind.IAM_ROLE ? c.roleArn : undefined);
+  return { archive: role(cluster.walArchive?.credentials), source: role(cluster.bootstrap.isRecovery ? cluster.bootstrap.source?.credentials : undefined) };
 }
 
 function seconds(d: Duration | undefined, fallback: number): number {
