@@ -21,6 +21,7 @@ import { cpuMillis } from '../../model/cluster-intent';
 import type { CrunchyArchiveInput, CrunchyContainerResources, CrunchyPoolInput, CrunchyRecoveryInput, CrunchyRenderInput, CrunchyResources, CrunchyS3Repo } from './crunchy-inputs';
 import { CRUNCHY_MANAGED_PARAMETERS, CRUNCHY_PARAMETER_DEFAULTS } from './crunchy-parameters';
 import { renderPostgresClusterSpec } from './crunchy-spec';
+import { renderCrunchyRestoreDrill } from './crunchy-restore-drill';
 import { crunchyPodMonitorSpec, crunchyPrometheusRuleSpec } from './crunchy-monitoring';
 import {
   EXPORTER_PORT, PATRONI_PORT, PGBACKREST_TLS_PORT, PGBOUNCER_PORT, POSTGRES_PORT, crunchyInstanceLabels, crunchyPgBouncerLabels, crunchyServiceNames, LABEL_CLUSTER,
@@ -192,12 +193,12 @@ interface Attached {
 export class CrunchyPgoEngine implements IClusterEngine {
   public readonly name = 'Crunchy PGO 6.0';
   /**
-   * The cluster, its archive, scheduled backups, recovery, one PgBouncer proxy and
-   * NetworkPolicies; no restore drill, declarative roles or databases, logical replication
+   * The cluster, its archive, scheduled backups, recovery, restore drills, one PgBouncer proxy
+   * and NetworkPolicies; no declarative roles or databases, logical replication
    * or in-place major upgrade yet (the constructs report it at synth time).
    */
   public readonly capabilities: EngineCapabilities = {
-    archive: true, scheduledBackups: true, recovery: true, restoreDrill: false, pooler: true, databaseRoles: false, databases: false,
+    archive: true, scheduledBackups: true, recovery: true, restoreDrill: true, pooler: true, databaseRoles: false, databases: false,
     publications: false, subscriptions: false, schemaImport: false, inPlaceMajorUpgrade: false, networkPolicies: true,
   };
   /** The majors of the library that PGO v6's CRD accepts (`postgresVersion` 11–18). */
@@ -533,9 +534,22 @@ export class CrunchyPgoEngine implements IClusterEngine {
    * pods) execs into pods through the API server, so it needs no port of ours; Patroni
    * uses the Kubernetes API (Endpoints DCS).
    */
-  /** Never called: `capabilities.restoreDrill` is false (RestoreDrill reports it). */
-  public bindRestoreDrill(_scope: Construct, _drill: IRestoreDrillIntent): void {
-    throw new Error(`${this.name} renders no RestoreDrill (capabilities.restoreDrill is false)`);
+  /**
+   * A CronJob that restores the archive's pgBackRest repository into a temporary
+   * PostgresCluster in the scratch namespace, checks it and deletes it (crunchy-restore-drill.ts).
+   */
+  public bindRestoreDrill(scope: Construct, drill: IRestoreDrillIntent): void {
+    renderCrunchyRestoreDrill(scope, drill, () => {
+      const archive = drill.archive;
+      // Errors of these inputs are the source cluster's, reported by its own validation.
+      const resources = this.containerResources(archive?.sidecarResources, new ConfigErrors());
+      return {
+        repo: archive ? this.repo(archive.destination, archive.credentials, archive.serverName, 'destination') : undefined,
+        postgresImage: this.props.postgresImage,
+        jobs: resources.jobs,
+        helpers: resources.helpers,
+      };
+    });
   }
 
   /** Never called: `capabilities.databaseRoles` is false. */
