@@ -577,7 +577,7 @@ export class CrunchyPgoEngine implements IClusterEngine {
     throw new Error(`${this.name} renders no schema import (capabilities.schemaImport is false)`);
   }
 
-  public networkProfile(): IEngineNetworkProfile {
+  public networkProfile(): IEngineNetworkProfile | undefined {
     return {
       postgresPort: POSTGRES_PORT,
       peerPorts: [PATRONI_PORT, PGBACKREST_TLS_PORT],
