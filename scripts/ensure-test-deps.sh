@@ -40,8 +40,9 @@ declare -A CHECK=(
   [pgbackrest]="has_cmd pgbackrest"
   [prometheus]="has_cmd promtool"
   [openssl]="has_cmd openssl"
+  [faketime]="has_cmd faketime"
 )
-PACKAGES=(postgresql postgresql-client pgbouncer patroni etcd-server etcd-client barman-cli-cloud pgbackrest prometheus openssl)
+PACKAGES=(postgresql postgresql-client pgbouncer patroni etcd-server etcd-client barman-cli-cloud pgbackrest prometheus openssl faketime)
 
 missing_packages() {
   local p out=()

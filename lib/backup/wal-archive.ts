@@ -102,8 +102,9 @@ export interface WalArchiveProps {
    * CPU and memory of the Barman Cloud plugin's sidecar in each instance pod
    * (CloudNativePG: `ObjectStore.spec.instanceSidecarConfiguration.resources`, the only
    * place the plugin reads them). Requests equal limits keep the instance pods in the
-   * Guaranteed QoS class. Patroni runs barman-cloud inside the PostgreSQL container, whose
-   * resources are the cluster's: there it is refused.
+   * Guaranteed QoS class. Crunchy PGO: the `pgbackrest` sidecar of each instance pod
+   * (`backups.pgbackrest.sidecars.pgbackrest.resources`). Patroni runs barman-cloud inside
+   * the PostgreSQL container, whose resources are the cluster's: there it is refused.
    *
    * @default - 500m CPU and 512Mi memory, requests equal to limits
    */

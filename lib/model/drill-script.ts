@@ -21,8 +21,20 @@ export interface DrillScriptOptions {
   readonly checks: TableCheck[];
   /** Container of the instance pods that has psql. */
   readonly postgresContainer: string;
-  /** jsonpath of the primary's pod name in the cluster object's status. */
-  readonly primaryJsonPath: string;
+  /** jsonpath of the primary's pod name in the cluster object's status (CloudNativePG). */
+  readonly primaryJsonPath?: string;
+  /**
+   * When the cluster object does not name its primary (Crunchy PGO: Patroni labels the
+   * leader's pod), the primary is the pod with label `<clusterLabel>=<temporary cluster name>`
+   * and `primaryLabel` (`key=value`); polled for up to 5 minutes after the cluster is ready.
+   */
+  readonly primaryPod?: { readonly clusterLabel: string; readonly primaryLabel: string };
+  /**
+   * The `kubectl wait --for=` condition that says the restore is ready.
+   *
+   * @default 'condition=Ready'
+   */
+  readonly readyFor?: string;
 }
 
 /**
@@ -32,6 +44,20 @@ export interface DrillScriptOptions {
  */
 export function drillScript(o: DrillScriptOptions): string {
   const checks = o.checks.map((c) => `check_rows ${shellQuote(c.table)} ${c.minRows ?? 1}`).join('\n');
+  const readyFor = o.readyFor ?? 'condition=Ready';
+  const label = /^[A-Za-z0-9][-A-Za-z0-9_./]*(=[-A-Za-z0-9_.]*)?$/;
+  if (o.primaryPod && !(label.test(o.primaryPod.clusterLabel) && label.test(o.primaryPod.primaryLabel))) {
+    throw new Error(`drillScript: invalid label in ${JSON.stringify(o.primaryPod)}`);
+  }
+  const primary = o.primaryPod !== undefined
+    ? `PRIMARY=
+for _ in $(seq 60); do
+  PRIMARY=$(kubectl -n "$NS" get pods -l "${o.primaryPod.clusterLabel}=$NAME,${o.primaryPod.primaryLabel}" -o jsonpath='{.items[*].metadata.name}' || true)
+  PRIMARY=\${PRIMARY%% *}
+  [ -n "$PRIMARY" ] && break
+  sleep "\${DRILL_POLL_SECONDS:-5}"
+done`
+    : `PRIMARY=$(kubectl -n "$NS" get "$RESOURCE" "$NAME" -o jsonpath=${shellQuote(`{${o.primaryJsonPath}}`)})`;
   return `#!/bin/bash
 # Restore drill: recover the latest backup into a temporary cluster, verify, delete.
 set -euo pipefail
@@ -67,9 +93,9 @@ log "creating $RESOURCE/$NAME from the archive"
 sed "s/__DRILL_CLUSTER__/$NAME/g" ${shellQuote(o.templatePath)} | kubectl -n "$NS" create -f -
 
 log "waiting up to ${o.readyTimeoutSeconds}s for $NAME to be ready"
-kubectl -n "$NS" wait --for=condition=Ready "$RESOURCE/$NAME" --timeout=${o.readyTimeoutSeconds}s
+kubectl -n "$NS" wait ${readyFor === 'condition=Ready' ? '--for=condition=Ready' : `--for=${shellQuote(readyFor)}`} "$RESOURCE/$NAME" --timeout=${o.readyTimeoutSeconds}s
 
-PRIMARY=$(kubectl -n "$NS" get "$RESOURCE" "$NAME" -o jsonpath=${shellQuote(`{${o.primaryJsonPath}}`)})
+${primary}
 [ -n "$PRIMARY" ] || { log "no primary reported for $NAME"; exit 1; }
 
 sql() {

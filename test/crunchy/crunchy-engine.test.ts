@@ -19,6 +19,8 @@ import { renderPostgresClusterSpec, restoreOptions } from '../../lib/engines/cru
 import { ConfigErrors } from '../../lib/core/config-error';
 import { RecoveryTargetKind } from '../../lib/model/recovery';
 import { CRUNCHY_ALERT_METRICS } from '../../lib/engines/crunchy/crunchy-monitoring';
+import { SynthWarnings } from '../../lib/core/synth-warnings';
+import { Cpu } from 'cdk8s-plus-28';
 
 const archiveOf = (db: HaPostgres, credentials = ArchiveCredentials.fromSecret('orders-s3'), extra: object = {}) => new WalArchive(db, 'archive', {
   cluster: db, destination: ArchiveDestination.s3({ bucket: 'pg-archive', path: 'prod', region: 'eu-west-1' }), credentials, ...extra,
@@ -96,7 +98,7 @@ describe('the example (production intent on PGO)', () => {
   });
 
   test('monitoring: the exporter sidecar, a PodMonitor on its port, alerts only on pgMonitor metric names', () => {
-    expect(pc.spec.monitoring).toEqual({ pgmonitor: { exporter: {} } });
+    expect(pc.spec.monitoring).toEqual({ pgmonitor: { exporter: { resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '100m', memory: '256Mi' } } } } });
     const pm = only(ms, 'PodMonitor');
     expect(pm.spec.selector.matchLabels['postgres-operator.crunchydata.com/crunchy-postgres-exporter']).toBe('true');
     expect(pm.spec.podMetricsEndpoints[0].port).toBe('exporter');
@@ -104,6 +106,25 @@ describe('the example (production intent on PGO)', () => {
     const used = new Set<string>(exprs.flatMap((e: string) => e.match(/[a-z_]+(?=\{)/g) ?? []).filter((n: string) => !['absent', 'count', 'max'].includes(n)));
     expect([...used].every((n) => CRUNCHY_ALERT_METRICS.includes(n))).toBe(true);
     expect(exprs.join(' ')).not.toMatch(/cnpg_/);
+  });
+
+  test('every container PGO adds, and its backup and restore Jobs, get requests = limits (Guaranteed pods)', () => {
+    const g = (cpu: string, memory: string) => ({ requests: { cpu, memory }, limits: { cpu, memory } });
+    const helper = g('50m', '64Mi');
+    const pgbackrest = g('500m', '512Mi'); // WalArchive.sidecarResources' default
+    expect(pc.spec.instances[0].sidecars).toEqual({ replicaCertCopy: { resources: helper } });
+    expect(pc.spec.backups.pgbackrest.sidecars).toEqual({ pgbackrest: { resources: pgbackrest }, pgbackrestConfig: { resources: helper } });
+    expect(pc.spec.backups.pgbackrest.jobs).toEqual({ resources: pgbackrest });
+    expect(pc.spec.backups.pgbackrest.restore).toEqual({ enabled: false, repoName: 'repo1', resources: pgbackrest });
+    expect(pc.spec.monitoring.pgmonitor.exporter.resources).toEqual(g('100m', '256Mi'));
+    expect(pc.spec.proxy.pgBouncer.sidecars).toEqual({ pgbouncerConfig: { resources: helper } });
+  });
+
+  test('the readiness warnings at synth are empty for the example', () => {
+    const app = Testing.app();
+    const chart = new CrunchyChart(app, 'crunchy');
+    Testing.synth(chart);
+    expect(SynthWarnings.collect(chart).filter((w) => w.includes('readiness:'))).toEqual([]);
   });
 
   test('NetworkPolicy: Patroni 8008 and pgBackRest 8432 between instances, exporter 9187', () => {
@@ -136,6 +157,7 @@ describe('PDB overlap with PGO\'s own PDBs', () => {
 });
 
 /** The example's intent as pure input (what the adapter builds). */
+const small = { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '50m', memory: '64Mi' } };
 function pureInput(): any {
   const chart = new CrunchyChart(Testing.app(), 'crunchy');
   const i = chart.database.intent;
@@ -144,6 +166,7 @@ function pureInput(): any {
     hbaRules: chart.database.hbaRules(), tls: { minimumVersion: 'TLSv1.3', requireTls: true },
     patroni: { leaderLeaseSeconds: 30, syncPeriodSeconds: 10, failsafeMode: true, maximumLagOnFailoverBytes: 1048576 },
     instanceSetName: 'pg', monitoring: true,
+    containerResources: { helpers: small, exporter: small, pgbackrest: small, jobs: small },
     pool: { name: 'p', type: PoolType.READ_WRITE, poolMode: 'transaction', replicas: 2, minAvailable: 1, zoneTopologyKey: 'topology.kubernetes.io/zone',
       nodeTopologyKey: 'kubernetes.io/hostname', cpuRequest: '1', cpuLimit: '1', memoryRequest: '1Gi', memoryLimit: '1Gi', settings: {} },
   };
@@ -202,13 +225,88 @@ describe('intents PGO expresses differently', () => {
     expect(ds.options).toEqual(['--type=time', '--target="2026-01-02 03:04:03+00"']);
   });
 
+  test('sizes from the props: WalArchive.sidecarResources for the pgbackrest sidecar, engine props for the helpers, exporter and Jobs', () => {
+    const ms = synth((chart) => {
+      const db = new HaPostgres(chart, 'orders', {
+        engine: ClusterEngine.crunchy({
+          helperContainerResources: { cpuRequest: Cpu.millis(20), memoryRequest: Size.mebibytes(32) },
+          exporterResources: { cpuRequest: Cpu.millis(200), memoryRequest: Size.mebibytes(384) },
+          backupJobResources: { cpuRequest: Cpu.units(2), memoryRequest: Size.gibibytes(2) },
+        }),
+        placement: { zones: ['a', 'b', 'c'] },
+      });
+      archiveOf(db, undefined, { sidecarResources: { cpuRequest: Cpu.units(1), memoryRequest: Size.gibibytes(1) } });
+      new PgBouncerPool(chart, 'pool', { cluster: db });
+    });
+    expectValidManifests(ms);
+    const pc = only(ms, 'PostgresCluster');
+    const g = (cpu: string, memory: string) => ({ requests: { cpu, memory }, limits: { cpu, memory } });
+    expect(pc.spec.instances[0].sidecars.replicaCertCopy.resources).toEqual(g('20m', '32Mi'));
+    expect(pc.spec.backups.pgbackrest.sidecars).toEqual({ pgbackrest: { resources: g('1', '1Gi') }, pgbackrestConfig: { resources: g('20m', '32Mi') } });
+    expect(pc.spec.backups.pgbackrest.jobs.resources).toEqual(g('2', '2Gi'));
+    expect(pc.spec.backups.pgbackrest.restore.resources).toEqual(g('2', '2Gi'));
+    expect(pc.spec.monitoring.pgmonitor.exporter.resources).toEqual(g('200m', '384Mi'));
+    expect(pc.spec.proxy.pgBouncer.sidecars.pgbouncerConfig.resources).toEqual(g('20m', '32Mi'));
+  });
+
+  test('a restored cluster sizes its restore Job (dataSource.pgbackrest.resources)', () => {
+    const ms = synth((chart) => {
+      new HaPostgres(chart, 'copy', {
+        engine: ClusterEngine.crunchy({ backupJobResources: { cpuRequest: Cpu.units(1), memoryRequest: Size.gibibytes(1) } }),
+        mode: ClusterMode.standalone(),
+        bootstrap: ClusterBootstrap.fromArchive(ArchiveSource.fromProps({ serverName: 'orders', credentials: ArchiveCredentials.fromSecret('s3'),
+          destination: ArchiveDestination.s3({ bucket: 'pg-archive', path: 'prod', region: 'eu-west-1' }) })),
+      });
+    });
+    expectValidManifests(ms);
+    expect(only(ms, 'PostgresCluster').spec.dataSource.pgbackrest.resources).toEqual({ requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } });
+  });
+
+  describe('IRSA on a restored cluster: PGO\'s ServiceAccounts are rendered once', () => {
+    const role = 'arn:aws:iam::123456789012:role/orders-pgbackrest';
+    const restored = (sourceRole: string | undefined, archiveRole: string | undefined) => (chart: Construct) => {
+      const destination = ArchiveDestination.s3({ bucket: 'pg-archive', path: 'prod', region: 'eu-west-1' });
+      const db = new HaPostgres(chart, 'restored', {
+        engine: ClusterEngine.crunchy(), placement: { zones: ['a', 'b', 'c'] },
+        bootstrap: ClusterBootstrap.pointInTime(ArchiveSource.fromProps({ serverName: 'orders', destination,
+          credentials: sourceRole ? ArchiveCredentials.fromIamRole(sourceRole) : ArchiveCredentials.fromSecret('orders-s3') }), RecoveryTarget.time('2026-01-02 05:04:03+02')),
+      });
+      // The WalArchive is attached after the recovery is bound (the cluster's constructor binds it).
+      archiveOf(db, archiveRole ? ArchiveCredentials.fromIamRole(archiveRole) : ArchiveCredentials.fromSecret('restored-s3'), { serverName: 'restored' });
+    };
+    const accounts = (ms: any[]) => ms.filter((m) => m.kind === 'ServiceAccount' && /^restored-(instance|pgbackrest)$/.test(m.metadata.name))
+      .map((m) => [m.metadata.name, m.metadata.annotations['eks.amazonaws.com/role-arn']]);
+
+    test('the same role on the recovery source and the WalArchive: each ServiceAccount once, one annotation', () => {
+      const ms = synth(restored(role, role));
+      expectValidManifests(ms);
+      expect(accounts(ms)).toEqual([['restored-instance', role], ['restored-pgbackrest', role]]);
+      const pc = only(ms, 'PostgresCluster');
+      expect(pc.spec.backups.pgbackrest.global['repo1-s3-key-type']).toBe('web-id');
+      expect(pc.spec.dataSource.pgbackrest.global['repo1-s3-key-type']).toBe('web-id');
+    });
+
+    test('a role on the source only, or on the archive only: the ServiceAccounts carry that role', () => {
+      expect(accounts(synth(restored(role, undefined)))).toEqual([['restored-instance', role], ['restored-pgbackrest', role]]);
+      expect(accounts(synth(restored(undefined, role)))).toEqual([['restored-instance', role], ['restored-pgbackrest', role]]);
+      expect(accounts(synth(restored(undefined, undefined)))).toEqual([]);
+    });
+
+    test('two different roles: a ConfigError naming both properties and both roles', () => {
+      const other = 'arn:aws:iam::123456789012:role/restored-pgbackrest';
+      const message = synthError(restored(role, other));
+      expect(message).toMatch(new RegExp(`bootstrap\\.source\\.credentials = "ArchiveCredentials\\.fromIamRole\\('${role}'\\)": Crunchy PGO 6\\.0 puts one IAM role on PGO's ServiceAccounts `
+        + `restored-instance and restored-pgbackrest, and the WalArchive's credentials are ArchiveCredentials\\.fromIamRole\\('${other}'\\)\\. Fix: give the recovery source and the WalArchive the same IAM role`));
+    });
+  });
+
   test('recovery from a PostgresCluster of the namespace: dataSource.postgresCluster', () => {
     const errors = new ConfigErrors();
     expect(restoreOptions(errors, { clusterName: 'orders', targetKind: RecoveryTargetKind.LSN, targetValue: '0/3000060' }))
       .toEqual(['--type=lsn', '--target=0/3000060']);
     const input = { ...pureInput(), recovery: { clusterName: 'orders', targetKind: RecoveryTargetKind.LATEST } };
     const r = renderPostgresClusterSpec(errors, input);
-    expect(r.spec.dataSource).toEqual({ postgresCluster: { clusterName: 'orders', repoName: 'repo1' } });
+    expect(r.spec.dataSource).toEqual({ postgresCluster: { clusterName: 'orders', repoName: 'repo1', resources: small } });
   });
 });
 
@@ -223,6 +321,12 @@ describe('what PGO cannot express is a synth error naming the prop and the engin
       /parameters\.wal_level/],
     ['no WAL archive on an HA cluster', (c) => { new HaPostgres(c, 'o', { engine: ClusterEngine.crunchy() }); },
       /WalArchive = "\(none\)": Crunchy PGO 6.0 without a pgBackRest repository discards WAL/],
+    ['helper limit below the request', (c) => {
+      const db = new HaPostgres(c, 'o', { engine: ClusterEngine.crunchy({ helperContainerResources: { cpuRequest: Cpu.millis(100), cpuLimit: Cpu.millis(50) } }) }); archiveOf(db);
+    }, /engine\.helperContainerResources\.cpuLimit = "50m": is below cpuRequest \(100m\)\. Fix: set cpuLimit to cpuRequest/],
+    ['exporter memory too small', (c) => {
+      const db = new HaPostgres(c, 'o', { engine: ClusterEngine.crunchy({ exporterResources: { memoryRequest: Size.mebibytes(8) } }) }); archiveOf(db);
+    }, /engine\.exporterResources\.memoryRequest = "8Mi": is below 16Mi/],
     ['xz WAL compression', (c) => { const db = new HaPostgres(c, 'o', { engine: ClusterEngine.crunchy() }); archiveOf(db, undefined, { walCompression: WalCompression.XZ }); },
       /walCompression = "xz": pgBackRest \(Crunchy PGO 6.0\) compresses with gz, bz2, lz4 or zst only/],
     ['operator-managed budget', (c) => { const db = new HaPostgres(c, 'o', { engine: ClusterEngine.crunchy(), disruptionBudget: DisruptionBudget.operatorManaged() }); archiveOf(db); },

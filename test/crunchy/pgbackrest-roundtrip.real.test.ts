@@ -13,6 +13,9 @@
  *   and a differential (the emitted `differential` schedule) as PGO v6's backup Jobs run them,
  *   with `pgbackrest_cloud.conf` through the instance's pgBackRest TLS server;
  * - the emitted retention (`repo1-retention-full 30`, type time) read by `expire`, which keeps all;
+ *   then the same repository expired as seen 29 and 31 days later (pgBackRest and a second s3rver
+ *   on the same data under libfaketime): at 29 days nothing goes, at 31 the first full goes and the
+ *   second full (the oldest one a restore into the 30-day window needs) and its differential stay;
  * - a point-in-time restore with the options the engine emits in `dataSource.pgbackrest` for a
  *   new cluster restored to the target, plus the ones PGO's restore Job adds, run through bash as
  *   PGO runs it: started, it has exactly the rows committed before the target.
@@ -22,7 +25,7 @@
  * file; paths are the generator's local-path parameters; two environment variables
  * (PGBACKREST_CONFIG_PATH, PGBACKREST_LOCK_PATH) keep the machine's /etc/pgbackrest untouched.
  */
-import { ChildProcess, execFileSync } from 'child_process';
+import { ChildProcess, execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
@@ -48,7 +51,7 @@ jest.setTimeout(120_000);
 
 const CLUSTER_UID = '5f0c7a52-6a1e-4c1b-9d4e-2f8b7c9e1a30';
 
-describeWithBinaries(['pgbackrest', 'postgres', 'initdb', 'pg_ctl', 'psql', 'openssl'],
+describeWithBinaries(['pgbackrest', 'postgres', 'initdb', 'pg_ctl', 'psql', 'openssl', 'faketime'],
   'pgBackRest with the configuration PGO writes: archive, backups, retention and point-in-time restore', () => {
     let root = '';
     let s3: S3rverHandle | undefined;
@@ -256,6 +259,47 @@ describeWithBinaries(['pgbackrest', 'postgres', 'initdb', 'pg_ctl', 'psql', 'ope
       expect(await rsql('SELECT string_agg(id::text, \',\' ORDER BY id) FROM orders')).toBe('1,2,3');
       expect(await rsql('SELECT count(*) FROM orders WHERE committed_at > ' + `'${target}'::timestamptz`)).toBe('0');
       expect(await rsql('SELECT timeline_id FROM pg_control_checkpoint()')).not.toBe('1');
+
+      // Retention by age with the emitted repo1-retention-full 30 (type time): the same repository
+      // expired as seen `days` later. pgBackRest runs under libfaketime, and so does a second s3rver
+      // on the same data directory (s3rver refuses requests signed more than 15 minutes off its
+      // clock); its TLS endpoint has a certificate valid for a year, since pgBackRest checks the
+      // certificate's dates against the faked clock too.
+      const faketime = findBinary('faketime')!;
+      const yearCa = createTestCa(at('ca-year'), 365);
+      const yearCert = yearCa.issue('s3', 'localhost', ['DNS:localhost', 'IP:127.0.0.1']);
+      const expireLater = async (days: number): Promise<string[]> => {
+        const laterPort = await freePort();
+        const bin = require.resolve('s3rver/bin/s3rver.js');
+        // Its own process group: faketime runs node as a child, and both are stopped together.
+        const later = spawn(faketime, ['-f', `+${days}d`, process.execPath, '--openssl-legacy-provider', bin,
+          '-d', s3!.directory, '-a', '127.0.0.1', '-p', String(laterPort), '--silent'], { stdio: 'ignore', detached: true });
+        let laterProxy: TlsProxy | undefined;
+        try {
+          await waitFor(`s3rver at +${days} days`, 15_000, async () => ((await canConnect(laterPort)) ? true : undefined));
+          laterProxy = await startTlsProxy(yearCert.certFile, yearCert.keyFile, laterPort);
+          const faked = await runProgram(faketime, ['-f', `+${days}d`, pgbackrest, '--stanza=db', 'expire',
+            `--repo1-s3-endpoint=localhost:${laterProxy.port}`, `--repo1-storage-ca-file=${yearCa.caFile}`], { asPostgres: true, env: instanceEnv, timeoutMs: 90_000 });
+          expectOk(faked, `expire at +${days} days`);
+        } finally {
+          await laterProxy?.stop();
+          try { process.kill(-later.pid!, 'SIGKILL'); } catch { /* gone */ }
+        }
+        return labels(); // read back at the real time, through the first s3rver (same data directory)
+      };
+      const beforeAge = await labels();
+      expect(beforeAge.map((l) => l.split(':')[0])).toEqual(['full', 'full', 'diff']);
+      // 29 days on: no full backup is 30 days old yet, so none may go.
+      expect(await expireLater(29)).toEqual(beforeAge);
+      // 31 days on: the second full is older than 30 days, so the first full is no longer needed for
+      // any point in the window and goes; the second full stays as the start of the 30-day window,
+      // with its differential.
+      expect(await expireLater(31)).toEqual(beforeAge.slice(1));
+      const runs = fs.readFileSync(path.join(local.logPath!, 'db-expire.log'), 'utf8').split('-------------------PROCESS START-------------------').slice(-2);
+      for (const run of runs) expect(run).toMatch(/--repo1-retention-full=30 [^\n]*--repo1-retention-full-type=time/);
+      expect(runs[0]).not.toMatch(/expire time-based backup/);
+      expect(runs[1]).toMatch(new RegExp(`repo1: expire time-based backup ${beforeAge[0].split(':')[1]}\n`));
+      expect(runs[1].match(/expire time-based backup/g)).toHaveLength(1);
     });
 
     async function startServer(dataDir: string, env: NodeJS.ProcessEnv, log: string, options: string[] = []): Promise<void> {
@@ -294,10 +338,9 @@ function emittedRestore(target: string): { stanza: string; repo: { name: string 
     version: PostgresVersion.V17,
     bootstrap: ClusterBootstrap.pointInTime(ArchiveSource.fromProps({ serverName: 'orders-db', destination, credentials }), RecoveryTarget.time(target)),
   });
-  // The new cluster's own archive (another path); Secret credentials, since an IAM role on both the
-  // recovery source and the archive makes the adapter render the ServiceAccounts twice (noted for the lead).
+  // The new cluster's own archive (another path), with the example's credentials kind: the same IAM role.
   new WalArchive(chart, 'archive', { cluster: db, destination: ArchiveDestination.s3({ bucket: 'acme-payments-pg-archive', path: 'restored', region: 'eu-west-1' }),
-    credentials: ArchiveCredentials.fromSecret('orders-db-restored-s3') });
+    credentials });
   const cluster = Testing.synth(chart).find((m) => m.kind === 'PostgresCluster');
   return cluster.spec.dataSource.pgbackrest;
 }

@@ -23,11 +23,11 @@ function openssl(args: string[]): void {
   execFileSync('openssl', args, { stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
-/** Creates `dir` with a fresh CA (RSA 2048, one day). */
-export function createTestCa(dir: string): TestCa {
+/** Creates `dir` with a fresh CA (RSA 2048, valid `days`, one by default); its certificates are valid as long. */
+export function createTestCa(dir: string, days = 1): TestCa {
   fs.mkdirSync(dir, { recursive: true });
   const f = (n: string) => path.join(dir, n);
-  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=throwaway-test-ca',
+  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', String(days), '-subj', '/CN=throwaway-test-ca',
     '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
     '-keyout', f('ca.key'), '-out', f('ca.crt')]);
   return {
@@ -38,7 +38,7 @@ export function createTestCa(dir: string): TestCa {
       const ext = [`extendedKeyUsage=${usage === 'server' ? 'serverAuth' : 'clientAuth'}`];
       if (sans.length > 0) ext.push(`subjectAltName=${sans.join(',')}`);
       fs.writeFileSync(f(`${name}.ext`), `${ext.join('\n')}\n`);
-      openssl(['x509', '-req', '-in', f(`${name}.csr`), '-CA', f('ca.crt'), '-CAkey', f('ca.key'), '-CAcreateserial', '-days', '1',
+      openssl(['x509', '-req', '-in', f(`${name}.csr`), '-CA', f('ca.crt'), '-CAkey', f('ca.key'), '-CAcreateserial', '-days', String(days),
         '-extfile', f(`${name}.ext`), '-out', f(`${name}.crt`)]);
       fs.chmodSync(f(`${name}.key`), 0o600);
       return { certFile: f(`${name}.crt`), keyFile: f(`${name}.key`) };

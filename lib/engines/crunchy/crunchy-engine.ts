@@ -1,7 +1,8 @@
 import { ApiObject, Duration, Lazy, Size } from 'cdk8s';
 import { addSynthValidation } from '../../core/app-index';
 import type { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-28';
+import { Cpu, k8s } from 'cdk8s-plus-28';
+import type { CpuAmount } from '../../model/resources';
 import * as pgo from '../../../imports/postgres-operator.crunchydata.com';
 import * as prom from '../../../imports/monitoring.coreos.com';
 import type { PostgresVersion } from '../../model/postgres-version';
@@ -15,10 +16,14 @@ import type {
 } from '../../model/cluster-engine';
 import type { SecretKeyReference } from '../../model/subscription-values';
 import { BackupSchedule, ConfigErrors, WalCompression, exactMebibytes } from './crunchy-model';
-import type { CrunchyArchiveInput, CrunchyPoolInput, CrunchyRecoveryInput, CrunchyRenderInput, CrunchyS3Repo } from './crunchy-inputs';
+import { DEFAULT_SIDECAR_RESOURCES } from '../../model/sidecar-resources';
+import type { ResolvedSidecarResources, SidecarResources } from '../../model/sidecar-resources';
+import { cpuMillis } from '../../model/cluster-intent';
+import type { CrunchyArchiveInput, CrunchyContainerResources, CrunchyPoolInput, CrunchyRecoveryInput, CrunchyRenderInput, CrunchyResources, CrunchyS3Repo } from './crunchy-inputs';
 import { CRUNCHY_MANAGED_PARAMETERS, CRUNCHY_PARAMETER_DEFAULTS } from './crunchy-parameters';
 import { renderPostgresClusterSpec } from './crunchy-spec';
 import { finalParameters } from '../../model/cluster-parameters';
+import { renderCrunchyRestoreDrill } from './crunchy-restore-drill';
 import { crunchyPodMonitorSpec, crunchyPrometheusRuleSpec } from './crunchy-monitoring';
 import {
   EXPORTER_PORT, PATRONI_PORT, PGBACKREST_TLS_PORT, PGBOUNCER_PORT, POSTGRES_PORT, crunchyInstanceLabels, crunchyPgBouncerLabels, crunchyServiceNames, LABEL_CLUSTER,
@@ -136,7 +141,45 @@ export interface CrunchyPgoEngineProps {
    * @default - none
    */
   readonly incrementalBackupSchedule?: BackupSchedule;
+
+  /**
+   * CPU and memory of PGO's small helper containers, which PGO starts with no resources:
+   * `replication-cert-copy` in each instance pod (`instances[].sidecars.replicaCertCopy`),
+   * `pgbackrest-config` (`backups.pgbackrest.sidecars.pgbackrestConfig`) and the PgBouncer
+   * pods' `pgbouncer-config` (`proxy.pgBouncer.sidecars.pgbouncerConfig`). They are shell
+   * loops that copy certificates and reload configuration. Requests equal to limits keep the
+   * pods in the Guaranteed QoS class.
+   *
+   * @default - 50m CPU and 64Mi memory, limits equal to requests
+   */
+  readonly helperContainerResources?: SidecarResources;
+
+  /**
+   * CPU and memory of the `exporter` container (`monitoring.pgmonitor.exporter.resources`).
+   *
+   * @default - 100m CPU and 256Mi memory, limits equal to requests
+   */
+  readonly exporterResources?: SidecarResources;
+
+  /**
+   * CPU and memory of the pgBackRest backup Jobs (`backups.pgbackrest.jobs.resources`) and
+   * restore Jobs (`backups.pgbackrest.restore.resources`, `dataSource.*.resources`). They
+   * compress or decompress with `process-max` (WalArchive `backupJobs`) processes. The
+   * `pgbackrest` sidecar of the instance pods takes `WalArchive.sidecarResources`.
+   *
+   * @default - the WalArchive's sidecarResources (500m CPU and 512Mi memory)
+   */
+  readonly backupJobResources?: SidecarResources;
 }
+
+interface ResolvedDefaults { readonly cpu: CpuAmount; readonly memory: Size }
+/** Defaults of `helperContainerResources`. */
+const HELPER_DEFAULTS: ResolvedDefaults = { cpu: Cpu.millis(50), memory: Size.mebibytes(64) };
+/** Defaults of `exporterResources`. */
+const EXPORTER_DEFAULTS: ResolvedDefaults = { cpu: Cpu.millis(100), memory: Size.mebibytes(256) };
+/** Least memory of a helper container (bash and coreutils). */
+const MIN_CONTAINER_MIB = 16;
+
 
 /**
  * Renders an HaPostgres as a Crunchy Data PGO v6 `PostgresCluster`: a thin adapter from
@@ -145,12 +188,12 @@ export interface CrunchyPgoEngineProps {
 export class CrunchyPgoEngine implements IClusterEngine {
   public readonly name = 'Crunchy PGO 6.0';
   /**
-   * The cluster, its archive, scheduled backups, recovery, one PgBouncer proxy and
-   * NetworkPolicies; no restore drill, declarative roles or databases, logical replication
+   * The cluster, its archive, scheduled backups, recovery, restore drills, one PgBouncer proxy
+   * and NetworkPolicies; no declarative roles or databases, logical replication
    * or in-place major upgrade yet (the constructs report it at synth time).
    */
   public readonly capabilities: EngineCapabilities = {
-    archive: true, scheduledBackups: true, recovery: true, restoreDrill: false, pooler: true, databaseRoles: false, databases: false,
+    archive: true, scheduledBackups: true, recovery: true, restoreDrill: true, pooler: true, databaseRoles: false, databases: false,
     publications: false, subscriptions: false, schemaImport: false, inPlaceMajorUpgrade: false, networkPolicies: true,
   };
   /** The majors of the library that PGO v6's CRD accepts (`postgresVersion` 11–18). */
@@ -274,6 +317,14 @@ export class CrunchyPgoEngine implements IClusterEngine {
     const i = cluster.intent;
     const archive = cluster.walArchive;
     const p = this.props;
+    const roles = roleArns(cluster);
+    if (roles.archive !== undefined && roles.source !== undefined && roles.archive !== roles.source) {
+      errors.add('bootstrap.source.credentials', `ArchiveCredentials.fromIamRole('${roles.source}')`,
+        `${this.name} puts one IAM role on PGO's ServiceAccounts ${cluster.clusterName}-instance and ${cluster.clusterName}-pgbackrest, `
+        + `and the WalArchive's credentials are ArchiveCredentials.fromIamRole('${roles.archive}')`,
+        'give the recovery source and the WalArchive the same IAM role (one that reads the source\'s bucket and writes the archive\'s), '
+        + 'or give one of them ArchiveCredentials.fromSecret(name)');
+    }
     return {
       intent: i,
       engineName: this.name,
@@ -299,7 +350,42 @@ export class CrunchyPgoEngine implements IClusterEngine {
       monitoring: p.monitoring ?? true,
       exporterImage: p.exporterImage,
       postgresImage: p.postgresImage,
+      containerResources: this.containerResources(archive?.sidecarResources, errors),
     };
+  }
+
+  /** Requests and limits of PGO's sidecars and Jobs, from the engine props and the WalArchive. */
+  private containerResources(archiveSidecar: ResolvedSidecarResources | undefined, errors: ConfigErrors): CrunchyContainerResources {
+    const p = this.props;
+    const pgbackrest = archiveSidecar ?? DEFAULT_SIDECAR_RESOURCES;
+    const fromSidecar = (r: ResolvedSidecarResources): CrunchyResources => ({
+      requests: { cpu: r.cpuRequest.amount, memory: r.memoryRequest.asString() },
+      limits: { cpu: r.cpuLimit.amount, memory: r.memoryLimit.asString() },
+    });
+    return {
+      helpers: this.resolve(errors, 'engine.helperContainerResources', p.helperContainerResources, HELPER_DEFAULTS),
+      exporter: this.resolve(errors, 'engine.exporterResources', p.exporterResources, EXPORTER_DEFAULTS),
+      pgbackrest: fromSidecar(pgbackrest),
+      jobs: p.backupJobResources ? this.resolve(errors, 'engine.backupJobResources', p.backupJobResources, { cpu: pgbackrest.cpuRequest, memory: pgbackrest.memoryRequest })
+        : fromSidecar(pgbackrest),
+    };
+  }
+
+  private resolve(errors: ConfigErrors, property: string, r: SidecarResources | undefined, defaults: ResolvedDefaults): CrunchyResources {
+    const cpuRequest = r?.cpuRequest ?? defaults.cpu;
+    const cpuLimit = r?.cpuLimit ?? cpuRequest;
+    const memoryRequest = r?.memoryRequest ?? defaults.memory;
+    const memoryLimit = r?.memoryLimit ?? memoryRequest;
+    if (!(cpuMillis(cpuRequest) > 0)) errors.add(`${property}.cpuRequest`, cpuRequest.amount, 'must be above zero', 'give e.g. Cpu.millis(50)');
+    else if (!(cpuMillis(cpuLimit) >= cpuMillis(cpuRequest))) {
+      errors.add(`${property}.cpuLimit`, cpuLimit.amount, `is below cpuRequest (${cpuRequest.amount})`, 'set cpuLimit to cpuRequest (or remove it)');
+    }
+    if (!(exactMebibytes(memoryRequest) >= MIN_CONTAINER_MIB)) {
+      errors.add(`${property}.memoryRequest`, memoryRequest.asString(), `is below ${MIN_CONTAINER_MIB}Mi: the container is killed for lack of memory`, 'give at least Size.mebibytes(64)');
+    } else if (exactMebibytes(memoryLimit) < exactMebibytes(memoryRequest)) {
+      errors.add(`${property}.memoryLimit`, memoryLimit.asString(), `is below memoryRequest (${memoryRequest.asString()})`, 'set memoryLimit to memoryRequest (or remove it)');
+    }
+    return { requests: { cpu: cpuRequest.amount, memory: memoryRequest.asString() }, limits: { cpu: cpuLimit.amount, memory: memoryLimit.asString() } };
   }
 
   private repo(destination: ArchiveDestination, credentials: ArchiveCredentials, serverName: string, property: string): CrunchyS3Repo {
@@ -335,9 +421,6 @@ export class CrunchyPgoEngine implements IClusterEngine {
     if (archive.walMaxParallel !== archive.backupJobs) {
       errors.add('walMaxParallel', archive.walMaxParallel, `pgBackRest (${e}) has one process-max for archive-push and backups (backupJobs = ${archive.backupJobs})`,
         'give walMaxParallel and backupJobs the same value, or leave both at 2');
-    }
-    if (archive.sidecarResourcesGiven) {
-      errors.add('sidecarResources', 'set', `${e} runs pgBackRest in its own sidecars, whose resources this library does not render yet`, 'remove sidecarResources');
     }
     if (backups.length > 1) {
       errors.add('ScheduledBackup', backups.map((b) => b.node.path).join(', '),
@@ -399,7 +482,8 @@ export class CrunchyPgoEngine implements IClusterEngine {
    * PGO's ServiceAccounts carry it (the instances archive, the backup Jobs back up).
    */
   public bindArchive(scope: Construct, archive: IArchiveIntent, cluster: IClusterModel): void {
-    if (archive.credentials.kind === ArchiveCredentialsKind.IAM_ROLE) renderRoleServiceAccounts(scope, cluster.clusterName, archive.credentials.roleArn!);
+    // A cluster recovered from an archive with an IAM role has the accounts already (bindRecovery).
+    if (archive.credentials.kind === ArchiveCredentialsKind.IAM_ROLE && !recoversWithRole(cluster)) roleServiceAccounts(scope, cluster);
   }
 
   /** Its schedule becomes repos[0].schedules.full (read from the cluster's attachments). */
@@ -408,10 +492,7 @@ export class CrunchyPgoEngine implements IClusterEngine {
 
   /** Rendered into the PostgresCluster (dataSource.pgbackrest with restore options); an IAM role of the source goes on PGO's ServiceAccounts. */
   public bindRecovery(scope: Construct, cluster: IClusterModel): void {
-    const source = cluster.bootstrap.source;
-    if (source?.credentials.kind === ArchiveCredentialsKind.IAM_ROLE && cluster.walArchive?.credentials.kind !== ArchiveCredentialsKind.IAM_ROLE) {
-      renderRoleServiceAccounts(scope, cluster.clusterName, source.credentials.roleArn!);
-    }
+    if (recoversWithRole(cluster)) roleServiceAccounts(scope, cluster);
   }
 
   /** proxy.pgBouncer of the PostgresCluster; PGO's Service `<cluster>-pgbouncer`. */
@@ -426,9 +507,22 @@ export class CrunchyPgoEngine implements IClusterEngine {
    * pods) execs into pods through the API server, so it needs no port of ours; Patroni
    * uses the Kubernetes API (Endpoints DCS).
    */
-  /** Never called: `capabilities.restoreDrill` is false (RestoreDrill reports it). */
-  public bindRestoreDrill(_scope: Construct, _drill: IRestoreDrillIntent): void {
-    throw new Error(`${this.name} renders no RestoreDrill (capabilities.restoreDrill is false)`);
+  /**
+   * A CronJob that restores the archive's pgBackRest repository into a temporary
+   * PostgresCluster in the scratch namespace, checks it and deletes it (crunchy-restore-drill.ts).
+   */
+  public bindRestoreDrill(scope: Construct, drill: IRestoreDrillIntent): void {
+    renderCrunchyRestoreDrill(scope, drill, () => {
+      const archive = drill.archive;
+      // Errors of these inputs are the source cluster's, reported by its own validation.
+      const resources = this.containerResources(archive?.sidecarResources, new ConfigErrors());
+      return {
+        repo: archive ? this.repo(archive.destination, archive.credentials, archive.serverName, 'destination') : undefined,
+        postgresImage: this.props.postgresImage,
+        jobs: resources.jobs,
+        helpers: resources.helpers,
+      };
+    });
   }
 
   /** Never called: `capabilities.databaseRoles` is false. */
@@ -488,6 +582,28 @@ function renderRoleServiceAccounts(scope: Construct, clusterName: string, roleAr
       metadata: { name: sa, labels: { [LABEL_CLUSTER]: clusterName }, annotations: { [ROLE_ARN_ANNOTATION]: roleArn } },
     });
   }
+}
+
+/**
+ * PGO's ServiceAccounts `<cluster>-instance` and `<cluster>-pgbackrest` with the IRSA role
+ * annotation, rendered once per cluster whether the role comes from the WalArchive, the
+ * recovery source or both (`input()` reports two different roles): by bindRecovery when the
+ * recovery source has a role, else by bindArchive. The role is read at synth time: the
+ * WalArchive may be attached after the recovery is bound.
+ */
+function roleServiceAccounts(scope: Construct, cluster: IClusterModel): void {
+  renderRoleServiceAccounts(scope, cluster.clusterName, Lazy.any({ produce: () => roleArns(cluster).archive ?? roleArns(cluster).source }) as unknown as string);
+}
+
+/** True when the cluster is recovered from an archive reached with an IAM role. */
+function recoversWithRole(cluster: IClusterModel): boolean {
+  return cluster.bootstrap.isRecovery && cluster.bootstrap.source?.credentials.kind === ArchiveCredentialsKind.IAM_ROLE;
+}
+
+/** The IAM roles of the cluster's WalArchive and recovery source (IRSA), when they use one. */
+function roleArns(cluster: IClusterModel): { archive?: string; source?: string } {
+  const role = (c: ArchiveCredentials | undefined) => (c?.kind === ArchiveCredentialsKind.IAM_ROLE ? c.roleArn : undefined);
+  return { archive: role(cluster.walArchive?.credentials), source: role(cluster.bootstrap.isRecovery ? cluster.bootstrap.source?.credentials : undefined) };
 }
 
 function seconds(d: Duration | undefined, fallback: number): number {

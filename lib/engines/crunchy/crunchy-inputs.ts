@@ -109,6 +109,28 @@ export interface CrunchyPatroniInput {
   readonly maximumLagOnFailoverBytes: number;
 }
 
+/** Requests and limits of one container, as Kubernetes quantities. */
+export interface CrunchyResources {
+  readonly requests: { readonly cpu: string; readonly memory: string };
+  readonly limits: { readonly cpu: string; readonly memory: string };
+}
+
+/**
+ * Resources of every container PGO adds to the pods and Jobs besides `database` and
+ * `pgbouncer` (which take the cluster's and the pool's). PGO gives none of them resources by
+ * itself, so without these the instance and PgBouncer pods are Burstable.
+ */
+export interface CrunchyContainerResources {
+  /** `replication-cert-copy`, `pgbackrest-config`, `pgbouncer-config`: small shell loops copying files. */
+  readonly helpers: CrunchyResources;
+  /** `exporter` (`monitoring.pgmonitor.exporter.resources`). */
+  readonly exporter: CrunchyResources;
+  /** `pgbackrest` sidecar of each instance: archive-push (async, process-max) and the TLS server. */
+  readonly pgbackrest: CrunchyResources;
+  /** The backup Jobs (`backups.pgbackrest.jobs`) and the restore Jobs (`backups.pgbackrest.restore`, `dataSource.*`). */
+  readonly jobs: CrunchyResources;
+}
+
 /** Everything the PostgresCluster of one cluster is rendered from. */
 export interface CrunchyRenderInput {
   readonly intent: ClusterIntent;
@@ -130,5 +152,7 @@ export interface CrunchyRenderInput {
   readonly exporterImage?: string;
   /** `spec.image`; undefined: the operator's RELATED_IMAGE_POSTGRES_<major>. */
   readonly postgresImage?: string;
+  /** Resources of PGO's sidecars and Jobs (requests = limits keep the pods Guaranteed). */
+  readonly containerResources: CrunchyContainerResources;
   readonly engineName: string;
 }

@@ -17,13 +17,27 @@
 import * as prom from '../../../imports/monitoring.coreos.com';
 import { EXPORTER_PORT_NAME, LABEL_CLUSTER, LABEL_EXPORTER } from './crunchy-names';
 
-/** The metric names the alerts use (all from pgMonitor's exporter). */
+/**
+ * The metric names the alerts use, all exposed by PGO's `exporter` sidecar (postgres_exporter
+ * run with pgMonitor's query files; a pgMonitor query `<name>` with column `<col>` becomes
+ * the metric `<name>_<col>`). Proven on Prometheus's rule engine with series of these names:
+ * test/crunchy/crunchy-alerts-promtool.real.test.ts.
+ */
 export const CRUNCHY_ALERT_METRICS = [
+  // postgres_exporter itself: 1 when its last scrape reached PostgreSQL.
   'pg_up',
+  // CrunchyData/pgmonitor postgres_exporter/common/queries_global.yml (9a40539): query
+  // `ccp_connection_stats`, columns `total` (count of pg_stat_activity) and `max_connections`.
   'ccp_connection_stats_total',
   'ccp_connection_stats_max_connections',
+  // Same file: query `ccp_archive_command_status`, column `seconds_since_last_fail`
+  // (last_failed_time - last_archived_time from pg_stat_archiver, 0 when the last archive succeeded).
   'ccp_archive_command_status_seconds_since_last_fail',
+  // Same file: query `ccp_transaction_wraparound`, column `percent_towards_wraparound`.
   'ccp_transaction_wraparound_percent_towards_wraparound',
+  // CrunchyData/pgmonitor postgres_exporter/linux/queries_backrest.yml (7099448), documented in
+  // pgmonitor's exporter docs ("Time since completion of last pgBackRest FULL backup"); PGO's
+  // exporter runs the same query.
   'ccp_backrest_last_full_backup_time_since_completion_seconds',
 ];
 

@@ -8,7 +8,9 @@
 import * as pgo from '../../../imports/postgres-operator.crunchydata.com';
 import { ConfigErrors, PoolMode, PoolType, RecoveryTargetKind, namedZonesAffinity, parseCnpgTargetTime, resourceRequirements } from './crunchy-model';
 import { DisruptionBudgetOwner } from '../../model/disruption';
-import type { CrunchyArchiveInput, CrunchyBackupSchedules, CrunchyPoolInput, CrunchyRecoveryInput, CrunchyRenderInput, CrunchyS3Repo } from './crunchy-inputs';
+import type {
+  CrunchyArchiveInput, CrunchyBackupSchedules, CrunchyContainerResources, CrunchyPoolInput, CrunchyRecoveryInput, CrunchyRenderInput, CrunchyResources, CrunchyS3Repo,
+} from './crunchy-inputs';
 import { checkEmittedPgBackRest } from './crunchy-pgbackrest-settings';
 import { renderDynamicConfiguration } from './crunchy-patroni';
 import {
@@ -78,6 +80,8 @@ export function renderPostgresClusterSpec(errors: ConfigErrors, input: CrunchyRe
     dataVolumeClaimSpec: volume(i.storage),
     ...(i.walStorage ? { walVolumeClaimSpec: volume(i.walStorage) } : {}),
     resources: { requests: quantities(requirements.requests), limits: quantities(requirements.limits) },
+    // PGO's replication-cert-copy container (internal/postgres/reconcile.go) gets only what this says.
+    sidecars: { replicaCertCopy: { resources: copy(input.containerResources.helpers) } },
     // One instance per zone and per node, hard (PGO's own defaults are ScheduleAnyway and are turned off below).
     topologySpreadConstraints: i.highlyAvailable ? [spread(i.zoneTopologyKey), spread(i.nodeTopologyKey)] : undefined,
     affinity: zoneAffinity || i.nodeSelector ? { nodeAffinity: nodeAffinity(zoneAffinity, i.nodeSelector) } : undefined,
@@ -109,7 +113,7 @@ export function renderPostgresClusterSpec(errors: ConfigErrors, input: CrunchyRe
   let roleArn: string | undefined;
   let backups: pgo.PostgresClusterSpecBackups | undefined;
   if (input.archive) {
-    const rendered = renderBackups(errors, e, input.archive);
+    const rendered = renderBackups(errors, e, input.archive, input.containerResources);
     backups = rendered.backups;
     roleArn = rendered.roleArn;
   }
@@ -121,14 +125,14 @@ export function renderPostgresClusterSpec(errors: ConfigErrors, input: CrunchyRe
 
   let dataSource: pgo.PostgresClusterSpecDataSource | undefined;
   if (input.recovery) {
-    const r = renderDataSource(errors, e, input.recovery);
+    const r = renderDataSource(errors, e, input.recovery, input.containerResources.jobs);
     dataSource = r.dataSource;
     roleArn ??= r.roleArn;
   }
 
   let proxy: pgo.PostgresClusterSpecProxy | undefined;
   if (input.pool) {
-    proxy = { pgBouncer: renderPgBouncer(errors, e, i.name, input.pool) };
+    proxy = { pgBouncer: renderPgBouncer(errors, e, i.name, input.pool, input.containerResources.helpers) };
     if (input.pool.minAvailable !== undefined && input.pool.minAvailable > 0) {
       operatorPdbs.push({ name: crunchyPgBouncerPdbName(i.name), selector: { matchLabels: crunchyPgBouncerLabels(i.name) }, minAvailable: input.pool.minAvailable });
     }
@@ -152,7 +156,9 @@ export function renderPostgresClusterSpec(errors: ConfigErrors, input: CrunchyRe
     ...(backups ? { backups } : {}),
     ...(dataSource ? { dataSource } : {}),
     ...(proxy ? { proxy } : {}),
-    ...(input.monitoring ? { monitoring: { pgmonitor: { exporter: input.exporterImage ? { image: input.exporterImage } : {} } } } : {}),
+    ...(input.monitoring ? {
+      monitoring: { pgmonitor: { exporter: { ...(input.exporterImage ? { image: input.exporterImage } : {}), resources: copy(input.containerResources.exporter) } } },
+    } : {}),
   };
   if (i.credentials.existingSecretName !== undefined) {
     errors.add('credentials', `AppCredentials.fromSecret('${i.credentials.existingSecretName}')`,
@@ -201,7 +207,7 @@ function checkRepo(errors: ConfigErrors, engine: string, repo: CrunchyS3Repo): v
   }
 }
 
-function renderBackups(errors: ConfigErrors, engine: string, a: CrunchyArchiveInput): { backups: pgo.PostgresClusterSpecBackups; roleArn?: string } {
+function renderBackups(errors: ConfigErrors, engine: string, a: CrunchyArchiveInput, resources: CrunchyContainerResources): { backups: pgo.PostgresClusterSpecBackups; roleArn?: string } {
   checkRepo(errors, engine, a.repo);
   if (!Number.isInteger(a.retentionDays) || a.retentionDays < 1 || a.retentionDays > 9_999_999) {
     errors.add('retention', a.retentionDays, 'pgBackRest keeps full backups for a whole number of days, at least 1', 'use RetentionWindow.days(30) (the default)');
@@ -228,6 +234,13 @@ function renderBackups(errors: ConfigErrors, engine: string, a: CrunchyArchiveIn
         global: sortKeys(global),
         ...(repoConfiguration(a.repo) ? { configuration: repoConfiguration(a.repo) } : {}),
         repos: [repo],
+        // The instance pods' pgbackrest (archive-push, TLS server) and pgbackrest-config containers.
+        sidecars: { pgbackrest: { resources: copy(resources.pgbackrest) }, pgbackrestConfig: { resources: copy(resources.helpers) } },
+        // The scheduled and replica-create backup Jobs.
+        jobs: { resources: copy(resources.jobs) },
+        // An in-place restore (PGO runs it when an operator sets enabled and the restore
+        // annotation); rendered disabled so that its Job is sized when it is used.
+        restore: { enabled: false, repoName: 'repo1', resources: copy(resources.jobs) },
       },
     },
   };
@@ -281,10 +294,10 @@ export function restoreOptions(errors: ConfigErrors, r: CrunchyRecoveryInput): s
   return ['--type=time', `--target="${text}"`];
 }
 
-function renderDataSource(errors: ConfigErrors, engine: string, r: CrunchyRecoveryInput): { dataSource: pgo.PostgresClusterSpecDataSource; roleArn?: string } {
+function renderDataSource(errors: ConfigErrors, engine: string, r: CrunchyRecoveryInput, jobs: CrunchyResources): { dataSource: pgo.PostgresClusterSpecDataSource; roleArn?: string } {
   const options = restoreOptions(errors, r);
   if (r.clusterName !== undefined) {
-    return { dataSource: { postgresCluster: { clusterName: r.clusterName, repoName: 'repo1', ...(options.length ? { options } : {}) } } };
+    return { dataSource: { postgresCluster: { clusterName: r.clusterName, repoName: 'repo1', ...(options.length ? { options } : {}), resources: copy(jobs) } } };
   }
   const repo = r.repo!;
   checkRepo(errors, engine, repo);
@@ -297,6 +310,8 @@ function renderDataSource(errors: ConfigErrors, engine: string, r: CrunchyRecove
         global: sortKeys(repoGlobal(repo)),
         ...(repoConfiguration(repo) ? { configuration: repoConfiguration(repo) } : {}),
         ...(options.length ? { options } : {}),
+        // The restore Job's resources.
+        resources: copy(jobs),
       },
     },
   };
@@ -306,7 +321,7 @@ function renderDataSource(errors: ConfigErrors, engine: string, r: CrunchyRecove
 const PGBOUNCER_OWNED = ['listen_addr', 'listen_port', 'auth_file', 'auth_query', 'auth_user', 'auth_type', 'client_tls_cert_file', 'client_tls_key_file',
   'client_tls_ca_file', 'server_tls_ca_file', 'server_tls_sslmode', 'unix_socket_dir', 'conffile', 'logfile', 'pidfile'];
 
-function renderPgBouncer(errors: ConfigErrors, engine: string, clusterName: string, p: CrunchyPoolInput): pgo.PostgresClusterSpecProxyPgBouncer {
+function renderPgBouncer(errors: ConfigErrors, engine: string, clusterName: string, p: CrunchyPoolInput, helpers: CrunchyResources): pgo.PostgresClusterSpecProxyPgBouncer {
   if (p.type === PoolType.READ_ONLY) {
     errors.add('type', 'PoolType.READ_ONLY', `${engine}'s PgBouncer proxy serves the primary only (its [databases] * target is the <cluster>-primary Service)`,
       `use PoolType.READ_WRITE, or connect read-only clients to the ${clusterName}-replicas Service directly`);
@@ -331,8 +346,15 @@ function renderPgBouncer(errors: ConfigErrors, engine: string, clusterName: stri
     resources: { requests: { cpu: p.cpuRequest, memory: p.memoryRequest }, limits: { cpu: p.cpuLimit, memory: p.memoryLimit } },
     topologySpreadConstraints: p.replicas > 1 ? [spread(p.zoneTopologyKey), spread(p.nodeTopologyKey)] : undefined,
     ...(affinity ? { affinity: { nodeAffinity: affinity } } : {}),
+    // PGO's pgbouncer-config container (it reloads PgBouncer when its files change).
+    sidecars: { pgbouncerConfig: { resources: copy(helpers) } },
     config: { global },
   };
+}
+
+/** A fresh copy (each field of the spec its own object). */
+function copy(r: CrunchyResources): { requests: { [k: string]: string }; limits: { [k: string]: string } } {
+  return { requests: { cpu: r.requests.cpu, memory: r.requests.memory }, limits: { cpu: r.limits.cpu, memory: r.limits.memory } };
 }
 
 function sortKeys<T>(m: { [key: string]: T }): { [key: string]: T } {

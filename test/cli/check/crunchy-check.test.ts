@@ -35,38 +35,38 @@ const item = (r: ReadinessReport[], id: string) => r[0].items.find((i) => i.id =
 const pc = (ms: any[]) => ms.find((m) => m.kind === 'PostgresCluster');
 
 describe('check on the crunchy example (PostgresCluster)', () => {
-  test('every item of the PGO checklist is evaluated; all pass but the QoS of PGO\'s sidecars, which the engine does not size yet', () => {
+  test('every item of the PGO checklist is evaluated and passes: exit 0', () => {
     const { reports, error } = check(example());
     expect(reports).toHaveLength(1);
     expect(reports[0]).toMatchObject({ namespace: 'payments', cluster: 'orders-db', engine: 'Crunchy PGO' });
     const verdicts = Object.fromEntries(reports[0].items.map((i) => [i.id, i.passed]));
     expect(verdicts).toEqual({
       'instances-zones': true, 'sync-standby': true, 'wal-volume': true, 'wal-archiving': true, 'daily-backup': true, 'pdb': true,
-      // PGO's replication-cert-copy, pgbackrest, pgbackrest-config, exporter and pgbouncer-config
-      // containers get no resources from the engine (docs/notes/crunchy2.md).
-      'instance-qos': false, 'pooler-qos': false,
+      'instance-qos': true, 'pooler-qos': true,
     });
+    expect(error).toBeUndefined();
     expect(item(reports, 'instances-zones').reason).toMatch(/3 instances \(spec\.instances\[0\]\.replicas is 3\), set pg: DoNotSchedule spread on topology\.kubernetes\.io\/zone in eu-west-1a, eu-west-1b, eu-west-1c/);
     expect(item(reports, 'pdb').reason).toMatch(/PDB orders-db-set-pg \[operator\] \(spec\.instances\[\]\.minAvailable 2\) keeps 2 of 3 instances available, no pod under two PDBs/);
     expect(item(reports, 'daily-backup').reason).toMatch(/differential "0 2 \* \* \*" at least daily, on a full "0 1 \* \* 0"/);
+    // Every container PGO puts in the instance pods is sized by the engine, requests = limits.
+    expect(item(reports, 'instance-qos').reason).toMatch(
+      /Guaranteed \(postgres-startup 4 CPU\/16Gi, database 4 CPU\/16Gi, replication-cert-copy 50m CPU\/64Mi, pgbackrest 500m CPU\/512Mi, pgbackrest-config 50m CPU\/64Mi, exporter 100m CPU\/256Mi\)/);
+    expect(item(reports, 'pooler-qos').reason).toMatch(/pgbouncer-config 50m CPU\/64Mi/);
+  });
+
+  test('without the sidecars\' resources the pods are Burstable, naming each field', () => {
+    const ms = example();
+    const spec = pc(ms).spec;
+    delete spec.instances[0].sidecars;
+    delete spec.backups.pgbackrest.sidecars;
+    delete spec.monitoring.pgmonitor.exporter.resources;
+    delete spec.proxy.pgBouncer.sidecars;
+    const { reports, error } = check(ms);
+    expect(reports[0].items.filter((i) => !i.passed).map((i) => i.id)).toEqual(['instance-qos', 'pooler-qos']);
     expect(item(reports, 'instance-qos').reason).toMatch(/Burstable, because containers\[replication-cert-copy\] \(resources from PostgresCluster\/orders-db spec\.instances\[0\]\.sidecars\.replicaCertCopy\.resources\)/);
     expect(item(reports, 'instance-qos').reason).toMatch(/spec\.backups\.pgbackrest\.sidecars\.pgbackrest\.resources.*spec\.backups\.pgbackrest\.sidecars\.pgbackrestConfig\.resources.*spec\.monitoring\.pgmonitor\.exporter\.resources/);
     expect(item(reports, 'pooler-qos').reason).toMatch(/spec\.proxy\.pgBouncer\.sidecars\.pgbouncerConfig\.resources/);
     expect(error?.message).toMatch(/^2 required readiness item\(s\) failed: payments\/orders-db: instance pods in the Guaranteed QoS class; payments\/orders-db: PgBouncer pods/);
-  });
-
-  test('with PGO\'s sidecars sized requests = limits, the example passes every item: exit 0', () => {
-    const ms = example();
-    const r = { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '100m', memory: '128Mi' } };
-    const spec = pc(ms).spec;
-    spec.instances[0].sidecars = { replicaCertCopy: { resources: r } };
-    spec.backups.pgbackrest.sidecars = { pgbackrest: { resources: r }, pgbackrestConfig: { resources: r } };
-    spec.monitoring.pgmonitor.exporter.resources = r;
-    spec.proxy.pgBouncer.sidecars = { pgbouncerConfig: { resources: r } };
-    const { reports, error } = check(ms);
-    expect(reports[0].items.filter((i) => !i.passed)).toEqual([]);
-    expect(error).toBeUndefined();
-    expect(item(reports, 'instance-qos').reason).toMatch(/Guaranteed \(postgres-startup 4 CPU\/16Gi, database 4 CPU\/16Gi, replication-cert-copy 100m CPU\/128Mi, pgbackrest 100m CPU\/128Mi, pgbackrest-config 100m CPU\/128Mi, exporter 100m CPU\/128Mi\)/);
   });
 });
 
@@ -96,11 +96,11 @@ describe('mutations of the example fail the item they break, naming the field', 
     const { reports } = check(ms, extra);
     const failed = reports[0].items.filter((i) => !i.passed).map((i) => i.id);
     expect(failed).toContain(id);
-    // Only that item (and the sidecar QoS gap every example run has) fails, and what follows from it:
+    // Only that item fails, and what follows from it:
     // no repository means no backups; 2 replicas under minAvailable 2 allow no eviction.
     const follows: { [id: string]: string[] } = { 'wal-archiving': ['daily-backup'] };
     if (_what === '2 replicas') follows[id] = ['pdb'];
-    expect(failed.filter((f) => !['instance-qos', 'pooler-qos', id].includes(f))).toEqual(follows[id] ?? []);
+    expect(failed.filter((f) => f !== id)).toEqual(follows[id] ?? []);
     expect(item(reports, id).reason).toMatch(reason);
   });
 });

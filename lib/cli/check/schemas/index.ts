@@ -3,6 +3,8 @@
  * apiVersion/kind, ObjectMeta (name, namespace, labels, annotations), and the kind's schema:
  * - custom resources of CloudNativePG, the Barman Cloud plugin and prometheus-operator:
  *   their full structural schema, generated from the vendored CRDs (crd-schemas.generated.ts);
+ *   Crunchy PGO's PostgresCluster likewise (crd-schemas-pgo.generated.ts, 340 KB: loaded and
+ *   parsed only when the input has an object of its group);
  * - the built-in kinds the checklist reads (PodDisruptionBudget, the workloads whose pods it
  *   models): the fields it reads (core-schemas.ts); other fields are not checked;
  * - other kinds: apiVersion, kind and metadata only.
@@ -17,7 +19,21 @@ export { SchemaProblem } from './structural-schema';
 interface CrdEntry { readonly scope: 'Namespaced' | 'Cluster'; readonly schema: StructuralSchema }
 
 let crdSchemas: { [gvk: string]: CrdEntry } | undefined;
-function crds(): { [gvk: string]: CrdEntry } {
+/** Groups whose schemas are a module of their own, loaded on first use (scripts/check-schemas.mjs LAZY_GROUPS). */
+const LAZY_GROUPS: { [group: string]: () => string } = {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  'postgres-operator.crunchydata.com': () => require('./crd-schemas-pgo.generated').CRD_SCHEMAS_JSON,
+};
+const lazySchemas = new Map<string, { [gvk: string]: CrdEntry }>();
+
+/** The schemas of `group` (every group but the lazy ones share one module, parsed on first use). */
+function crds(group: string): { [gvk: string]: CrdEntry } {
+  const lazy = LAZY_GROUPS[group];
+  if (lazy) {
+    let m = lazySchemas.get(group);
+    if (!m) lazySchemas.set(group, m = JSON.parse(lazy()));
+    return m!;
+  }
   crdSchemas ??= JSON.parse(CRD_SCHEMAS_JSON);
   return crdSchemas!;
 }
@@ -25,7 +41,8 @@ function crds(): { [gvk: string]: CrdEntry } {
 /** Whether objects of this group and kind live outside namespaces: the vendored CRD's scope, else lib/core's list. */
 export function isClusterScoped(apiVersion: string, kind: string): boolean {
   const version = apiVersion.slice(apiVersion.indexOf('/') + 1);
-  const crd = crds()[`${apiGroup(apiVersion)}/${version}/${kind}`];
+  const group = apiGroup(apiVersion);
+  const crd = crds(group)[`${group}/${version}/${kind}`];
   if (crd) return crd.scope === 'Cluster';
   return isClusterScopedKind(apiVersion, kind);
 }
@@ -98,7 +115,7 @@ export function objectProblems(obj: { [key: string]: unknown }): SchemaProblem[]
   const group = apiGroup(apiVersion);
   const version = apiVersion.slice(apiVersion.indexOf('/') + 1);
   problems.push(...metadataProblems(obj, isClusterScoped(apiVersion, kind)));
-  const crd = crds()[`${group}/${version}/${kind}`];
+  const crd = crds(group)[`${group}/${version}/${kind}`];
   const core = CORE_SCHEMAS[`${apiVersion}/${kind}`];
   const schema = crd?.schema ?? core;
   if (schema) {
@@ -113,7 +130,7 @@ export function objectProblems(obj: { [key: string]: unknown }): SchemaProblem[]
 const ROOT_METADATA: ReadonlySet<string> = new Set(['metadata']);
 
 function servedVersions(group: string, kind: string): string[] {
-  return Object.keys(crds()).filter((k) => k.startsWith(`${group}/`) && k.endsWith(`/${kind}`)).map((k) => `${group}/${k.split('/')[1]}`);
+  return Object.keys(crds(group)).filter((k) => k.startsWith(`${group}/`) && k.endsWith(`/${kind}`)).map((k) => `${group}/${k.split('/')[1]}`);
 }
 
 function knownGroupWrongVersion(group: string, kind: string): boolean {

@@ -83,11 +83,35 @@ export function childPath(parent: string, key: string | number): string {
 }
 
 const PATTERNS = new Map<string, RegExp | null>();
+const POSIX_CLASSES: { [name: string]: string } = { print: '\\x20-\\x7E', alnum: '0-9A-Za-z', alpha: 'A-Za-z', digit: '0-9', lower: 'a-z', upper: 'A-Z', space: '\\s' };
+
+/**
+ * A Go (RE2) pattern as JavaScript: case-insensitive groups `(?i:ms|s)` (PGO's duration
+ * patterns) become `(?:[mM][sS]|[sS])`, POSIX classes in brackets (`[[:print:]]`, PGO's hba
+ * pattern) ASCII ranges. Anything else is passed as is.
+ */
+export function goPattern(pattern: string): string {
+  let i: number;
+  while ((i = pattern.indexOf('(?i:')) >= 0) {
+    let depth = 1;
+    let j = i + 4;
+    let body = '';
+    for (; j < pattern.length && depth > 0; j++) {
+      const c = pattern[j];
+      if (c === '(') depth++;
+      if (c === ')') depth--;
+      if (depth > 0) body += /[a-z]/i.test(c) ? `[${c.toLowerCase()}${c.toUpperCase()}]` : c;
+    }
+    pattern = `${pattern.slice(0, i)}(?:${body})${pattern.slice(j)}`;
+  }
+  return pattern.replace(/\[:([a-z]+):\]/g, (all, name: string) => POSIX_CLASSES[name] ?? all);
+}
+
 function compiledPattern(pattern: string): RegExp | null {
   let re = PATTERNS.get(pattern);
   if (re === undefined) {
     try {
-      re = new RegExp(pattern, 'u');
+      re = new RegExp(goPattern(pattern), 'u');
     } catch {
       re = null; // an RE2 construct JavaScript cannot compile: not checked
     }
