@@ -4,7 +4,7 @@ import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import * as cnpg from '../../../imports/postgresql.cnpg.io';
 import { drillScript } from '../../model/drill-script';
-import { scriptPodSpec } from '../../core/script-pod';
+import { DRILL_TEMPLATE_DIR, renderDrillJob } from '../drill-job';
 import { exactMilliseconds } from '../../core/duration-size-checks';
 import { RecoveryTarget } from '../../model/recovery';
 
@@ -13,7 +13,7 @@ import { recoveryBootstrap, recoveryExternalCluster } from './cnpg-recovery';
 import { dnsEgress, endpointPort, kubernetesApiEgress, namespacedPeer, objectStoreEgress, tcp } from '../../model/policy-rules';
 import { resourceRequirements } from '../../model/resources';
 
-const TEMPLATE_DIR = '/etc/restore-drill';
+const TEMPLATE_DIR = DRILL_TEMPLATE_DIR;
 /** Parameters a hot standby/recovery needs at least as high as on the source (PostgreSQL refuses to replay otherwise). */
 const REPLAY_MINIMUMS = ['max_connections', 'max_worker_processes', 'max_wal_senders', 'max_prepared_transactions', 'max_locks_per_transaction'];
 /** Label on the temporary clusters: the drill deletes leftovers carrying it. */
@@ -95,52 +95,17 @@ export function renderRestoreDrill(scope: Construct, drill: IRestoreDrillIntent)
 
   renderScratchNetworkPolicy(drill, scratchName, labels);
 
-  new k8s.KubeServiceAccount(scope, 'ServiceAccount', { metadata: { name, labels } });
-  new k8s.KubeRole(scope, 'Role', {
-    metadata: { name: scratchName, namespace: ns, labels },
+  renderDrillJob(scope, drill, {
+    name,
+    scratchName,
+    labels,
+    readySeconds,
     rules: [
       { apiGroups: ['postgresql.cnpg.io'], resources: ['clusters'], verbs: ['create', 'get', 'list', 'watch', 'delete'] },
       // kubectl exec reads the pod, then opens the exec stream (create on pods/exec).
       { apiGroups: [''], resources: ['pods'], verbs: ['get'] },
       { apiGroups: [''], resources: ['pods/exec'], verbs: ['create'] },
     ],
-  });
-  new k8s.KubeRoleBinding(scope, 'RoleBinding', {
-    metadata: { name: scratchName, namespace: ns, labels },
-    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: scratchName },
-    subjects: [{ kind: 'ServiceAccount', name, namespace: drill.namespace }],
-  });
-
-  new k8s.KubeCronJob(scope, 'Resource', {
-    metadata: { name, labels },
-    spec: {
-      schedule: Lazy.any({ produce: () => drill.schedule.toCron() }) as any,
-      timeZone: 'Etc/UTC',
-      concurrencyPolicy: 'Forbid',
-      startingDeadlineSeconds: 3600,
-      successfulJobsHistoryLimit: 3,
-      failedJobsHistoryLimit: 3,
-      jobTemplate: {
-        metadata: { labels },
-        spec: {
-          backoffLimit: 0,
-          // Bounded: the restore wait, plus time to create, verify and delete.
-          activeDeadlineSeconds: readySeconds + 1800,
-          template: {
-            metadata: { labels },
-            spec: scriptPodSpec({
-              serviceAccountName: name,
-              containerName: 'drill',
-              image: drill.image,
-              command: ['/bin/bash', `${TEMPLATE_DIR}/drill.sh`],
-              configMapName: name,
-              scriptDir: TEMPLATE_DIR,
-              scriptVolumeName: 'drill',
-            }),
-          },
-        },
-      },
-    },
   });
 }
 

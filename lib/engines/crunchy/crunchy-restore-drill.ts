@@ -15,7 +15,7 @@ import * as pgo from '../../../imports/postgres-operator.crunchydata.com';
 import type { IRestoreDrillIntent } from '../../model/cluster-engine';
 import { ROLE_ARN_ANNOTATION } from '../../model/archive-credentials';
 import { drillScript } from '../../model/drill-script';
-import { scriptPodSpec } from '../../core/script-pod';
+import { DRILL_TEMPLATE_DIR, renderDrillJob } from '../drill-job';
 import { exactMilliseconds } from '../../core/duration-size-checks';
 import { dnsEgress, endpointPort, kubernetesApiEgress, objectStoreEgress, tcp } from '../../model/policy-rules';
 import { resourceRequirements } from './crunchy-model';
@@ -25,7 +25,7 @@ import {
   LABEL_CLUSTER, LABEL_ROLE, PATRONI_PORT, PGBACKREST_TLS_PORT, POSTGRES_PORT, ROLE_LEADER, STANZA,
 } from './crunchy-names';
 
-const TEMPLATE_DIR = '/etc/restore-drill';
+const TEMPLATE_DIR = DRILL_TEMPLATE_DIR;
 /** Label on the temporary clusters: the drill deletes leftovers carrying it (as on CloudNativePG). */
 export const CRUNCHY_DRILL_LABEL = 'ha-postgres.io/restore-drill';
 /** The temporary cluster's one instance set. */
@@ -156,53 +156,17 @@ export function renderCrunchyRestoreDrill(scope: Construct, drill: IRestoreDrill
 
   renderScratchNetworkPolicy(drill, scratchName, labels);
 
-  new k8s.KubeServiceAccount(scope, 'ServiceAccount', { metadata: { name, labels } });
-  new k8s.KubeRole(scope, 'Role', {
-    metadata: { name: scratchName, namespace: ns, labels },
+  renderDrillJob(scope, drill, {
+    name,
+    scratchName,
+    labels,
+    readySeconds,
     rules: [
-      // create, kubectl wait (get, list, watch), delete by name and by the drill label.
       { apiGroups: ['postgres-operator.crunchydata.com'], resources: ['postgresclusters'], verbs: ['create', 'get', 'list', 'watch', 'delete'] },
       // The primary by label (list); kubectl exec reads the pod, then opens the exec stream.
       { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list'] },
       { apiGroups: [''], resources: ['pods/exec'], verbs: ['create'] },
     ],
-  });
-  new k8s.KubeRoleBinding(scope, 'RoleBinding', {
-    metadata: { name: scratchName, namespace: ns, labels },
-    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: scratchName },
-    subjects: [{ kind: 'ServiceAccount', name, namespace: drill.namespace }],
-  });
-
-  new k8s.KubeCronJob(scope, 'Resource', {
-    metadata: { name, labels },
-    spec: {
-      schedule: Lazy.any({ produce: () => drill.schedule.toCron() }) as any,
-      timeZone: 'Etc/UTC',
-      concurrencyPolicy: 'Forbid',
-      startingDeadlineSeconds: 3600,
-      successfulJobsHistoryLimit: 3,
-      failedJobsHistoryLimit: 3,
-      jobTemplate: {
-        metadata: { labels },
-        spec: {
-          backoffLimit: 0,
-          // Bounded: the restore wait, plus time to create, find the primary, verify and delete.
-          activeDeadlineSeconds: readySeconds + 1800,
-          template: {
-            metadata: { labels },
-            spec: scriptPodSpec({
-              serviceAccountName: name,
-              containerName: 'drill',
-              image: drill.image,
-              command: ['/bin/bash', `${TEMPLATE_DIR}/drill.sh`],
-              configMapName: name,
-              scriptDir: TEMPLATE_DIR,
-              scriptVolumeName: 'drill',
-            }),
-          },
-        },
-      },
-    },
   });
 }
 
