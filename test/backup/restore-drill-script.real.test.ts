@@ -1,7 +1,8 @@
 import { execFileSync, spawnSync } from 'child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import { writeFakeKubectl } from '../support/fake-kubectl';
 import { only, synth } from '../support/synth';
 import { backupSet } from './fixtures';
 
@@ -18,27 +19,7 @@ describe('the drill script, run with a fake kubectl that records its calls', () 
     writeFileSync(join(dir, 'cluster.json'), config.data['cluster.json']);
     writeFileSync(join(dir, 'drill.sh'), script.replace("'/etc/restore-drill/cluster.json'", `'${dir}/cluster.json'`));
     // The fake kubectl: records argv, keeps what `create -f -` reads, answers queries from env.
-    writeFileSync(join(dir, 'kubectl'), `#!/bin/bash
-echo "$*" >> "$FAKE_DIR/calls"
-for a in "$@"; do
-  case "$a" in
-    create) cat > "$FAKE_DIR/created.json"; exit 0 ;;
-    wait) exit "\${FAKE_WAIT_RC:-0}" ;;
-    get) echo "\${FAKE_PRIMARY-orders-db-drill-1}"; exit 0 ;;
-    delete) exit 0 ;;
-    exec)
-      sql="\${@: -1}"
-      case "$sql" in
-        "SELECT 1") echo 1 ;;
-        *orders*) echo "\${FAKE_ORDERS:-150}" ;;
-        *invoices*) [ -n "\${FAKE_INVOICES_FAIL:-}" ] && { echo 'ERROR: relation does not exist' >&2; exit 1; }; echo 3 ;;
-      esac
-      exit 0 ;;
-  esac
-done
-exit 0
-`);
-    chmodSync(join(dir, 'kubectl'), 0o755);
+    writeFakeKubectl(dir, `echo "\${FAKE_PRIMARY-orders-db-drill-1}"`);
   });
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,7 +1,8 @@
 import { execFileSync, spawnSync } from 'child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import { writeFakeKubectl } from '../support/fake-kubectl';
 import { ArchiveCredentials, ArchiveDestination, BackupSchedule, ClusterEngine, HaPostgres, RestoreDrill, ScheduledBackup, WalArchive } from '../../lib';
 import { synth } from '../support/synth';
 
@@ -25,30 +26,8 @@ describe('the PGO drill script, run with a fake kubectl', () => {
     writeFileSync(join(dir, 'cluster.json'), config.data['cluster.json']);
     writeFileSync(join(dir, 'drill.sh'), (config.data['drill.sh'] as string).replace("'/etc/restore-drill/cluster.json'", `'${dir}/cluster.json'`));
     // Records argv; keeps what `create -f -` reads; the primary pod appears after FAKE_PRIMARY_AFTER lookups.
-    writeFileSync(join(dir, 'kubectl'), `#!/bin/bash
-echo "$*" >> "$FAKE_DIR/calls"
-for a in "$@"; do
-  case "$a" in
-    create) cat > "$FAKE_DIR/created.json"; exit 0 ;;
-    wait) exit "\${FAKE_WAIT_RC:-0}" ;;
-    get)
-      n=$(( $(cat "$FAKE_DIR/lookups" 2>/dev/null || echo 0) + 1 )); echo "$n" > "$FAKE_DIR/lookups"
-      if [ "$n" -gt "\${FAKE_PRIMARY_AFTER:-0}" ]; then echo -n "\${FAKE_PRIMARY-orders-db-drill-pg-x7k2-0}"; fi
-      exit 0 ;;
-    delete) exit 0 ;;
-    exec)
-      sql="\${@: -1}"
-      case "$sql" in
-        "SELECT 1") echo 1 ;;
-        *orders*) echo "\${FAKE_ORDERS:-150}" ;;
-        *invoices*) [ -n "\${FAKE_INVOICES_FAIL:-}" ] && { echo 'ERROR: relation does not exist' >&2; exit 1; }; echo 3 ;;
-      esac
-      exit 0 ;;
-  esac
-done
-exit 0
-`);
-    chmodSync(join(dir, 'kubectl'), 0o755);
+    writeFakeKubectl(dir, `n=$(( $(cat "$FAKE_DIR/lookups" 2>/dev/null || echo 0) + 1 )); echo "$n" > "$FAKE_DIR/lookups"
+      if [ "$n" -gt "\${FAKE_PRIMARY_AFTER:-0}" ]; then echo -n "\${FAKE_PRIMARY-orders-db-drill-pg-x7k2-0}"; fi`);
   });
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
