@@ -1,3 +1,4 @@
+import type { IHaPostgres } from './cluster-reference';
 import type { Construct, IConstruct } from 'constructs';
 import type { Duration } from 'cdk8s';
 import type { ConfigErrors } from '../core/config-error';
@@ -224,8 +225,7 @@ export interface EngineDisruptionBudgets {
 }
 
 /** The cluster as engines see it: its resolved intent, final parameters, pg_hba rules, TLS, bootstrap, endpoints and overrides. */
-export interface IClusterModel extends IConstruct {
-  readonly clusterName: string;
+export interface IClusterModel extends IConstruct, IHaPostgres {
   readonly engine: IClusterEngine;
   /** The resolved intent (every default applied). */
   readonly intent: ClusterIntent;
@@ -233,12 +233,7 @@ export interface IClusterModel extends IConstruct {
   readonly tls: ResolvedClusterTls;
   /** How the cluster gets its data. */
   readonly bootstrap: ClusterBootstrap;
-  readonly readWriteServiceName: string;
-  readonly readOnlyServiceName: string;
-  readonly anyInstanceServiceName: string;
-  readonly port: number;
-  readonly appSecretName: string;
-  readonly databaseName: string;
+  /** Role that owns the application database. */
   readonly ownerName: string;
   /** `max_connections` the instances run with. */
   readonly maxConnections: number;
