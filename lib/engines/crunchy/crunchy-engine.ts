@@ -275,7 +275,7 @@ export class CrunchyPgoEngine implements IClusterEngine {
     const container = (name: string, c: CrunchyResources) => ({ name, cpuRequest: c.requests.cpu, cpuLimit: c.limits.cpu, memoryRequest: c.requests.memory, memoryLimit: c.limits.memory });
     const p = this.props;
     return {
-      mainManifestKind: 'postgres-operator.crunchydata.com/v1beta1 PostgresCluster',
+      mainManifestKind: 'postgres-operator.crunchydata.com/v1 PostgresCluster',
       operatorChecklist: false,
       injectedContainersKeepQos: false,
       checklistItems: ['instances-zones', 'sync-standby', 'wal-volume', 'wal-archiving', 'daily-backup', 'pdb', 'instance-qos', 'pooler-qos'],
