@@ -210,6 +210,70 @@ export interface EngineReadinessProfile {
    * @default - none
    */
   readonly poolerContainers?: string[];
+  /**
+   * Ids of the synth-time checklist's items that apply to this engine, in report order (the
+   * ids of `ha-postgres check`'s checklist for the engine's manifests, lib/model/readiness-intent.ts).
+   *
+   * @default - every item when `operatorChecklist` is true, else the pod QoS items
+   */
+  readonly checklistItems?: string[];
+  /**
+   * Containers the engine adds to each instance pod with resources it sets itself (not the
+   * cluster's), e.g. an exporter sidecar.
+   *
+   * @default - none
+   */
+  readonly engineInstanceContainers?: ReadinessContainer[];
+  /**
+   * Containers the engine adds to each instance pod with its own resources when a WalArchive
+   * is attached (besides `archiveSidecarContainer`).
+   *
+   * @default - none
+   */
+  readonly engineArchiveContainers?: ReadinessContainer[];
+  /**
+   * Containers the engine adds to each PgBouncerPool pod with resources it sets itself.
+   *
+   * @default - none
+   */
+  readonly enginePoolerContainers?: ReadinessContainer[];
+  /**
+   * Backups the engine schedules itself besides the ScheduledBackups (which are full base
+   * backups), e.g. differential or incremental pgBackRest backups on an engine prop's schedule.
+   *
+   * @default - none
+   */
+  readonly engineBackups?: ReadinessBackup[];
+  /**
+   * minAvailable of the one budget the operator keeps over all instances under
+   * `DisruptionBudget.operatorManaged()` (PGO: 1, its default for a set of 2 or more replicas).
+   *
+   * @default - the operator keeps CloudNativePG's budgets (primary minAvailable 1, replicas minAvailable instances - 2, from 3 instances)
+   */
+  readonly operatorBudgetMinAvailable?: number;
+}
+
+/** A container of an engine's pod and its resources (Kubernetes quantities), for the synth-time checklist. */
+export interface ReadinessContainer {
+  readonly name: string;
+  /** @default - none */
+  readonly cpuRequest?: string;
+  /** @default - none */
+  readonly cpuLimit?: string;
+  /** @default - none */
+  readonly memoryRequest?: string;
+  /** @default - none */
+  readonly memoryLimit?: string;
+}
+
+/** A backup an engine schedules itself, for the synth-time checklist. */
+export interface ReadinessBackup {
+  /** e.g. `differential`. */
+  readonly name: string;
+  /** The schedule, 6 fields with seconds first (`BackupSchedule.toCronWithSeconds()`). */
+  readonly schedule: string;
+  /** False for a differential or incremental backup, which needs a full one to build on. */
+  readonly full: boolean;
 }
 
 /** Who owns the instances' disruption budgets. */

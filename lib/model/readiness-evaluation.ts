@@ -7,7 +7,8 @@
  */
 import { Chart } from 'cdk8s';
 import type { IClusterModel } from './cluster-engine';
-import { ContainerResourcesFacts, evaluateIntentReadiness, READINESS_ITEM_INFO, ReadinessFacts } from './readiness-intent';
+import { ContainerResourcesFacts, defaultChecklistItems, evaluateIntentReadiness, READINESS_ITEM_INFO, ReadinessFacts } from './readiness-intent';
+import { DisruptionBudgetOwner } from './disruption';
 
 /** Prefix of every readiness warning, so they can be told apart from other warnings. */
 export const READINESS_WARNING_PREFIX = 'readiness:';
@@ -32,13 +33,18 @@ export function readinessFacts(cluster: IClusterModel): ReadinessFacts | undefin
   const archive = attached.archive;
   const instanceContainers = profile.instanceContainers.map((name) => resources(name, i));
   const sidecar = profile.archiveSidecarContainer;
+  instanceContainers.push(...(profile.engineInstanceContainers ?? []));
   if (sidecar && archive) instanceContainers.push(resources(sidecar, archive.sidecarResources));
+  if (archive) instanceContainers.push(...(profile.engineArchiveContainers ?? []));
   // A cluster restored from an archive without one of its own: the sidecar takes no resources.
   else if (sidecar && cluster.bootstrap.isRecovery) instanceContainers.push({ name: sidecar });
   const metrics = new Set<string>();
   for (const m of attached.monitoring) for (const name of m.alertedMetrics()) metrics.add(name);
+  const budget = i.disruptionBudget;
+  const operatorOneBudget = budget?.owner === DisruptionBudgetOwner.OPERATOR && profile.operatorBudgetMinAvailable !== undefined;
   return {
-    engine: profile.operatorChecklist ? 'CloudNativePG' : 'Patroni',
+    items: profile.checklistItems ?? defaultChecklistItems(profile.operatorChecklist),
+    kind: profile.mainManifestKind.split(' ').pop() ?? profile.mainManifestKind,
     name: cluster.clusterName,
     namespace: Chart.of(cluster).namespace ?? 'default',
     instances: i.instances,
@@ -53,15 +59,21 @@ export function readinessFacts(cluster: IClusterModel): ReadinessFacts | undefin
     storageSize: i.storage.size.asString(),
     walStorageSize: i.walStorage?.size.asString(),
     primaryUpdateMethod: i.primaryUpdateMethod,
-    disruptionBudget: i.disruptionBudget && { owner: i.disruptionBudget.owner, minAvailable: i.disruptionBudget.minAvailableCount },
+    disruptionBudget: budget && (operatorOneBudget
+      ? { owner: budget.owner, minAvailable: profile.operatorBudgetMinAvailable, operatorOneBudget: `${cluster.clusterName} [operator, minAvailable ${profile.operatorBudgetMinAvailable}]` }
+      : { owner: budget.owner, minAvailable: budget.minAvailableCount }),
     instanceContainers,
     archive: archive && `${archive.destination.destinationPath} (ObjectStore ${archive.name})`,
-    backups: attached.scheduledBackups.map((b) => ({ name: b.name, schedule: b.schedule.toCronWithSeconds(), suspend: b.suspend })),
+    backups: [
+      ...attached.scheduledBackups.map((b) => ({ name: b.name, schedule: b.schedule.toCronWithSeconds(), suspend: b.suspend, full: true })),
+      // The engine's own backups go to the archive's repository: none without one.
+      ...(archive ? profile.engineBackups ?? [] : []).map((b) => ({ name: b.name, schedule: b.schedule, suspend: false, full: b.full })),
+    ],
     drills: attached.restoreDrills.map((d) => d.cronJobName),
     pools: attached.pools.map((p) => ({
       name: p.intent.name,
       poolMode: p.intent.poolMode,
-      containers: (profile.poolerContainers ?? []).map((name) => resources(name, p.intent)),
+      containers: [...(profile.poolerContainers ?? []).map((name) => resources(name, p.intent)), ...(profile.enginePoolerContainers ?? [])],
     })),
     alertedMetrics: [...metrics].sort(),
   };

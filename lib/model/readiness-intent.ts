@@ -30,18 +30,22 @@ export interface PoolFacts {
   readonly containers: ContainerResourcesFacts[];
 }
 
-/** A scheduled base backup. */
+/** A scheduled backup. */
 export interface BackupFacts {
   readonly name: string;
-  /** The schedule as the operator reads it (6 fields, seconds first, for CloudNativePG). */
+  /** The schedule, 6 fields with seconds first (robfig/cron reads it so; a CronJob's 5 fields get a leading 0). */
   readonly schedule: string;
   readonly suspend: boolean;
+  /** False for a differential or incremental backup (it needs a full one to build on); a ScheduledBackup is full. */
+  readonly full: boolean;
 }
 
 /** Everything the checklist reads about one cluster. */
 export interface ReadinessFacts {
-  /** `CloudNativePG` or `Patroni`: which items apply. */
-  readonly engine: string;
+  /** Ids of the items that apply (the engine's readiness profile), in report order. */
+  readonly items: string[];
+  /** The engine's main manifest kind (`Cluster`, `StatefulSet`, `PostgresCluster`), for the reasons. */
+  readonly kind: string;
   readonly name: string;
   readonly namespace: string;
   readonly instances: number;
@@ -61,8 +65,11 @@ export interface ReadinessFacts {
   readonly walStorageSize?: string;
   /** `switchover` or `restart`. */
   readonly primaryUpdateMethod: string;
-  /** Who keeps the disruption budget, and its minAvailable when the library renders it. */
-  readonly disruptionBudget?: { readonly owner: string; readonly minAvailable?: number };
+  /**
+   * Who keeps the disruption budget, and its minAvailable when the library renders it or
+   * when the operator keeps one budget over all instances (`operatorOneBudget`).
+   */
+  readonly disruptionBudget?: { readonly owner: string; readonly minAvailable?: number; readonly operatorOneBudget?: string };
   /** Every container of an instance pod (init containers and sidecars included). */
   readonly instanceContainers: ContainerResourcesFacts[];
   /** Where WAL is archived (undefined: no archive). */
@@ -98,22 +105,28 @@ export const READINESS_ITEM_INFO: { readonly [id: string]: { readonly title: str
   'instance-qos': { title: 'instance pods in the Guaranteed QoS class', required: true },
   'pooler-qos': { title: 'PgBouncer pods in the Guaranteed QoS class', required: true },
   'operator-accepts': { title: 'accepted by the CloudNativePG webhook, no unsafe settings', required: true },
+  'wal-volume': { title: 'WAL on its own volume', required: false },
 };
 
 /** Ids of the items evaluated for each engine, in report order. */
 export const CLOUDNATIVE_PG_ITEMS = ['instances-zones', 'sync-standby', 'slots-bounded', 'slots-monitored', 'pooler-transaction', 'wal-archiving',
   'daily-backup', 'restore-test', 'lag-alerts', 'pdb', 'switchover-updates', 'instance-qos', 'pooler-qos', 'operator-accepts'];
 export const PATRONI_ITEMS = ['instance-qos', 'pooler-qos'];
+/** The items of an engine whose readiness profile has no `checklistItems`. */
+export function defaultChecklistItems(operatorChecklist: boolean): string[] {
+  return operatorChecklist ? CLOUDNATIVE_PG_ITEMS : PATRONI_ITEMS;
+}
 
 const STANDARD_ZONE_KEYS = ['topology.kubernetes.io/zone', 'failure-domain.beta.kubernetes.io/zone'];
 const DAY = 86_400;
 
 /** The checklist of one cluster, from its facts. */
 export function evaluateIntentReadiness(f: ReadinessFacts): IntentVerdict[] {
-  const patroni = f.engine === 'Patroni';
-  const ids = patroni ? PATRONI_ITEMS : CLOUDNATIVE_PG_ITEMS;
-  return ids.map((id) => {
-    const [passed, reason] = CHECKS[id](f, patroni);
+  const patroni = f.kind === 'StatefulSet';
+  return f.items.map((id) => {
+    const check = CHECKS[id];
+    if (!check) throw new Error(`readiness item ${id} is not known (known: ${Object.keys(CHECKS).join(', ')})`);
+    const [passed, reason] = check(f, patroni);
     return { id, passed, reason };
   });
 }
@@ -135,9 +148,11 @@ const CHECKS: { [id: string]: Check } = {
   'pdb': disruptionBudget,
   'switchover-updates': (f) => (f.primaryUpdateMethod === 'switchover' ? [true, 'primaryUpdateMethod switchover, unsupervised']
     : [false, `primaryUpdateMethod is ${f.primaryUpdateMethod}: updates restart the primary in place instead of switching over to a standby`]),
-  'instance-qos': (f, patroni) => qos(patroni ? `Patroni pods of StatefulSet ${f.name}` : `instance pods of Cluster ${f.name}`, f.instanceContainers),
+  'instance-qos': (f, patroni) => qos(patroni ? `Patroni pods of StatefulSet ${f.name}` : `instance pods of ${f.kind} ${f.name}`, f.instanceContainers),
   'pooler-qos': poolerQos,
   'operator-accepts': operatorAccepts,
+  'wal-volume': (f) => (f.walStorageSize ? [true, `WAL on its own volume (${f.walStorageSize})`]
+    : [false, 'WAL shares the data volume (no walStorage), so a full data volume stops writes and WAL bursts compete with data I/O']),
 };
 
 function instancesAndZones(f: ReadinessFacts): [boolean, string] {
@@ -225,15 +240,20 @@ function scheduleProblem(schedule: string): string | undefined {
   return SCHEDULE_PROBLEMS.get(schedule);
 }
 
+/** Passes when a full backup is scheduled and some backup (full, or one built on it) runs at least daily. */
 function dailyBackup(f: ReadinessFacts): [boolean, string] {
-  if (f.backups.length === 0) return [false, 'no ScheduledBackup for this cluster'];
+  if (!f.backups.some((b) => b.full)) {
+    const others = f.backups.map((b) => b.name);
+    return [false, `no ScheduledBackup (full backup) for this cluster${others.length > 0 ? `: ${others.join(', ')} need(s) a full backup to build on` : ''}`];
+  }
   const reasons: string[] = [];
   for (const b of f.backups) {
     if (b.suspend) { reasons.push(`${b.name} is suspended`); continue; }
     const problem = scheduleProblem(b.schedule);
     if (problem) { reasons.push(`${b.name}: ${problem}`); continue; }
     if (!f.archive) { reasons.push(`${b.name}: the cluster has no WAL archive to back up to`); continue; }
-    return [true, `ScheduledBackup ${b.name} "${b.schedule}" (at least daily), method plugin`];
+    if (!f.backups.some((x) => x.full && !x.suspend)) { reasons.push(`${b.name}: every full backup is suspended`); continue; }
+    return [true, `${b.full ? 'ScheduledBackup' : 'backup'} ${b.name} "${b.schedule}" (at least daily)`];
   }
   return [false, reasons.join('; ')];
 }
@@ -242,14 +262,14 @@ function disruptionBudget(f: ReadinessFacts): [boolean, string] {
   const n = f.instances;
   const budget = f.disruptionBudget;
   if (!budget) return [false, `instances under no PDB: ${range(n).map((i) => `${f.name}-${i}`).join(', ')}`];
-  if (budget.owner === 'operator') {
+  if (budget.owner === 'operator' && budget.operatorOneBudget === undefined) {
     if (n === 1) return [false, 'the single instance is under the operator\'s primary PDB (minAvailable 1), which never allows its eviction: a drain of its node waits'];
     if (n < 3) return [false, `instances under no PDB: ${range(n).slice(1).map((i) => `${f.name}-${i}`).join(', ')} (the operator creates its replica PDB only from 3 instances; this cluster has ${n})`];
     return [n - 1 >= 2, `operator PDBs (primary minAvailable 1 + replicas minAvailable ${n - 2}) keep ${n - 1} of ${n} instances available`];
   }
   const min = budget.minAvailable ?? 0;
   const kept = Math.min(n, Math.max(0, min));
-  const subject = `PDB ${f.name}-pdb keeps`;
+  const subject = `PDB ${budget.operatorOneBudget ?? `${f.name}-pdb`} keeps`;
   if (kept < 2) return [false, `${subject} only ${kept} of ${n} instances available: a drain can take the synchronous standby with another instance`];
   if (kept >= n) return [false, `${subject} ${kept} of ${n} instances available: no disruption is ever allowed and drains hang`];
   return [true, `${subject} ${kept} of ${n} instances available, no pod under two PDBs`];
@@ -281,7 +301,7 @@ function qos(what: string, containers: ContainerResourcesFacts[]): [boolean, str
 
 function poolerQos(f: ReadinessFacts, patroni: boolean): [boolean, string] {
   if (f.pools.length === 0) return [true, 'no pool for this cluster: no PgBouncer pods to check'];
-  const verdicts = f.pools.map((p) => qos(patroni ? `PgBouncer Deployment ${p.name}` : `Pooler ${p.name}`, p.containers));
+  const verdicts = f.pools.map((p) => qos(patroni ? `PgBouncer Deployment ${p.name}` : f.kind === 'Cluster' ? `Pooler ${p.name}` : `PgBouncer pods of ${f.kind} ${f.name}`, p.containers));
   const failed = verdicts.filter(([ok]) => !ok);
   return failed.length > 0 ? [false, failed.map(([, r]) => r).join(' | ')] : [true, verdicts.map(([, r]) => r).join(' | ')];
 }

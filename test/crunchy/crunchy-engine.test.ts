@@ -15,6 +15,7 @@ import { expectValidManifests } from '../support/schema-validator';
 import { only, synth, synthError } from '../support/synth';
 import { PodIndex, modelPdbs, modelPods, pdbCoverage, podsUnderSeveralPdbs } from '../../lib/monitoring/readiness/pod-model';
 import { CRUNCHY_MANAGED_PARAMETERS } from '../../lib/engines/crunchy/crunchy-parameters';
+import { finalParameters } from '../../lib/model/cluster-parameters';
 import { renderPostgresClusterSpec, restoreOptions } from '../../lib/engines/crunchy/crunchy-spec';
 import { ConfigErrors } from '../../lib/core/config-error';
 import { RecoveryTargetKind } from '../../lib/model/recovery';
@@ -162,8 +163,8 @@ function pureInput(): any {
   const chart = new CrunchyChart(Testing.app(), 'crunchy');
   const i = chart.database.intent;
   return {
-    intent: i, engineName: 'Crunchy PGO 6.0', parameters: chart.database.postgresParameters(), parameterProperty: () => undefined,
-    hbaRules: chart.database.hbaRules(), tls: { minimumVersion: 'TLSv1.3', requireTls: true },
+    intent: i, engineName: 'Crunchy PGO 6.0', parameters: finalParameters(chart.database, { tlsMinimum: true }).parameters, parameterProperty: () => undefined,
+    hbaRules: chart.database.hbaRules(), tls: { requireTls: true },
     patroni: { leaderLeaseSeconds: 30, syncPeriodSeconds: 10, failsafeMode: true, maximumLagOnFailoverBytes: 1048576 },
     instanceSetName: 'pg', monitoring: true,
     containerResources: { helpers: small, exporter: small, pgbackrest: small, jobs: small },
@@ -329,8 +330,8 @@ describe('what PGO cannot express is a synth error naming the prop and the engin
     }, /engine\.exporterResources\.memoryRequest = "8Mi": is below 16Mi/],
     ['xz WAL compression', (c) => { const db = new HaPostgres(c, 'o', { engine: ClusterEngine.crunchy() }); archiveOf(db, undefined, { walCompression: WalCompression.XZ }); },
       /walCompression = "xz": pgBackRest \(Crunchy PGO 6.0\) compresses with gz, bz2, lz4 or zst only/],
-    ['operator-managed budget', (c) => { const db = new HaPostgres(c, 'o', { engine: ClusterEngine.crunchy(), disruptionBudget: DisruptionBudget.operatorManaged() }); archiveOf(db); },
-      /disruptionBudget = "DisruptionBudget.operatorManaged\(\)": Crunchy PGO 6.0 renders the budget as instances\[\].minAvailable/],
+    ['two instances', (c) => { const db = new HaPostgres(c, 'o', { engine: ClusterEngine.crunchy(), mode: ClusterMode.highAvailability(2) }); archiveOf(db); },
+      /mode = "highAvailability\(2\)": high availability needs at least 3 instances/],
     ['failoverQuorum false with REQUIRED', (c) => { const db = new HaPostgres(c, 'o', { engine: ClusterEngine.crunchy(), failoverQuorum: false }); archiveOf(db); },
       /failoverQuorum = false: Crunchy PGO 6.0 runs Patroni/],
     ['syncPeriod leaving no retry_timeout', (c) => { const db = new HaPostgres(c, 'o', { engine: ClusterEngine.crunchy({ leaderLeaseDuration: Duration.seconds(10), syncPeriod: Duration.seconds(9) }) }); archiveOf(db); },
@@ -367,5 +368,92 @@ describe('what PGO cannot express is a synth error naming the prop and the engin
   test('the storage size survives as written', () => {
     const pc = only(production(undefined, { storage: { size: Size.gibibytes(10) } }), 'PostgresCluster');
     expect(pc.spec.instances[0].dataVolumeClaimSpec.resources.requests.storage).toBe('10Gi');
+  });
+});
+
+describe('readiness warnings at synth (the items of check\'s PGO checklist)', () => {
+  const readiness = (build: (chart: Chart) => void): string[] => {
+    const chart = new Chart(Testing.app(), 'r', { namespace: 'db', disableResourceNameHashes: true });
+    build(chart);
+    Testing.synth(chart);
+    return SynthWarnings.collect(chart).filter((w) => w.includes('readiness:')).map((w) => w.replace(/^\[[^\]]+\] readiness: ([^:]+):.*$/s, '$1'));
+  };
+  const cluster = (chart: Chart, props: object = {}, engine: object = {}) => {
+    const db = new HaPostgres(chart, 'orders', {
+      engine: ClusterEngine.crunchy(engine), placement: { zones: ['a', 'b', 'c'] }, ...props,
+    });
+    const archive = archiveOf(db, ArchiveCredentials.fromSecret('orders-s3'), {});
+    new ScheduledBackup(chart, 'full', { archive, schedule: BackupSchedule.daily({ hour: 1 }) });
+    return db;
+  };
+
+  test('the production intent: none', () => expect(readiness((c) => cluster(c))).toEqual([]));
+
+  test('dataDurability PREFERRED: no RPO 0 (synchronous_mode_strict false)', () => {
+    expect(readiness((c) => cluster(c, { dataDurability: DataDurability.PREFERRED }))).toEqual(['a synchronous standby with RPO 0']);
+  });
+
+  test('DisruptionBudget.minAvailable(1): a drain may take two of three instances', () => {
+    expect(readiness((c) => cluster(c, { disruptionBudget: DisruptionBudget.minAvailable(1) }))).toEqual(['PDB minAvailable 2 with no overlap']);
+  });
+
+  test('WAL on the data volume: the advisory item', () => {
+    expect(readiness((c) => cluster(c, { separateWalVolume: false }))).toEqual(['WAL on its own volume (advisory)']);
+  });
+
+  test('only a weekly full backup: no daily backup; a daily differential on it passes', () => {
+    const weekly = (engine: object) => (c: Chart) => {
+      const db = new HaPostgres(c, 'orders', { engine: ClusterEngine.crunchy(engine), placement: { zones: ['a', 'b', 'c'] } });
+      new ScheduledBackup(c, 'full', { archive: archiveOf(db), schedule: BackupSchedule.weekly({ hour: 1 }) });
+    };
+    expect(readiness(weekly({}))).toEqual(['a daily base backup']);
+    expect(readiness(weekly({ differentialBackupSchedule: BackupSchedule.daily({ hour: 2 }) }))).toEqual([]);
+  });
+
+  test('no ScheduledBackup: a differential schedule alone does not count', () => {
+    expect(readiness((c) => {
+      const db = new HaPostgres(c, 'orders', { engine: ClusterEngine.crunchy({ differentialBackupSchedule: BackupSchedule.daily() }), placement: { zones: ['a', 'b', 'c'] } });
+      archiveOf(db);
+    })).toEqual(['a daily base backup']);
+  });
+
+  test('helper containers with limits above requests: instance and PgBouncer pods Burstable', () => {
+    const w = readiness((c) => {
+      const db = cluster(c, {}, { helperContainerResources: { cpuRequest: Cpu.millis(50), cpuLimit: Cpu.millis(100) } });
+      new PgBouncerPool(c, 'pool', { cluster: db });
+    });
+    expect(w).toEqual(['instance pods in the Guaranteed QoS class', 'PgBouncer pods in the Guaranteed QoS class']);
+  });
+});
+
+describe('DisruptionBudget.operatorManaged(): PGO\'s own instance-set budget, never one of ours beside it', () => {
+  const ms = synth((chart) => {
+    const db = new HaPostgres(chart, 'orders', { engine: ClusterEngine.crunchy(), placement: { zones: ['a', 'b', 'c'] }, disruptionBudget: DisruptionBudget.operatorManaged() });
+    new ScheduledBackup(chart, 'full', { archive: archiveOf(db), schedule: BackupSchedule.daily() });
+  });
+  const pc = only(ms, 'PostgresCluster');
+
+  test('instances[].minAvailable is left to PGO and the library renders no PodDisruptionBudget', () => {
+    expectValidManifests(ms);
+    expect(pc.spec.instances[0]).not.toHaveProperty('minAvailable');
+    expect(ms.filter((m) => m.kind === 'PodDisruptionBudget')).toEqual([]);
+  });
+
+  test('the PDB PGO then creates (minAvailable 1) covers every instance once, as the renderer says', () => {
+    const pdbs = modelPdbs(ms);
+    expect(pdbs.map((p) => [p.name, p.minAvailable])).toEqual([['orders-set-pg', 1]]);
+    const { operatorPdbs } = renderPostgresClusterSpec(new ConfigErrors(), { ...pureInput(), intent: { ...pureInput().intent, disruptionBudget: DisruptionBudget.operatorManaged() }, pool: undefined });
+    expect(operatorPdbs.map((p) => p.minAvailable)).toEqual([1]);
+    expect(podsUnderSeveralPdbs(ms)).toEqual([]);
+  });
+
+  test('the readiness checklist warns that PGO\'s default keeps only one instance', () => {
+    const chart = new Chart(Testing.app(), 'r', { namespace: 'db', disableResourceNameHashes: true });
+    const db = new HaPostgres(chart, 'orders', { engine: ClusterEngine.crunchy(), placement: { zones: ['a', 'b', 'c'] }, disruptionBudget: DisruptionBudget.operatorManaged() });
+    new ScheduledBackup(chart, 'full', { archive: archiveOf(db), schedule: BackupSchedule.daily() });
+    Testing.synth(chart);
+    const w = SynthWarnings.collect(chart).filter((x) => x.includes('readiness:'));
+    expect(w).toHaveLength(1);
+    expect(w[0]).toMatch(/PDB minAvailable 2 with no overlap: PDB orders \[operator, minAvailable 1\] keeps only 1 of 3 instances available/);
   });
 });

@@ -21,7 +21,7 @@ import type { ResolvedSidecarResources, SidecarResources } from '../../model/sid
 import { cpuMillis } from '../../model/cluster-intent';
 import type { CrunchyArchiveInput, CrunchyContainerResources, CrunchyPoolInput, CrunchyRecoveryInput, CrunchyRenderInput, CrunchyResources, CrunchyS3Repo } from './crunchy-inputs';
 import { CRUNCHY_MANAGED_PARAMETERS, CRUNCHY_PARAMETER_DEFAULTS } from './crunchy-parameters';
-import { renderPostgresClusterSpec } from './crunchy-spec';
+import { PGO_DEFAULT_MIN_AVAILABLE, renderPostgresClusterSpec } from './crunchy-spec';
 import { finalParameters } from '../../model/cluster-parameters';
 import { renderCrunchyRestoreDrill } from './crunchy-restore-drill';
 import { crunchyPodMonitorSpec, crunchyPrometheusRuleSpec } from './crunchy-monitoring';
@@ -198,7 +198,11 @@ export class CrunchyPgoEngine implements IClusterEngine {
   };
   /** The majors of the library that PGO v6's CRD accepts (`postgresVersion` 11–18). */
   public readonly supportedMajors: number[] = [14, 15, 16, 17, 18];
-  /** PGO owns the instances' budget (`instances[].minAvailable` → `<cluster>-set-<set>`). */
+  /**
+   * PGO owns the instances' budget either way (`<cluster>-set-<set>`; the library renders no PDB
+   * of its own): `DisruptionBudget.minAvailable(n)` sets `instances[].minAvailable`,
+   * `operatorManaged()` leaves PGO's default (minAvailable 1).
+   */
   public readonly disruptionBudgets: EngineDisruptionBudgets = { operatorManaged: true };
   /** pgBackRest has one process-max for archive-push and backups: WalArchive.backupJobs's default. */
   public readonly defaultWalMaxParallel = 2;
@@ -259,9 +263,34 @@ export class CrunchyPgoEngine implements IClusterEngine {
     return { supported: false, reason: 'the PodMonitors and alerts use CloudNativePG\'s pod labels and metrics; this engine renders PGO\'s exporter PodMonitor and alerts itself (CrunchyPgoEngineProps.monitoring)' };
   }
 
-  /** A PostgresCluster: `ha-postgres check` has its own PGO checklist; PGO's sidecars need resources given (they are not injected with any). */
+  /**
+   * A PostgresCluster: the items of `ha-postgres check`'s PGO checklist, in its order; the pods'
+   * containers as PGO builds them (internal/postgres/reconcile.go, internal/pgbackrest,
+   * internal/pgmonitor, internal/pgbouncer) with the resources this engine gives PGO's sidecars;
+   * the differential and incremental schedules of the repository; PGO's own instance-set budget
+   * (minAvailable 1 when `instances[].minAvailable` is not set).
+   */
   public readinessProfile(): EngineReadinessProfile {
-    return { mainManifestKind: 'postgres-operator.crunchydata.com/v1beta1 PostgresCluster', operatorChecklist: false, injectedContainersKeepQos: false };
+    const r = this.containerResources(undefined, new ConfigErrors());
+    const container = (name: string, c: CrunchyResources) => ({ name, cpuRequest: c.requests.cpu, cpuLimit: c.limits.cpu, memoryRequest: c.requests.memory, memoryLimit: c.limits.memory });
+    const p = this.props;
+    return {
+      mainManifestKind: 'postgres-operator.crunchydata.com/v1 PostgresCluster',
+      operatorChecklist: false,
+      injectedContainersKeepQos: false,
+      checklistItems: ['instances-zones', 'sync-standby', 'wal-volume', 'wal-archiving', 'daily-backup', 'pdb', 'instance-qos', 'pooler-qos'],
+      instanceContainers: ['postgres-startup', 'database'],
+      engineInstanceContainers: [container('replication-cert-copy', r.helpers), ...(p.monitoring ?? true ? [container('exporter', r.exporter)] : [])],
+      archiveSidecarContainer: 'pgbackrest',
+      engineArchiveContainers: [container('pgbackrest-config', r.helpers)],
+      poolerContainers: ['pgbouncer'],
+      enginePoolerContainers: [container('pgbouncer-config', r.helpers)],
+      engineBackups: [
+        ...(p.differentialBackupSchedule ? [{ name: 'differential', schedule: p.differentialBackupSchedule.toCronWithSeconds(), full: false }] : []),
+        ...(p.incrementalBackupSchedule ? [{ name: 'incremental', schedule: p.incrementalBackupSchedule.toCronWithSeconds(), full: false }] : []),
+      ],
+      operatorBudgetMinAvailable: PGO_DEFAULT_MIN_AVAILABLE,
+    };
   }
 
   /** Subscriptions are not rendered on this engine. */
@@ -332,7 +361,6 @@ export class CrunchyPgoEngine implements IClusterEngine {
       parameterProperty: (n) => cluster.parameterProperty(n),
       hbaRules: cluster.hbaRules(),
       tls: {
-        minimumVersion: cluster.tls.minimumVersion,
         requireTls: cluster.tls.requireTls,
         serverSecretName: p.customTlsSecretName,
         replicationSecretName: p.customReplicationTlsSecretName,

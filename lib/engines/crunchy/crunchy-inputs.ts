@@ -90,8 +90,6 @@ export interface CrunchyRecoveryInput {
 
 /** TLS of the cluster. */
 export interface CrunchyTlsInput {
-  /** `ssl_min_protocol_version`. */
-  readonly minimumVersion: string;
   readonly requireTls: boolean;
   /** `customTLSSecret` (tls.crt, tls.key, ca.crt); undefined: PGO's generated certificates. */
   readonly serverSecretName?: string;

@@ -36,6 +36,8 @@ export interface CrunchyRendering {
 /** The final `hba` rule: PGO drops its default when rules are given, so TLS with a password is added back last. */
 export const FINAL_HBA_RULE = 'hostssl all all all scram-sha-256';
 const HBA_MAX = 100;
+/** PGO's minAvailable of an instance set of 2 or more replicas when `instances[].minAvailable` is not set. */
+export const PGO_DEFAULT_MIN_AVAILABLE = 1;
 /** PGO's `postgresVersion` range in the v6.0.3 CRD. */
 const MIN_MAJOR = 11;
 const MAX_MAJOR = 18;
@@ -53,14 +55,8 @@ export function renderPostgresClusterSpec(errors: ConfigErrors, input: CrunchyRe
       `must be a DNS label whose length plus the cluster name's (${i.name.length}) is at most 46 (PGO names pods <cluster>-<set>-<suffix>)`,
       `use a short name such as "pg", or shorten the cluster name`);
   }
-  if (i.disruptionBudget?.owner === DisruptionBudgetOwner.OPERATOR) {
-    errors.add('disruptionBudget', 'DisruptionBudget.operatorManaged()',
-      `${e} renders the budget as instances[].minAvailable (PGO's <cluster>-set-<set> PDB); PGO's own default (minAvailable 1) would let a drain take two of three instances`,
-      'use DisruptionBudget.minAvailable(2) (the default)');
-  }
-
-  const parameters = { ...input.parameters, ssl_min_protocol_version: input.tls.minimumVersion };
-  const dynamicConfiguration = renderDynamicConfiguration(errors, e, i, input.patroni, sortKeys(parameters));
+  // The final parameters (lib/model/cluster-parameters.ts finalParameters, TLS minimum included): rendered as given.
+  const dynamicConfiguration = renderDynamicConfiguration(errors, e, i, input.patroni, sortKeys(input.parameters));
 
   const instanceLabels = crunchyInstanceSetLabels(i.name, set);
   const spread = (key: string) => ({ maxSkew: 1, topologyKey: key, whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: instanceLabels } });
@@ -70,6 +66,11 @@ export function renderPostgresClusterSpec(errors: ConfigErrors, input: CrunchyRe
     ...(v.storageClass ? { storageClassName: v.storageClass } : {}),
   });
   const zoneAffinity = namedZonesAffinity(i);
+  // Either way the budget is PGO's <cluster>-set-<set> PDB and the library renders none of its own:
+  // DisruptionBudget.minAvailable(n) sets instances[].minAvailable; operatorManaged() leaves it unset,
+  // so PGO keeps its default (minAvailable 1 from 2 replicas; the readiness checklist warns that a
+  // drain may then take all but one instance).
+  const operatorBudget = i.highlyAvailable && i.disruptionBudget?.owner === DisruptionBudgetOwner.OPERATOR;
   const minAvailable = i.highlyAvailable && i.disruptionBudget?.owner === DisruptionBudgetOwner.LIBRARY ? i.disruptionBudget.minAvailableCount : undefined;
   const requirements = resourceRequirements(i);
   const quantities = (m: { [k: string]: { value: string | number } }) => Object.fromEntries(Object.entries(m).map(([k, q]) => [k, String(q.value)]));
@@ -86,13 +87,15 @@ export function renderPostgresClusterSpec(errors: ConfigErrors, input: CrunchyRe
     topologySpreadConstraints: i.highlyAvailable ? [spread(i.zoneTopologyKey), spread(i.nodeTopologyKey)] : undefined,
     affinity: zoneAffinity || i.nodeSelector ? { nodeAffinity: nodeAffinity(zoneAffinity, i.nodeSelector) } : undefined,
     tolerations: i.tolerations?.map((t) => ({ ...t })),
-    // 0 deletes PGO's PDB (a standalone instance must stay drainable).
+    // 0 deletes PGO's PDB (a standalone instance must stay drainable); unset: PGO's default.
     minAvailable: minAvailable ?? (i.highlyAvailable ? undefined : 0),
   };
 
   const operatorPdbs: CrunchyOperatorPdb[] = [];
   if (minAvailable !== undefined) {
     operatorPdbs.push({ name: crunchyInstanceSetPdbName(i.name, set), selector: { matchLabels: instanceLabels }, minAvailable });
+  } else if (operatorBudget && i.instances > 1) {
+    operatorPdbs.push({ name: crunchyInstanceSetPdbName(i.name, set), selector: { matchLabels: instanceLabels }, minAvailable: PGO_DEFAULT_MIN_AVAILABLE });
   }
 
   const hba = [...input.hbaRules, FINAL_HBA_RULE];

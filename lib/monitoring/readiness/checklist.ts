@@ -119,10 +119,10 @@ export const PATRONI_CHECKLIST: ReadonlyArray<ItemDef> = [
  */
 export const PGO_CHECKLIST: ReadonlyArray<ItemDef> = [
   { ...info('instances-zones'), check: pgoInstancesAndZones },
-  { id: 'sync-standby', title: 'synchronous replication in strict mode (RPO 0)', required: true, check: pgoSyncStandby },
-  { id: 'wal-volume', title: 'WAL on its own volume', required: false, check: pgoWalVolume },
+  { ...info('sync-standby'), check: pgoSyncStandby },
+  { ...info('wal-volume'), check: pgoWalVolume },
   { ...info('wal-archiving'), check: pgoWalArchiving },
-  { id: 'daily-backup', title: 'a daily backup scheduled', required: true, check: pgoBackupSchedules },
+  { ...info('daily-backup'), check: pgoBackupSchedules },
   { ...info('pdb'), check: (c) => disruptionBudget(c) },
   { ...info('instance-qos'), check: pgoInstanceQos },
   { ...info('pooler-qos'), check: pgoPoolerQos },
