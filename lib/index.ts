@@ -31,7 +31,7 @@ export type {
 // Engines
 export { ClusterEngine } from './engines/cluster-engine-factory';
 export type {
-  ClusterEndpoints, IClusterEngine, PoolerEndpoint, EngineCapabilities, EngineMonitoringProfile, EngineReadinessProfile, ReadinessContainer, ReadinessBackup, EngineDisruptionBudgets,
+  ClusterEndpoints, IClusterEngine, PoolerEndpoint, EngineCapabilities, ArchiveSidecarProfile, EngineMonitoringProfile, EngineReadinessProfile, ReadinessContainer, ReadinessBackup, EngineDisruptionBudgets,
   IClusterModel, IClusterConnectionsModel, IArchiveIntent, IScheduledBackupIntent, IRestoreDrillIntent, IPoolerIntent, IDatabaseRoleIntent,
   IDatabaseIntent, IPublicationIntent, IPublisherModel, ISubscriptionIntent, ISchemaImportIntent,
 } from './model/cluster-engine';

@@ -156,7 +156,7 @@ export class WalArchive extends Construct {
     this.retention = props.retention ?? RetentionWindow.days(30);
     this.archiveTimeout = props.archiveTimeout ?? Duration.minutes(5);
     const warnings: string[] = [];
-    this.sidecarResources = resolveSidecarResources(this.errors, warnings, 'sidecarResources', props.sidecarResources);
+    this.sidecarResources = resolveSidecarResources(this.errors, warnings, 'sidecarResources', props.sidecarResources, props.cluster.engine.archiveSidecar);
     this.sidecarResourcesGiven = props.sidecarResources !== undefined;
     for (const w of warnings) SynthWarnings.add(this, w);
     addSynthValidation(this, () => [...this.errors.messages, ...this.sameArchiveAsRecoverySource(), ...AppIndex.of(this).memo(this, 'shared-archive', () => this.sharedArchive())]);

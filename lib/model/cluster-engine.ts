@@ -47,6 +47,14 @@ export interface IClusterEngine {
   /** WalArchive `walMaxParallel` when the prop is not given (an engine that archives one segment per call says 1). */
   readonly defaultWalMaxParallel: number;
 
+  /**
+   * The program of the WAL archive sidecar and the least memory it runs with, for the checks of
+   * `WalArchive.sidecarResources`.
+   *
+   * @default - barman-cloud (Python with boto3), at least 256 MiB
+   */
+  readonly archiveSidecar?: ArchiveSidecarProfile;
+
   /** Parameters the engine manages itself, each with the reason shown to users. */
   managedParameters(): { [name: string]: string };
 
@@ -163,6 +171,14 @@ export interface EngineCapabilities {
   readonly inPlaceMajorUpgrade: boolean;
   /** NetworkPolicies (the engine has a `networkProfile()`); without it a synth warning says none are rendered. */
   readonly networkPolicies: boolean;
+}
+
+/** The WAL archive sidecar of an engine's instance pods. */
+export interface ArchiveSidecarProfile {
+  /** What runs in it, for messages (e.g. `pgBackRest`). */
+  readonly program: string;
+  /** Least memory request, in MiB, below which archiving fails for lack of memory. */
+  readonly minimumMemoryMiB: number;
 }
 
 /** What ClusterMonitoring renders for an engine's clusters. */

@@ -45,11 +45,13 @@ export const DEFAULT_SIDECAR_RESOURCES: ResolvedSidecarResources = {
   cpuRequest: Cpu.millis(500), cpuLimit: Cpu.millis(500), memoryRequest: Size.mebibytes(512), memoryLimit: Size.mebibytes(512),
 };
 
-/** Least memory for barman-cloud (Python and boto3) with one upload. */
-const MIN_SIDECAR_MEMORY_MIB = 256;
+/** The archiver of the Barman Cloud plugin's sidecar: barman-cloud (Python and boto3) needs 256 MiB for one upload. */
+const BARMAN_CLOUD = { program: 'barman-cloud (Python with boto3)', minimumMemoryMiB: 256 };
 
 /** Resolves and checks the sidecar resources; pushes a warning when the pods would not be Guaranteed. */
-export function resolveSidecarResources(errors: ConfigErrors, warnings: string[], property: string, props: SidecarResources | undefined): ResolvedSidecarResources {
+export function resolveSidecarResources(errors: ConfigErrors, warnings: string[], property: string, props: SidecarResources | undefined,
+  archiver: { readonly program: string; readonly minimumMemoryMiB: number } = BARMAN_CLOUD): ResolvedSidecarResources {
+  const min = archiver.minimumMemoryMiB;
   const cpuRequest = props?.cpuRequest ?? DEFAULT_SIDECAR_RESOURCES.cpuRequest;
   const cpuLimit = props?.cpuLimit ?? cpuRequest;
   const memoryRequest = props?.memoryRequest ?? DEFAULT_SIDECAR_RESOURCES.memoryRequest;
@@ -59,11 +61,11 @@ export function resolveSidecarResources(errors: ConfigErrors, warnings: string[]
   if (cpuOk && !(cpuMillis(cpuLimit) >= cpuMillis(cpuRequest))) {
     errors.add(`${property}.cpuLimit`, cpuLimit.amount, `is below cpuRequest (${cpuRequest.amount})`, 'set cpuLimit to cpuRequest (or remove it)');
   }
-  const memoryOk = exactMebibytes(memoryRequest) >= MIN_SIDECAR_MEMORY_MIB;
+  const memoryOk = exactMebibytes(memoryRequest) >= min;
   if (!memoryOk) {
     errors.add(`${property}.memoryRequest`, memoryRequest,
-      `is below ${MIN_SIDECAR_MEMORY_MIB}Mi: barman-cloud (Python with boto3) and its parallel uploads are killed for lack of memory, and WAL archiving stops`,
-      'give at least Size.mebibytes(256); Size.mebibytes(512) (the default) for backupJobs 2');
+      `is below ${min}Mi: ${archiver.program} and its parallel uploads are killed for lack of memory, and WAL archiving stops`,
+      `give at least Size.mebibytes(${min}); Size.mebibytes(512) (the default) for backupJobs 2`);
   }
   if (memoryOk && exactMebibytes(memoryLimit) < exactMebibytes(memoryRequest)) {
     errors.add(`${property}.memoryLimit`, memoryLimit, `is below memoryRequest (${memoryRequest.asString()})`, 'set memoryLimit to memoryRequest (or remove it)');

@@ -226,6 +226,20 @@ describe('intents PGO expresses differently', () => {
     expect(ds.options).toEqual(['--type=time', '--target="2026-01-02 03:04:03+00"']);
   });
 
+  test('the pgbackrest sidecar\'s memory floor is pgBackRest\'s (128Mi), named in the error; CloudNativePG keeps barman-cloud\'s 256Mi', () => {
+    const crunchy = (memory: Size) => (chart: Construct) => {
+      const db = new HaPostgres(chart, 'orders', { engine: ClusterEngine.crunchy(), placement: { zones: ['a', 'b', 'c'] } });
+      archiveOf(db, undefined, { sidecarResources: { memoryRequest: memory } });
+    };
+    expect(() => synth(crunchy(Size.mebibytes(128)))).not.toThrow();
+    expect(synthError(crunchy(Size.mebibytes(100)))).toMatch(/sidecarResources\.memoryRequest = 100Mi: is below 128Mi: pgBackRest and its parallel uploads/);
+    const cnpg = synthError((chart) => {
+      const db = new HaPostgres(chart, 'orders');
+      archiveOf(db, undefined, { sidecarResources: { memoryRequest: Size.mebibytes(200) } });
+    });
+    expect(cnpg).toMatch(/sidecarResources\.memoryRequest = 200Mi: is below 256Mi: barman-cloud \(Python with boto3\)/);
+  });
+
   test('sizes from the props: WalArchive.sidecarResources for the pgbackrest sidecar, engine props for the helpers, exporter and Jobs', () => {
     const ms = synth((chart) => {
       const db = new HaPostgres(chart, 'orders', {

@@ -11,7 +11,7 @@ import type { ArchiveDestination } from '../../model/archive-destination';
 import type { ArchiveCredentials } from '../../model/archive-credentials';
 import type { IEngineNetworkProfile } from '../../model/engine-network-profile';
 import type {
-  ClusterEndpoints, EngineCapabilities, EngineDisruptionBudgets, EngineMonitoringProfile, EngineReadinessProfile, IArchiveIntent, IClusterEngine, IClusterModel,
+  ArchiveSidecarProfile, ClusterEndpoints, EngineCapabilities, EngineDisruptionBudgets, EngineMonitoringProfile, EngineReadinessProfile, IArchiveIntent, IClusterEngine, IClusterModel,
   IDatabaseIntent, IDatabaseRoleIntent, IPoolerIntent, IPublicationIntent, IRestoreDrillIntent, IScheduledBackupIntent, ISchemaImportIntent, ISubscriptionIntent, PoolerEndpoint,
 } from '../../model/cluster-engine';
 import type { SecretKeyReference } from '../../model/subscription-values';
@@ -203,6 +203,11 @@ export class CrunchyPgoEngine implements IClusterEngine {
    * of its own): `DisruptionBudget.minAvailable(n)` sets `instances[].minAvailable`,
    * `operatorManaged()` leaves PGO's default (minAvailable 1).
    */
+  /**
+   * pgBackRest (C) in the `pgbackrest` sidecar: a few buffers per process (`buffer-size`, 1 MiB
+   * by default, times `process-max`) and the compressor's window, so 128 MiB leaves a wide margin.
+   */
+  public readonly archiveSidecar: ArchiveSidecarProfile = { program: 'pgBackRest', minimumMemoryMiB: 128 };
   public readonly disruptionBudgets: EngineDisruptionBudgets = { operatorManaged: true };
   /** pgBackRest has one process-max for archive-push and backups: WalArchive.backupJobs's default. */
   public readonly defaultWalMaxParallel = 2;
