@@ -207,7 +207,7 @@ export class CrunchyPgoEngine implements IClusterEngine {
    * pgBackRest (C) in the `pgbackrest` sidecar: a few buffers per process (`buffer-size`, 1 MiB
    * by default, times `process-max`) and the compressor's window, so 128 MiB leaves a wide margin.
    */
-  public readonly archiveSidecar: ArchiveSidecarProfile = { program: 'pgBackRest', minimumMemoryMiB: 128 };
+  public readonly archiveSidecar?: ArchiveSidecarProfile = { program: 'pgBackRest', minimumMemoryMiB: 128 };
   public readonly disruptionBudgets: EngineDisruptionBudgets = { operatorManaged: true };
   /** pgBackRest has one process-max for archive-push and backups: WalArchive.backupJobs's default. */
   public readonly defaultWalMaxParallel = 2;
