@@ -1,6 +1,10 @@
 /**
- * The property-based suite of one engine; property.cloudnative-pg.test.ts and
- * property.patroni.test.ts run it (two files, so Jest can run the engines in parallel).
+ * The property-based suite of one engine; property.cloudnative-pg.test.ts, property.patroni.test.ts
+ * and property.crunchy.test.ts run it (one file per engine, so Jest can run the engines in parallel).
+ * On Crunchy PGO the PostgresCluster's pods are PGO's (it sets their security contexts, like
+ * CloudNativePG's Cluster): PSS is checked on the pods the library renders itself (the restore
+ * drill's CronJob), the PDB-overlap check counts PGO's own PDBs (lib/monitoring/readiness/pod-model.ts),
+ * and the drill's PostgresCluster template is checked against the vendored CRD.
  * test/security/random-stacks.ts draws the stacks:
  * - stacks VALID BY CONSTRUCTION (cluster, pools, peers, an archive with several backups and,
  *   on CloudNativePG, a restore drill; sometimes the same cluster again in a second namespace

@@ -1,5 +1,7 @@
 /**
- * Random stacks for the property tests (property.test.ts), in two families:
+ * Random stacks for the property tests (property.<engine>.test.ts; CloudNativePG, Patroni and
+ * Crunchy PGO, whose stacks keep to what PGO renders: a WalArchive for every HA cluster, at most
+ * one read-write pool and one full schedule, generated credentials, and its engine props), in two families:
  *
  * - VALID BY CONSTRUCTION (`validStacks(engine)`): every value is drawn from what the
  *   library documents as valid, and values that depend on each other are drawn in order
