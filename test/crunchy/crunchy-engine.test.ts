@@ -7,7 +7,7 @@
 import { Duration, Size, Testing, Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import {
-  ArchiveCredentials, ArchiveDestination, ArchiveSource, BackupSchedule, ClusterBootstrap, ClusterEngine, ClusterMode, DataDurability,
+  AppCredentials, ArchiveCredentials, ArchiveDestination, ArchiveSource, BackupSchedule, ClusterBootstrap, ClusterEngine, ClusterMode, DataDurability,
   DisruptionBudget, HaPostgres, PgBouncerPool, PoolType, RecoveryTarget, RetentionWindow, ScheduledBackup, WalArchive, WalCompression,
 } from '../../lib';
 import { CrunchyChart } from '../../examples/crunchy/chart';
@@ -224,6 +224,20 @@ describe('intents PGO expresses differently', () => {
     const ds = only(built, 'PostgresCluster').spec.dataSource.pgbackrest;
     expect(ds).toMatchObject({ stanza: 'db', repo: { name: 'repo1', s3: { bucket: 'pg-archive' } }, global: { 'repo1-path': '/prod/orders' } });
     expect(ds.options).toEqual(['--type=time', '--target="2026-01-02 03:04:03+00"']);
+  });
+
+  // Found by test/security/property.crunchy.test.ts: an owner with an underscore (a valid PostgreSQL
+  // identifier) rendered spec.users[].name = "orders_owner", which PGO's CRD refuses at admission.
+  test('an application owner that is not a DNS label is a synth error naming credentials.owner; a valid one renders and validates', () => {
+    const withOwner = (owner: string) => (chart: Construct) => {
+      const db = new HaPostgres(chart, 'orders', { engine: ClusterEngine.crunchy(), credentials: AppCredentials.generated({ owner }) });
+      archiveOf(db);
+    };
+    expect(synthError(withOwner('orders_owner'))).toMatch(
+      /credentials\.owner = "orders_owner": Crunchy PGO 6\.0 names the user in spec\.users\[\]\.name, which takes lower-case letters, digits and hyphens only .*\. Fix: use a name of lower-case letters and digits only, e\.g\. "ordersowner"/);
+    const ms = synth(withOwner('ordersowner'));
+    expectValidManifests(ms);
+    expect(only(ms, 'PostgresCluster').spec.users).toEqual([{ name: 'ordersowner', databases: ['app'] }]);
   });
 
   test('the pgbackrest sidecar\'s memory floor is pgBackRest\'s (128Mi), named in the error; CloudNativePG keeps barman-cloud\'s 256Mi', () => {

@@ -10,9 +10,10 @@
  * synchronous_commit local, a budget of 1 or the operator's, WAL on the data volume, limits
  * above requests, weekly or suspended backups, session pools, two zones).
  *
- * The generator of the other engines is test/security/random-stacks.ts; this one is apart
- * because PGO refuses shapes those stacks draw (several pools or backups, read-only pools,
- * generated-from-Secret credentials, RestoreDrill into a shared namespace).
+ * test/security/random-stacks.ts also draws PGO stacks (for the security property suite,
+ * property.crunchy.test.ts); this one stays for the readiness test because it draws, on purpose,
+ * values that fail checklist items (synchronous_commit local, Burstable sidecars, suspended
+ * backups) with a weight the security generator does not give them.
  */
 import { Chart, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';

@@ -1,6 +1,10 @@
 /**
- * The property-based suite of one engine; property.cloudnative-pg.test.ts and
- * property.patroni.test.ts run it (two files, so Jest can run the engines in parallel).
+ * The property-based suite of one engine; property.cloudnative-pg.test.ts, property.patroni.test.ts
+ * and property.crunchy.test.ts run it (one file per engine, so Jest can run the engines in parallel).
+ * On Crunchy PGO the PostgresCluster's pods are PGO's (it sets their security contexts, like
+ * CloudNativePG's Cluster): PSS is checked on the pods the library renders itself (the restore
+ * drill's CronJob), the PDB-overlap check counts PGO's own PDBs (lib/monitoring/readiness/pod-model.ts),
+ * and the drill's PostgresCluster template is checked against the vendored CRD.
  * test/security/random-stacks.ts draws the stacks:
  * - stacks VALID BY CONSTRUCTION (cluster, pools, peers, an archive with several backups and,
  *   on CloudNativePG, a restore drill; sometimes the same cluster again in a second namespace
@@ -77,8 +81,16 @@ export function describeRandomStacks(engine: EngineKind): void {
       const twins = sample.filter((s) => s.clusters.length === 2);
       const shapes: { [shape: string]: boolean } = {
         'same-named cluster in a second namespace': twins.some((s) => s.clusters[1].namespace !== s.clusters[0].namespace && s.clusters[1].id === s.clusters[0].id),
-        'a daily and a weekly backup of one archive': archives.some((a) => (a?.schedules.length ?? 0) >= 2),
-        'drills of both twins': twins.some((s) => s.clusters.every((c) => (c.parts.archive as ArchiveSpec).drill)) === (engine === 'CloudNativePG'),
+        // PGO has one full schedule per repository, and differential and incremental ones as engine props.
+        ...(engine === 'Crunchy PGO' ? {
+          'a full, a differential and an incremental backup of one archive': clusters.some((c) => (c.parts.archive as ArchiveSpec | undefined)?.schedules.length === 1
+            && c.crunchy?.differentialBackupSchedule && c.crunchy.incrementalBackupSchedule),
+          'a recovered cluster': clusters.some((c) => c.props.bootstrap !== undefined),
+          'a non-default instance set': clusters.some((c) => (c.crunchy?.instanceSetName ?? 'pg') !== 'pg'),
+          'monitoring off': clusters.some((c) => c.crunchy?.monitoring === false),
+          'backup Job resources': clusters.some((c) => c.crunchy?.backupJobResources !== undefined),
+        } : { 'a daily and a weekly backup of one archive': archives.some((a) => (a?.schedules.length ?? 0) >= 2) }),
+        'drills of both twins': twins.some((s) => s.clusters.every((c) => (c.parts.archive as ArchiveSpec).drill)) === (engine !== 'Patroni'),
         'CPU limit above the request': clusters.some((c) => c.props.resources?.cpuLimit && c.props.resources.cpuLimit.amount !== c.props.resources.cpuRequest?.amount),
         'memory limit above the request': clusters.some((c) => c.props.resources?.memoryLimit && c.props.resources.memoryLimit.toMebibytes() > c.props.resources.memoryRequest!.toMebibytes()),
         ...Object.fromEntries(['shared_buffers', 'max_wal_size', 'min_wal_size'].map((p) => [p, clusters.some((c) => c.props.parameters?.[p] !== undefined)])),

@@ -1,5 +1,7 @@
 /**
- * Random stacks for the property tests (property.test.ts), in two families:
+ * Random stacks for the property tests (property.<engine>.test.ts; CloudNativePG, Patroni and
+ * Crunchy PGO, whose stacks keep to what PGO renders: a WalArchive for every HA cluster, at most
+ * one read-write pool and one full schedule, generated credentials, and its engine props), in two families:
  *
  * - VALID BY CONSTRUCTION (`validStacks(engine)`): every value is drawn from what the
  *   library documents as valid, and values that depend on each other are drawn in order
@@ -35,13 +37,13 @@ import { Cpu } from 'cdk8s-plus-28';
 import { App } from 'cdk8s';
 import * as fc from 'fast-check';
 import {
-  AppCredentials, ArchiveCredentials, ArchiveDestination, BackupSchedule, RestoreDrill, ScheduledBackup, WalArchive, ClusterEngine, ClusterMode, DataDurability, DisruptionBudget, HaPostgres, HaPostgresProps, NetworkPeer,
+  AppCredentials, ArchiveCredentials, ArchiveSource, ClusterBootstrap, CrunchyPgoEngineProps, Database, DatabaseRole, Publication, PublicationTarget, RecoveryTarget, SidecarResources, ArchiveDestination, BackupSchedule, RestoreDrill, ScheduledBackup, WalArchive, ClusterEngine, ClusterMode, DataDurability, DisruptionBudget, HaPostgres, HaPostgresProps, NetworkPeer,
   PatroniDcs, PatroniEngineProps, PatroniSynchronousMode, PatroniVersion, PgBouncerPool, PgBouncerPoolProps, PoolMode, PoolType,
   PostgresVersion, PrimaryUpdateMethod, TlsVersion, VolumeAccessMode,
 } from '../../lib';
 
-export type EngineKind = 'CloudNativePG' | 'Patroni';
-export const ENGINE_KINDS: EngineKind[] = ['CloudNativePG', 'Patroni'];
+export type EngineKind = 'CloudNativePG' | 'Patroni' | 'Crunchy PGO';
+export const ENGINE_KINDS: EngineKind[] = ['CloudNativePG', 'Patroni', 'Crunchy PGO'];
 
 /** One cluster of a stack: its namespace, engine, props and the values of its parts. */
 export interface ClusterSpec {
@@ -51,6 +53,8 @@ export interface ClusterSpec {
   readonly engine: EngineKind;
   /** Patroni's engine props (undefined for CloudNativePG, whose engine is the default). */
   readonly patroni?: PatroniEngineProps;
+  /** Crunchy PGO's engine props (set exactly when `engine` is 'Crunchy PGO'). */
+  readonly crunchy?: CrunchyPgoEngineProps;
   /** The HaPostgres props, without `engine`. */
   readonly props: HaPostgresProps;
   /** Values of the PARTS, by part name (pools, peers, archive, sameNamedSibling). */
@@ -120,6 +124,10 @@ const gi = (n: number) => Size.gibibytes(n);
 const mi = (s: Size) => s.toMebibytes();
 const ZONES = ['eu-west-1a', 'eu-west-1b', 'eu-west-1c', 'eu-west-1d'];
 const CLUSTER_NAMES = ['orders-db', 'db', `pg-${'a'.repeat(47)}`]; // the last is 50 characters, the longest allowed
+/** PGO names pods <cluster>-<set>-<suffix>: the cluster name and the instance set's take 46 characters at most (the last is 40). */
+const PGO_CLUSTER_NAMES = ['orders-db', 'db', `pg-${'a'.repeat(37)}`];
+/** Instance set names (the default is "pg"; the last is 6 characters, which the 40-character name leaves room for). */
+const PGO_INSTANCE_SETS = ['pg', 'set-a', 'inst01'];
 const POOL_NAMES = ['orders-pool', 'reports-pool', 'pool-a'];
 const DEFAULT_MAX_CONNECTIONS = 200;
 /** superuser_reserved_connections (3) and the library's headroom (10), see lib/model/pool-sizing.ts. */
@@ -137,7 +145,7 @@ export function factsOf(c: ClusterSpec): ClusterFacts {
     highlyAvailable: mode.highlyAvailable,
     instances: mode.instances,
     poolBudget: maxConnections - reserved - RESERVED_FOR_OTHERS,
-    poolerTls: c.engine === 'CloudNativePG' || c.patroni?.tlsSecretName !== undefined,
+    poolerTls: c.engine !== 'Patroni' || c.patroni?.tlsSecretName !== undefined,
   };
 }
 
@@ -151,6 +159,8 @@ const PARAMETERS: Array<[string, string | number | boolean]> = [
   ['log_statement', 'ddl'], ['idle_in_transaction_session_timeout', '10min'], ['track_io_timing', true],
   ['hot_standby_feedback', 'on'],
 ];
+/** On PGO: without wal_level (PGO sets it to logical itself). */
+const PGO_PARAMETERS = PARAMETERS.filter(([name]) => name !== 'wal_level');
 /** CloudNativePG only: Patroni manages wal_log_hints. */
 const CNPG_PARAMETERS: Array<[string, string | number | boolean]> = [['wal_log_hints', 'on']];
 
@@ -204,7 +214,7 @@ function topologyProps(engine: EngineKind): fc.Arbitrary<Partial<HaPostgresProps
     dataDurability: opt(fc.constantFrom(DataDurability.REQUIRED, DataDurability.PREFERRED)),
     disruptionBudget: opt(fc.oneof(
       fc.integer({ min: 1, max: n - 1 }).map((k) => DisruptionBudget.minAvailable(k)),
-      ...(engine === 'CloudNativePG' ? [fc.constant(DisruptionBudget.operatorManaged())] : []),
+      ...(engine !== 'Patroni' ? [fc.constant(DisruptionBudget.operatorManaged())] : []),
     )),
     placement: opt(fc.record({
       zones: opt(fc.uniqueArray(fc.constantFrom(...ZONES), { minLength: 2, maxLength: 4 })),
@@ -254,25 +264,47 @@ const memoryRequestMi = (props: Partial<HaPostgresProps>) => mi(props.resources?
 /** The size of the volume that holds WAL: the WAL volume (20Gi by default), or the data volume without one. */
 const walMiOf = (v: VolumeDraw) => 1024 * (v.separate === false ? v.dataGi : v.walGi ?? 20);
 
+/** The IAM role of the archives (the recovery source of a PGO cluster shares it: PGO puts one role on its ServiceAccounts). */
+const ARCHIVE_ROLE = 'arn:aws:iam::123456789012:role/shop-archive';
+
+/** Recovery of a PGO cluster from another cluster's pgBackRest repository: to the end of WAL or to a point in time. */
+const PGO_RECOVERY: fc.Arbitrary<ClusterBootstrap> = fc.record({
+  credentials: fc.constantFrom('iam', 'secret'),
+  endpoint: fc.constantFrom(undefined, 'https://minio.storage:9000'),
+  target: fc.constantFrom(undefined, RecoveryTarget.latest(), RecoveryTarget.time('2026-11-30 05:00:00+00')),
+}).map(({ credentials, endpoint, target }) => {
+  const source = ArchiveSource.fromProps({
+    serverName: 'orders-old',
+    destination: ArchiveDestination.s3(compact({ bucket: 'acme-pg-archive', path: 'legacy', region: 'eu-west-1', endpoint })),
+    credentials: credentials === 'iam' ? ArchiveCredentials.fromIamRole(ARCHIVE_ROLE) : ArchiveCredentials.fromSecret('orders-old-s3'),
+  });
+  return target?.kind === RecoveryTarget.time('2026-11-30 05:00:00+00').kind ? ClusterBootstrap.pointInTime(source, target!) : ClusterBootstrap.fromArchive(source, compact({ target }));
+});
+
 function clusterProps(engine: EngineKind, patroni?: PatroniEngineProps): fc.Arbitrary<HaPostgresProps> {
   return fc.tuple(topologyProps(engine), volumes, versionProps(engine, patroni), resources).chain(([topology, v, version, res]) => {
     const ha = (topology.mode ?? ClusterMode.highAvailability()).highlyAvailable;
     const sixteenPlus = (version.version ?? PostgresVersion.V18).major >= 16;
     return fc.record({
-      name: opt(fc.constantFrom(...CLUSTER_NAMES)),
+      name: opt(fc.constantFrom(...(engine === 'Crunchy PGO' ? PGO_CLUSTER_NAMES : CLUSTER_NAMES))),
       storage: storageProps(v, ha),
       maxStandbyStreamingDelay: opt(fc.constantFrom(Duration.seconds(0), Duration.seconds(30), Duration.hours(1))),
       primaryUpdateMethod: opt(fc.constantFrom(PrimaryUpdateMethod.SWITCHOVER, ...(engine === 'CloudNativePG' ? [PrimaryUpdateMethod.RESTART] : []))),
       resources: fc.constant(res),
       parameters: opt(fc.tuple(
-        fc.subarray(engine === 'CloudNativePG' ? [...PARAMETERS, ...CNPG_PARAMETERS] : PARAMETERS, { maxLength: 4 }),
+        fc.subarray(engine === 'CloudNativePG' ? [...PARAMETERS, ...CNPG_PARAMETERS] : engine === 'Crunchy PGO' ? PGO_PARAMETERS : PARAMETERS, { maxLength: 4 }),
         sizedParameters(memoryRequestMi({ resources: res }), walMiOf(v)),
         opt(fc.constantFrom(100, 300)),
         sixteenPlus ? opt(fc.constantFrom(0, 5)) : fc.constant(undefined),
       ).map(([entries, sized, maxConnections, reserved]) => compact({
         ...Object.fromEntries(entries), ...sized, max_connections: maxConnections, reserved_connections: reserved,
       }))),
-      credentials: engine === 'Patroni'
+      credentials: engine === 'Crunchy PGO'
+        // PGO generates every user's password into <cluster>-pguser-<owner>: never from another Secret.
+        // Its user names are DNS labels (spec.users[].name) and PostgreSQL identifiers: letters and digits.
+        ? opt(fc.record({ database: opt(fc.constantFrom('app', 'orders')), owner: opt(fc.constantFrom('app', 'ordersowner')) })
+          .map((o) => AppCredentials.generated(compact(o))))
+        : engine === 'Patroni'
         ? fc.record({ database: opt(fc.constantFrom('app', 'orders')), owner: opt(fc.constantFrom('app', 'orders_owner')) })
           .map((o) => AppCredentials.fromSecret('orders-app', compact(o)))
         : opt(fc.record({ secret: fc.boolean(), database: opt(fc.constantFrom('app', 'orders', '_x1')), owner: opt(fc.constantFrom('app', 'orders_owner')) })
@@ -288,6 +320,7 @@ function clusterProps(engine: EngineKind, patroni?: PatroniEngineProps): fc.Arbi
         monitoringNamespace: opt(fc.constantFrom('monitoring', 'observability')),
         kubernetesApiCidr: opt(fc.constantFrom('0.0.0.0/0', '172.20.0.0/16', 'fd00:10::/64')),
       }).map(compact)),
+      bootstrap: engine === 'Crunchy PGO' ? opt(PGO_RECOVERY) : fc.constant(undefined),
     }).map(({ storage, ...rest }) => compact({ ...topology, ...version, ...storage, ...rest }) as HaPostgresProps);
   }).map((props) => {
     // Patroni without a TLS Secret must allow plain text (the draw above gives it a reason).
@@ -333,6 +366,41 @@ const patroniEngineProps: fc.Arbitrary<PatroniEngineProps> = fc.constantFrom(Pat
 });
 
 // ---------------------------------------------------------------------------------------
+// Valid Crunchy PGO engine props
+
+/** Requests, and limits equal to them or above them, of PGO's helper containers, exporter and backup Jobs. */
+const pgoSidecar = (memories: number[]): fc.Arbitrary<SidecarResources> => fc.record({
+  cpu: fc.constantFrom(50, 100, 250), memory: fc.constantFrom(...memories), cpuFactor: fc.constantFrom(1, 1, 2), memoryFactor: fc.constantFrom(1, 1, 2), limits: fc.boolean(),
+}).map(({ cpu, memory, cpuFactor, memoryFactor, limits }) => compact({
+  cpuRequest: Cpu.millis(cpu), memoryRequest: Size.mebibytes(memory),
+  cpuLimit: limits ? Cpu.millis(cpu * cpuFactor) : undefined, memoryLimit: limits ? Size.mebibytes(memory * memoryFactor) : undefined,
+}));
+
+/** Valid schedules of PGO's differential and incremental backups. */
+const PGO_SCHEDULES = [BackupSchedule.daily({ hour: 1 }), BackupSchedule.cron('0 */6 * * *'), BackupSchedule.cron('30 1 * * 1-5'), BackupSchedule.weekly({ hour: 4 })];
+
+/**
+ * PGO's engine props. `fullScheduled`: an active ScheduledBackup gives a full schedule, which an
+ * incremental backup needs to build on (a synth error otherwise).
+ */
+const crunchyEngineProps = (fullScheduled: boolean): fc.Arbitrary<CrunchyPgoEngineProps> => fc.record({
+  instanceSetName: opt(fc.constantFrom(...PGO_INSTANCE_SETS)),
+  postgresImage: opt(fc.constant('registry.example.com/crunchy-postgres:ubi9-17.6-2530')),
+  pgbackrestImage: opt(fc.constant('registry.example.com/crunchy-pgbackrest:ubi9-2.56.0-2530')),
+  pgbouncerImage: opt(fc.constant('registry.example.com/crunchy-pgbouncer:ubi9-1.24-2530')),
+  monitoring: opt(fc.boolean()),
+  leaderLeaseDuration: opt(fc.constantFrom(Duration.seconds(30), Duration.seconds(45))),
+  syncPeriod: opt(fc.constantFrom(Duration.seconds(5), Duration.seconds(10))),
+  failsafeMode: opt(fc.boolean()),
+  maximumLagOnFailover: opt(fc.constantFrom(Size.mebibytes(0), Size.mebibytes(16))),
+  differentialBackupSchedule: opt(fc.constantFrom(...PGO_SCHEDULES)),
+  incrementalBackupSchedule: fullScheduled ? opt(fc.constantFrom(...PGO_SCHEDULES)) : fc.constant(undefined),
+  helperContainerResources: opt(pgoSidecar([32, 64, 128])),
+  exporterResources: opt(pgoSidecar([128, 256])),
+  backupJobResources: opt(pgoSidecar([256, 512, 1024])),
+}).map(compact);
+
+// ---------------------------------------------------------------------------------------
 // Parts
 
 export interface PoolSpec {
@@ -348,7 +416,8 @@ const poolName = (p: PoolSpec, cluster: string) => p.props.name ?? `${cluster}-p
 function poolSpec(facts: ClusterFacts): fc.Arbitrary<PoolSpec> {
   return fc.record({
     name: opt(fc.constantFrom(...POOL_NAMES)),
-    type: opt(facts.highlyAvailable ? fc.constantFrom(PoolType.READ_WRITE, PoolType.READ_ONLY) : fc.constant(PoolType.READ_WRITE)),
+    // PGO's proxy serves the primary only.
+    type: opt(facts.highlyAvailable && facts.engine !== 'Crunchy PGO' ? fc.constantFrom(PoolType.READ_WRITE, PoolType.READ_ONLY) : fc.constant(PoolType.READ_WRITE)),
     poolMode: opt(fc.constantFrom(PoolMode.TRANSACTION, PoolMode.SESSION)),
     instances: opt(fc.constantFrom(1, 2, 3)),
     defaultPoolSize: opt(fc.constantFrom(1, 10, 30)),
@@ -370,7 +439,8 @@ function poolSpec(facts: ClusterFacts): fc.Arbitrary<PoolSpec> {
 const pools: StackPart<PoolSpec[]> = {
   name: 'pools',
   // A pool serves TLS to its clients, always; on Patroni that needs the engine's TLS Secret.
-  valid: (facts) => fc.array(poolSpec(facts), { maxLength: facts.poolerTls ? 2 : 0 }).filter((ps) => {
+  // PGO runs one PgBouncer proxy per cluster.
+  valid: (facts) => fc.array(poolSpec(facts), { maxLength: !facts.poolerTls ? 0 : facts.engine === 'Crunchy PGO' ? 1 : 2 }).filter((ps) => {
     // Names unique in the namespace; the pools of each type fit in one instance's connections.
     const names = ps.map((p) => poolName(p, facts.name));
     if (new Set(names).size !== names.length) return false;
@@ -407,14 +477,17 @@ export const DRILL_NAMESPACE = 'drills';
 
 const archiveSpec = (facts: ClusterFacts): fc.Arbitrary<ArchiveSpec> => fc.record({
   credentials: fc.constantFrom<'iam' | 'secret'>('iam', 'secret'),
-  // Often a daily and a weekly backup of one archive, otherwise any 0 to 3 distinct schedules.
-  schedules: fc.oneof(fc.constant<BackupSchedule[]>([SCHEDULES[0], SCHEDULES[1]]), fc.uniqueArray(fc.constantFrom(...SCHEDULES), { maxLength: 3 })),
-  drill: facts.engine === 'CloudNativePG' ? fc.boolean() : fc.constant(false),
+  // Often a daily and a weekly backup of one archive, otherwise any 0 to 3 distinct schedules;
+  // on PGO at most one (one full schedule per repository; differential and incremental are engine props).
+  schedules: facts.engine === 'Crunchy PGO' ? fc.uniqueArray(fc.constantFrom(...SCHEDULES), { maxLength: 1 })
+    : fc.oneof(fc.constant<BackupSchedule[]>([SCHEDULES[0], SCHEDULES[1]]), fc.uniqueArray(fc.constantFrom(...SCHEDULES), { maxLength: 3 })),
+  drill: facts.engine !== 'Patroni' ? fc.boolean() : fc.constant(false),
 });
 
 const archive: StackPart<ArchiveSpec | undefined> = {
   name: 'archive',
-  valid: (facts) => opt(archiveSpec(facts)),
+  // An HA PostgresCluster without a pgBackRest repository discards WAL: PGO's HA clusters always have one.
+  valid: (facts) => (facts.engine === 'Crunchy PGO' && facts.highlyAvailable ? archiveSpec(facts) : opt(archiveSpec(facts))),
   build: (value, c) => {
     if (!value) return;
     const id = c.db.node.id;
@@ -422,7 +495,7 @@ const archive: StackPart<ArchiveSpec | undefined> = {
       cluster: c.db,
       // One folder per namespace: same-named clusters of two namespaces must not write one folder.
       destination: ArchiveDestination.s3({ bucket: 'acme-pg-archive', path: c.spec.namespace, region: 'eu-west-1' }),
-      credentials: value.credentials === 'iam' ? ArchiveCredentials.fromIamRole('arn:aws:iam::123456789012:role/shop-archive') : ArchiveCredentials.fromSecret('orders-s3'),
+      credentials: value.credentials === 'iam' ? ArchiveCredentials.fromIamRole(ARCHIVE_ROLE) : ArchiveCredentials.fromSecret('orders-s3'),
     });
     value.schedules.forEach((schedule, i) => new ScheduledBackup(c.chart, `${id}-backup${i}`, { archive: archived, schedule }));
     if (value.drill) new RestoreDrill(c.chart, `${id}-drill`, { cluster: c.db, scratchNamespace: DRILL_NAMESPACE });
@@ -437,12 +510,33 @@ const sameNamedSibling: StackPart<boolean | undefined> = {
   name: 'sameNamedSibling',
   valid: () => fc.constant(undefined),
   build: (value, c) => {
-    if (value) new HaPostgres(c.chart, `${c.db.node.id}-sibling`, { name: c.db.clusterName, ...(c.spec.patroni ? { engine: ClusterEngine.patroni(c.spec.patroni), version: c.spec.props.version, credentials: c.spec.props.credentials, tls: c.spec.props.tls } : {}) });
+    if (value) {
+      new HaPostgres(c.chart, `${c.db.node.id}-sibling`, {
+        name: c.db.clusterName,
+        ...(c.spec.patroni ? { engine: ClusterEngine.patroni(c.spec.patroni), version: c.spec.props.version, credentials: c.spec.props.credentials, tls: c.spec.props.tls } : {}),
+        ...(c.spec.crunchy ? { engine: ClusterEngine.crunchy(c.spec.crunchy), mode: ClusterMode.standalone() } : {}),
+      });
+    }
   },
 };
 
+/**
+ * Declarative objects of the cluster (a role, a database, a publication): drawn in no valid stack
+ * (valid stacks of every engine stay comparable); defects add them where the engine cannot render them.
+ */
+const declared: StackPart<Array<'role' | 'database' | 'publication'> | undefined> = {
+  name: 'declared',
+  valid: () => fc.constant(undefined),
+  build: (value, c) => value?.forEach((kind) => {
+    const id = `${c.db.node.id}-${kind}`;
+    if (kind === 'role') new DatabaseRole(c.chart, id, { cluster: c.db, name: 'reporting', passwordSecretName: 'orders-reporting' });
+    if (kind === 'database') new Database(c.chart, id, { cluster: c.db, name: 'reports', owner: 'app' });
+    if (kind === 'publication') new Publication(c.chart, id, { cluster: c.db, name: 'orders_pub', target: PublicationTarget.allTables() });
+  }),
+};
+
 /** The parts of every cluster, built in this order after the HaPostgres. */
-export const PARTS: Array<StackPart<any>> = [pools, peers, archive, sameNamedSibling];
+export const PARTS: Array<StackPart<any>> = [pools, peers, archive, sameNamedSibling, declared];
 
 // ---------------------------------------------------------------------------------------
 // Stacks
@@ -452,10 +546,12 @@ function clusterSpec(engine: EngineKind, namespace: string, id: string): fc.Arbi
   return engineDraw.chain((patroni) => clusterProps(engine, patroni).chain((props) => {
     const base: ClusterSpec = { id, namespace, engine, patroni, props, parts: {} };
     const facts = factsOf(base);
-    return fc.tuple(...PARTS.map((p) => p.valid(facts))).map((values) => ({
+    return fc.tuple(...PARTS.map((p) => p.valid(facts))).map((values): ClusterSpec => ({
       ...base, parts: Object.fromEntries(PARTS.map((p, i) => [p.name, values[i]])),
     }));
-  }));
+  })).chain((c) => (engine !== 'Crunchy PGO' ? fc.constant(c)
+    // PGO's engine props last: an incremental schedule needs the archive's full one.
+    : crunchyEngineProps(((c.parts.archive as ArchiveSpec | undefined)?.schedules.length ?? 0) > 0).map((crunchy) => ({ ...c, crunchy }))));
 }
 
 /** Stacks every one of which must synthesize and pass every check. */
@@ -471,7 +567,7 @@ export function validStacks(engine: EngineKind): fc.Arbitrary<StackSpec> {
  */
 function twins(c: ClusterSpec): ClusterSpec[] {
   const a = c.parts.archive as ArchiveSpec | undefined;
-  const drill = c.engine === 'CloudNativePG';
+  const drill = c.engine !== 'Patroni';
   const archived: ClusterSpec = { ...c, parts: { ...c.parts, archive: a ? { ...a, drill } : { credentials: 'iam', schedules: [SCHEDULES[0]], drill } } };
   return [archived, { ...archived, namespace: 'shop-b' }];
 }
@@ -507,7 +603,7 @@ export function buildStack(stack: StackSpec): { app: App; manifests: any[]; clus
       chart = new Chart(app, spec.namespace, { namespace: spec.namespace, disableResourceNameHashes: true });
       charts.set(spec.namespace, chart);
     }
-    const engine = spec.patroni ? ClusterEngine.patroni(spec.patroni) : undefined;
+    const engine = spec.patroni ? ClusterEngine.patroni(spec.patroni) : spec.crunchy ? ClusterEngine.crunchy(spec.crunchy) : undefined;
     const db = new HaPostgres(chart, spec.id, { ...spec.props, ...(engine ? { engine } : {}) });
     const built: BuiltCluster = { spec, chart, db, reachability: [] };
     for (const part of PARTS) if (spec.parts[part.name] !== undefined) part.build(spec.parts[part.name], built);
@@ -528,6 +624,9 @@ const walVolumeMi = (c: ClusterSpec) => mi(c.props.separateWalVolume === false ?
 const withArchive = (c: ClusterSpec, f: (a: ArchiveSpec) => ArchiveSpec): ClusterSpec =>
   ({ ...c, parts: { ...c.parts, archive: f((c.parts.archive as ArchiveSpec | undefined) ?? { credentials: 'iam', schedules: [], drill: false }) } });
 const aPool = (props: PoolSpec['props']): PoolSpec => ({ props, allowApp: false });
+const withEngine = (c: ClusterSpec, crunchy: Partial<CrunchyPgoEngineProps>): ClusterSpec => ({ ...c, crunchy: { ...c.crunchy, ...crunchy } });
+const withDeclared = (c: ClusterSpec, kind: 'role' | 'database' | 'publication'): ClusterSpec =>
+  ({ ...c, parts: { ...c.parts, declared: [...((c.parts.declared as string[] | undefined) ?? []), kind] } });
 /** A standalone version of a valid HA spec (the props only HA clusters may have removed). */
 const standalone = (c: ClusterSpec): ClusterSpec => {
   const { synchronousStandbys: _s, dataDurability: _d, disruptionBudget: _b, maxSlotWalKeepSize: _m, ...props } = c.props;
@@ -663,6 +762,46 @@ export const DEFECTS: Defect[] = [
   { name: 'minPoolSize above defaultPoolSize', property: 'minPoolSize', group: 'pools', apply: (c) => withPools(c, [aPool({ name: 'pool-x', defaultPoolSize: 5, minPoolSize: 6 })]) },
   { name: 'plain-text clients', property: 'parameters.client_tls_sslmode', group: 'pools',
     applies: (c) => !c.props.tls?.allowPlainTextReason, apply: (c) => withPools(c, [aPool({ name: 'pool-x', parameters: { client_tls_sslmode: 'disable' } })]) },
+  // Crunchy PGO: what the engine cannot render, and its own props
+  { name: 'read-only pool on PGO', property: 'type', group: 'pools', engines: ['Crunchy PGO'], applies: isHa,
+    apply: (c) => withPools(c, [aPool({ name: 'pool-ro', type: PoolType.READ_ONLY })]) },
+  { name: 'two pools on PGO', property: 'PgBouncerPool', group: 'pools', engines: ['Crunchy PGO'],
+    apply: (c) => withPools(c, [aPool({ name: 'pool-x', defaultPoolSize: 5 }), aPool({ name: 'pool-y', defaultPoolSize: 5 })]) },
+  { name: 'two full backup schedules on PGO', property: 'ScheduledBackup', group: 'backups', engines: ['Crunchy PGO'],
+    apply: (c) => withArchive(c, (a) => ({ ...a, schedules: [SCHEDULES[0], SCHEDULES[1]] })) },
+  { name: 'incremental backups without a full schedule', property: 'schedule (incremental)', group: 'backups', engines: ['Crunchy PGO'],
+    apply: (c) => withEngine(withArchive(c, (a) => ({ ...a, schedules: [] })), { incrementalBackupSchedule: BackupSchedule.daily({ hour: 5 }) }) },
+  { name: 'HA on PGO without a WalArchive', property: 'WalArchive', group: 'backups', engines: ['Crunchy PGO'], applies: isHa,
+    apply: (c) => ({ ...c, parts: { ...c.parts, archive: undefined }, crunchy: { ...c.crunchy, incrementalBackupSchedule: undefined } }) },
+  { name: 'a DatabaseRole on PGO', property: 'cluster', group: 'declared', engines: ['Crunchy PGO'], apply: (c) => withDeclared(c, 'role') },
+  { name: 'a Database on PGO', property: 'cluster', group: 'declared', engines: ['Crunchy PGO'], apply: (c) => withDeclared(c, 'database') },
+  { name: 'a Publication on PGO', property: 'cluster', group: 'declared', engines: ['Crunchy PGO'], apply: (c) => withDeclared(c, 'publication') },
+  { name: 'owner with an underscore on PGO', property: 'credentials.owner', group: 'identity', engines: ['Crunchy PGO'],
+    apply: (c) => withProps(c, { credentials: AppCredentials.generated({ owner: 'orders_owner' }) }) },
+  { name: 'application password from a Secret on PGO', property: 'credentials', group: 'identity', engines: ['Crunchy PGO'],
+    apply: (c) => withProps(c, { credentials: AppCredentials.fromSecret('orders-app') }) },
+  { name: 'recovery source with another IAM role than the archive', property: 'bootstrap.source.credentials', group: 'recovery', engines: ['Crunchy PGO'],
+    applies: (c) => (c.parts.archive as ArchiveSpec | undefined)?.credentials === 'iam',
+    apply: (c) => withProps(c, { bootstrap: ClusterBootstrap.fromArchive(ArchiveSource.fromProps({ serverName: 'orders-old',
+      destination: ArchiveDestination.s3({ bucket: 'acme-pg-archive', path: 'legacy', region: 'eu-west-1' }),
+      credentials: ArchiveCredentials.fromIamRole('arn:aws:iam::123456789012:role/other-team') })) }) },
+  { name: 'instance set name not a DNS label', property: 'engine.instanceSetName', group: 'engine', engines: ['Crunchy PGO'],
+    apply: (c) => withEngine(c, { instanceSetName: 'Set_A' }) },
+  { name: 'cluster and instance set names over 46 characters', property: 'engine.instanceSetName', group: 'engine', engines: ['Crunchy PGO'],
+    applies: (c) => factsOf(c).name.length < 40, apply: (c) => withEngine(c, { instanceSetName: `s${'x'.repeat(46 - factsOf(c).name.length)}` }) },
+  { name: 'helper containers below 16Mi', property: 'engine.helperContainerResources.memoryRequest', group: 'engine', engines: ['Crunchy PGO'],
+    apply: (c) => withEngine(c, { helperContainerResources: { memoryRequest: Size.mebibytes(8) } }) },
+  { name: 'exporter CPU limit below its request', property: 'engine.exporterResources.cpuLimit', group: 'engine', engines: ['Crunchy PGO'],
+    apply: (c) => withEngine(c, { exporterResources: { cpuRequest: Cpu.millis(200), cpuLimit: Cpu.millis(100) } }) },
+  { name: 'backup Jobs without CPU', property: 'engine.backupJobResources.cpuRequest', group: 'engine', engines: ['Crunchy PGO'],
+    apply: (c) => withEngine(c, { backupJobResources: { cpuRequest: Cpu.millis(0) } }) },
+  { name: 'backup Jobs\' memory limit below the request', property: 'engine.backupJobResources.memoryLimit', group: 'engine', engines: ['Crunchy PGO'],
+    apply: (c) => withEngine(c, { backupJobResources: { memoryRequest: gi(1), memoryLimit: Size.mebibytes(512) } }) },
+  { name: 'sync period leaving no retry timeout', property: 'engine.syncPeriod', group: 'engine', engines: ['Crunchy PGO'],
+    apply: (c) => withEngine(c, { leaderLeaseDuration: Duration.seconds(12), syncPeriod: Duration.seconds(10) }) },
+  { name: 'leader lease below 3 s', property: 'engine.leaderLeaseDuration', group: 'engine', engines: ['Crunchy PGO'],
+    apply: (c) => withEngine(c, { leaderLeaseDuration: Duration.seconds(2), syncPeriod: Duration.seconds(1) }) },
+
   { name: 'pools larger than max_connections', property: 'pool sizing (1 read-write pool of cluster', group: 'pools',
     apply: (c) => withPools(c, [aPool({ name: 'pool-x', instances: 3, defaultPoolSize: Math.ceil(factsOf(c).poolBudget / 3) + 1 })]) },
 ];

@@ -11,6 +11,7 @@ import { robfigFieldProblem, robfigProblem } from '../../lib/core/robfig-cron';
 import { cnpgImageTagProblem } from '../../lib/core/image-reference';
 import { CNPG_FIXED_PARAMETERS } from '../../lib/engines/cnpg/cnpg-fixed-parameters';
 import { allowedPgBouncerParameters } from '../../lib/model/pgbouncer-parameters';
+import { validateManifest } from './schema-validator';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
@@ -255,7 +256,9 @@ export function admissionFindings(manifests: any[]): string[] {
       // The script names it `<prefix>-<epoch>` (10 digits).
       const prefix = /NAME='([^']+)'/.exec(String(m.data['drill.sh'] ?? ''))?.[1] ?? 'drill';
       template.metadata.name = `${prefix}-1767225600`;
-      found.push(...clusterFindings(template, `${id} cluster.json`));
+      // A Crunchy PGO drill's template is a PostgresCluster: its CRD (strict) is what admits it.
+      if (template.kind === 'PostgresCluster') found.push(...validateManifest(template).map((f) => `${id} cluster.json: ${f}`));
+      else found.push(...clusterFindings(template, `${id} cluster.json`));
     }
   }
   found.push(...duplicateObjects(manifests));

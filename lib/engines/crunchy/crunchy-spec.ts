@@ -168,6 +168,12 @@ export function renderPostgresClusterSpec(errors: ConfigErrors, input: CrunchyRe
       `${e} generates each user's password into its own Secret <cluster>-pguser-<user> and cannot take a password from another Secret`,
       `use AppCredentials.generated() (the default); applications read ${i.name}-pguser-${i.credentials.owner}`);
   }
+  // PGO's users[].name is a DNS label (CRD pattern): PostgreSQL's underscores are refused at admission.
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(i.credentials.owner)) {
+    errors.add('credentials.owner', i.credentials.owner,
+      `${e} names the user in spec.users[].name, which takes lower-case letters, digits and hyphens only (no underscores), starting and ending with a letter or digit`,
+      `use a name of lower-case letters and digits only, e.g. "${i.credentials.owner.toLowerCase().replace(/[^a-z0-9]/g, '').replace(/^[0-9]+/, '').replace(/^pg/, '') || 'app'}" (the default is "app")`);
+  }
   // The generator's checks on what is emitted (repository names, global options, restore options).
   if (errors.isEmpty) checkEmittedPgBackRest(errors, spec);
   return { spec, operatorPdbs, roleArn };
