@@ -240,6 +240,17 @@ describe('intents PGO expresses differently', () => {
     expect(only(ms, 'PostgresCluster').spec.users).toEqual([{ name: 'ordersowner', databases: ['app'] }]);
   });
 
+  test('a differential or incremental schedule without a WalArchive is an error naming the engine prop (it would be dropped)', () => {
+    const msg = synthError((chart) => {
+      new HaPostgres(chart, 'orders', {
+        mode: ClusterMode.standalone(),
+        engine: ClusterEngine.crunchy({ differentialBackupSchedule: BackupSchedule.daily({ hour: 1 }), incrementalBackupSchedule: BackupSchedule.daily({ hour: 13 }) }),
+      });
+    });
+    expect(msg).toMatch(/engine\.differentialBackupSchedule = "0 1 \* \* \*": Crunchy PGO 6\.0 schedules backups into the pgBackRest repository of the cluster's WalArchive/);
+    expect(msg).toMatch(/engine\.incrementalBackupSchedule = .*Fix: attach a WalArchive to the cluster, or remove incrementalBackupSchedule/);
+  });
+
   test('the pgbackrest sidecar\'s memory floor is pgBackRest\'s (128Mi), named in the error; CloudNativePG keeps barman-cloud\'s 256Mi', () => {
     const crunchy = (memory: Size) => (chart: Construct) => {
       const db = new HaPostgres(chart, 'orders', { engine: ClusterEngine.crunchy(), placement: { zones: ['a', 'b', 'c'] } });

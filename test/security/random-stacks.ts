@@ -381,9 +381,10 @@ const PGO_SCHEDULES = [BackupSchedule.daily({ hour: 1 }), BackupSchedule.cron('0
 
 /**
  * PGO's engine props. `fullScheduled`: an active ScheduledBackup gives a full schedule, which an
- * incremental backup needs to build on (a synth error otherwise).
+ * incremental backup needs to build on (a synth error otherwise); `archived`: differential and
+ * incremental schedules need the WalArchive's repository (a synth error otherwise).
  */
-const crunchyEngineProps = (fullScheduled: boolean): fc.Arbitrary<CrunchyPgoEngineProps> => fc.record({
+const crunchyEngineProps = (fullScheduled: boolean, archived: boolean): fc.Arbitrary<CrunchyPgoEngineProps> => fc.record({
   instanceSetName: opt(fc.constantFrom(...PGO_INSTANCE_SETS)),
   postgresImage: opt(fc.constant('registry.example.com/crunchy-postgres:ubi9-17.6-2530')),
   pgbackrestImage: opt(fc.constant('registry.example.com/crunchy-pgbackrest:ubi9-2.56.0-2530')),
@@ -393,7 +394,8 @@ const crunchyEngineProps = (fullScheduled: boolean): fc.Arbitrary<CrunchyPgoEngi
   syncPeriod: opt(fc.constantFrom(Duration.seconds(5), Duration.seconds(10))),
   failsafeMode: opt(fc.boolean()),
   maximumLagOnFailover: opt(fc.constantFrom(Size.mebibytes(0), Size.mebibytes(16))),
-  differentialBackupSchedule: opt(fc.constantFrom(...PGO_SCHEDULES)),
+  // Schedules of the WalArchive's pgBackRest repository: none without an archive (a synth error).
+  differentialBackupSchedule: archived ? opt(fc.constantFrom(...PGO_SCHEDULES)) : fc.constant(undefined),
   incrementalBackupSchedule: fullScheduled ? opt(fc.constantFrom(...PGO_SCHEDULES)) : fc.constant(undefined),
   helperContainerResources: opt(pgoSidecar([32, 64, 128])),
   exporterResources: opt(pgoSidecar([128, 256])),
@@ -551,7 +553,8 @@ function clusterSpec(engine: EngineKind, namespace: string, id: string): fc.Arbi
     }));
   })).chain((c) => (engine !== 'Crunchy PGO' ? fc.constant(c)
     // PGO's engine props last: an incremental schedule needs the archive's full one.
-    : crunchyEngineProps(((c.parts.archive as ArchiveSpec | undefined)?.schedules.length ?? 0) > 0).map((crunchy) => ({ ...c, crunchy }))));
+    : crunchyEngineProps(((c.parts.archive as ArchiveSpec | undefined)?.schedules.length ?? 0) > 0, c.parts.archive !== undefined)
+      .map((crunchy) => ({ ...c, crunchy }))));
 }
 
 /** Stacks every one of which must synthesize and pass every check. */
@@ -758,7 +761,7 @@ export const DEFECTS: Defect[] = [
     applies: (c) => isHa(c) && c.props.disruptionBudget?.owner !== 'operator',
     apply: (c) => withPools(c, [aPool({ name: `${factsOf(c).name}-pdb` })]) },
   { name: 'two clusters of one name in a namespace', property: 'name', group: 'pools', apply: (c) => ({ ...c, parts: { ...c.parts, sameNamedSibling: true } }) },
-  { name: 'two pools of one name', property: 'name', group: 'pools', apply: (c) => withPools(c, [aPool({ name: 'pool-x' }), aPool({ name: 'pool-x' })]) },
+  { name: 'two pools of one name', property: 'name', group: 'pools', engines: ['CloudNativePG', 'Patroni'], apply: (c) => withPools(c, [aPool({ name: 'pool-x' }), aPool({ name: 'pool-x' })]) },
   { name: 'minPoolSize above defaultPoolSize', property: 'minPoolSize', group: 'pools', apply: (c) => withPools(c, [aPool({ name: 'pool-x', defaultPoolSize: 5, minPoolSize: 6 })]) },
   { name: 'plain-text clients', property: 'parameters.client_tls_sslmode', group: 'pools',
     applies: (c) => !c.props.tls?.allowPlainTextReason, apply: (c) => withPools(c, [aPool({ name: 'pool-x', parameters: { client_tls_sslmode: 'disable' } })]) },
@@ -772,7 +775,9 @@ export const DEFECTS: Defect[] = [
   { name: 'incremental backups without a full schedule', property: 'schedule (incremental)', group: 'backups', engines: ['Crunchy PGO'],
     apply: (c) => withEngine(withArchive(c, (a) => ({ ...a, schedules: [] })), { incrementalBackupSchedule: BackupSchedule.daily({ hour: 5 }) }) },
   { name: 'HA on PGO without a WalArchive', property: 'WalArchive', group: 'backups', engines: ['Crunchy PGO'], applies: isHa,
-    apply: (c) => ({ ...c, parts: { ...c.parts, archive: undefined }, crunchy: { ...c.crunchy, incrementalBackupSchedule: undefined } }) },
+    apply: (c) => ({ ...c, parts: { ...c.parts, archive: undefined }, crunchy: { ...c.crunchy, incrementalBackupSchedule: undefined, differentialBackupSchedule: undefined } }) },
+  { name: 'a differential schedule on PGO without a WalArchive', property: 'engine.differentialBackupSchedule', group: 'backups', engines: ['Crunchy PGO'], applies: (c) => !isHa(c),
+    apply: (c) => ({ ...c, parts: { ...c.parts, archive: undefined }, crunchy: { ...c.crunchy, incrementalBackupSchedule: undefined, differentialBackupSchedule: BackupSchedule.daily({ hour: 2 }) } }) },
   { name: 'a DatabaseRole on PGO', property: 'cluster', group: 'declared', engines: ['Crunchy PGO'], apply: (c) => withDeclared(c, 'role') },
   { name: 'a Database on PGO', property: 'cluster', group: 'declared', engines: ['Crunchy PGO'], apply: (c) => withDeclared(c, 'database') },
   { name: 'a Publication on PGO', property: 'cluster', group: 'declared', engines: ['Crunchy PGO'], apply: (c) => withDeclared(c, 'publication') },

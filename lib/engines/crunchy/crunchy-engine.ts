@@ -351,6 +351,14 @@ export class CrunchyPgoEngine implements IClusterEngine {
     const i = cluster.intent;
     const archive = cluster.walArchive;
     const p = this.props;
+    if (!archive) {
+      // The schedules are repos[].schedules of the pgBackRest repository, which a WalArchive renders.
+      for (const [prop, schedule] of [['differentialBackupSchedule', p.differentialBackupSchedule], ['incrementalBackupSchedule', p.incrementalBackupSchedule]] as const) {
+        if (!schedule) continue;
+        errors.add(`engine.${prop}`, schedule.toCron(), `${this.name} schedules backups into the pgBackRest repository of the cluster's WalArchive, and cluster "${cluster.clusterName}" has none, so the schedule would be dropped`,
+          `attach a WalArchive to the cluster, or remove ${prop}`);
+      }
+    }
     const roles = roleArns(cluster);
     if (roles.archive !== undefined && roles.source !== undefined && roles.archive !== roles.source) {
       errors.add('bootstrap.source.credentials', `ArchiveCredentials.fromIamRole('${roles.source}')`,
