@@ -698,8 +698,9 @@ export const DEFECTS: Defect[] = [
   { name: 'no CPU', property: 'resources.cpuRequest', group: 'resources', apply: (c) => withProps(c, { resources: { cpuRequest: Cpu.millis(0) } }) },
   { name: 'CPU limit below the request', property: 'resources.cpuLimit', group: 'resources',
     apply: (c) => withProps(c, { resources: { cpuRequest: Cpu.units(2), cpuLimit: Cpu.millis(500) } }) },
+  // Half the stack's own request: a defect drawn with it (e.g. shared_buffers above the request) keeps its meaning.
   { name: 'memory limit below the request', property: 'resources.memoryLimit', group: 'resources',
-    apply: (c) => withProps(c, { resources: { memoryRequest: gi(4), memoryLimit: gi(1) } }) },
+    apply: (c) => withProps(c, { resources: { ...c.props.resources, memoryLimit: Size.mebibytes(Math.floor(memoryRequestMi(c.props) / 2)) } }) },
   { name: 'memory below 512Mi', property: 'resources.memoryRequest', group: 'resources', apply: (c) => withProps(c, { resources: { memoryRequest: Size.mebibytes(256) } }) },
 
   // parameters
