@@ -48,28 +48,55 @@ export const DEFAULT_SIDECAR_RESOURCES: ResolvedSidecarResources = {
 /** The archiver of the Barman Cloud plugin's sidecar: barman-cloud (Python and boto3) needs 256 MiB for one upload. */
 const BARMAN_CLOUD = { program: 'barman-cloud (Python with boto3)', minimumMemoryMiB: 256 };
 
+/** What `resolveContainerResources` checks a container's resources against. */
+export interface ContainerResourceRules {
+  /** Requests when the props give none (limits default to the requests). */
+  readonly defaults: { readonly cpu: CpuAmount; readonly memory: Size };
+  /** Least memory request, in MiB. */
+  readonly minimumMemoryMiB: number;
+  /** Why less memory fails, after "is below <n>Mi: ". */
+  readonly tooLittleMemory: string;
+  /** The fix for too little memory. */
+  readonly memoryFix: string;
+  /** The fix for a CPU request of zero. */
+  readonly cpuFix: string;
+}
+
+/**
+ * One container's requests and limits with the defaults applied, checked: a CPU request above
+ * zero, limits not below requests, and at least `rules.minimumMemoryMiB` of memory.
+ */
+export function resolveContainerResources(errors: ConfigErrors, property: string, props: SidecarResources | undefined, rules: ContainerResourceRules): ResolvedSidecarResources {
+  const cpuRequest = props?.cpuRequest ?? rules.defaults.cpu;
+  const cpuLimit = props?.cpuLimit ?? cpuRequest;
+  const memoryRequest = props?.memoryRequest ?? rules.defaults.memory;
+  const memoryLimit = props?.memoryLimit ?? memoryRequest;
+  if (!(cpuMillis(cpuRequest) > 0)) errors.add(`${property}.cpuRequest`, cpuRequest.amount, 'must be above zero', rules.cpuFix);
+  else if (!(cpuMillis(cpuLimit) >= cpuMillis(cpuRequest))) {
+    errors.add(`${property}.cpuLimit`, cpuLimit.amount, `is below cpuRequest (${cpuRequest.amount})`, 'set cpuLimit to cpuRequest (or remove it)');
+  }
+  if (!(exactMebibytes(memoryRequest) >= rules.minimumMemoryMiB)) {
+    errors.add(`${property}.memoryRequest`, memoryRequest, `is below ${rules.minimumMemoryMiB}Mi: ${rules.tooLittleMemory}`, rules.memoryFix);
+  } else if (exactMebibytes(memoryLimit) < exactMebibytes(memoryRequest)) {
+    errors.add(`${property}.memoryLimit`, memoryLimit, `is below memoryRequest (${memoryRequest.asString()})`, 'set memoryLimit to memoryRequest (or remove it)');
+  }
+  return { cpuRequest, cpuLimit, memoryRequest, memoryLimit };
+}
+
 /** Resolves and checks the sidecar resources; pushes a warning when the pods would not be Guaranteed. */
 export function resolveSidecarResources(errors: ConfigErrors, warnings: string[], property: string, props: SidecarResources | undefined,
   archiver: { readonly program: string; readonly minimumMemoryMiB: number } = BARMAN_CLOUD): ResolvedSidecarResources {
   const min = archiver.minimumMemoryMiB;
-  const cpuRequest = props?.cpuRequest ?? DEFAULT_SIDECAR_RESOURCES.cpuRequest;
-  const cpuLimit = props?.cpuLimit ?? cpuRequest;
-  const memoryRequest = props?.memoryRequest ?? DEFAULT_SIDECAR_RESOURCES.memoryRequest;
-  const memoryLimit = props?.memoryLimit ?? memoryRequest;
+  const r = resolveContainerResources(errors, property, props, {
+    defaults: { cpu: DEFAULT_SIDECAR_RESOURCES.cpuRequest, memory: DEFAULT_SIDECAR_RESOURCES.memoryRequest },
+    minimumMemoryMiB: min,
+    tooLittleMemory: `${archiver.program} and its parallel uploads are killed for lack of memory, and WAL archiving stops`,
+    memoryFix: `give at least Size.mebibytes(${min}); Size.mebibytes(512) (the default) for backupJobs 2`,
+    cpuFix: 'give e.g. Cpu.millis(500)',
+  });
+  const { cpuRequest, cpuLimit, memoryRequest, memoryLimit } = r;
   const cpuOk = cpuMillis(cpuRequest) > 0;
-  if (!cpuOk) errors.add(`${property}.cpuRequest`, cpuRequest.amount, 'must be above zero', 'give e.g. Cpu.millis(500)');
-  if (cpuOk && !(cpuMillis(cpuLimit) >= cpuMillis(cpuRequest))) {
-    errors.add(`${property}.cpuLimit`, cpuLimit.amount, `is below cpuRequest (${cpuRequest.amount})`, 'set cpuLimit to cpuRequest (or remove it)');
-  }
   const memoryOk = exactMebibytes(memoryRequest) >= min;
-  if (!memoryOk) {
-    errors.add(`${property}.memoryRequest`, memoryRequest,
-      `is below ${min}Mi: ${archiver.program} and its parallel uploads are killed for lack of memory, and WAL archiving stops`,
-      `give at least Size.mebibytes(${min}); Size.mebibytes(512) (the default) for backupJobs 2`);
-  }
-  if (memoryOk && exactMebibytes(memoryLimit) < exactMebibytes(memoryRequest)) {
-    errors.add(`${property}.memoryLimit`, memoryLimit, `is below memoryRequest (${memoryRequest.asString()})`, 'set memoryLimit to memoryRequest (or remove it)');
-  }
   const cpuBurst = cpuOk && cpuMillis(cpuLimit) > cpuMillis(cpuRequest);
   const memoryBurst = memoryOk && exactMebibytes(memoryLimit) > exactMebibytes(memoryRequest);
   if (cpuBurst || memoryBurst) {
@@ -77,5 +104,5 @@ export function resolveSidecarResources(errors: ConfigErrors, warnings: string[]
       + 'so every instance pod is Burstable instead of Guaranteed and is among the first evicted under node memory pressure. '
       + 'Give equal requests and limits (or only the requests).');
   }
-  return { cpuRequest, cpuLimit, memoryRequest, memoryLimit };
+  return r;
 }

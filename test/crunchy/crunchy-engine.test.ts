@@ -366,7 +366,7 @@ describe('what PGO cannot express is a synth error naming the prop and the engin
     }, /engine\.helperContainerResources\.cpuLimit = "50m": is below cpuRequest \(100m\)\. Fix: set cpuLimit to cpuRequest/],
     ['exporter memory too small', (c) => {
       const db = new HaPostgres(c, 'o', { engine: ClusterEngine.crunchy({ exporterResources: { memoryRequest: Size.mebibytes(8) } }) }); archiveOf(db);
-    }, /engine\.exporterResources\.memoryRequest = "8Mi": is below 16Mi/],
+    }, /engine\.exporterResources\.memoryRequest = 8Mi: is below 16Mi/],
     ['xz WAL compression', (c) => { const db = new HaPostgres(c, 'o', { engine: ClusterEngine.crunchy() }); archiveOf(db, undefined, { walCompression: WalCompression.XZ }); },
       /walCompression = "xz": pgBackRest \(Crunchy PGO 6.0\) compresses with gz, bz2, lz4 or zst only/],
     ['two instances', (c) => { const db = new HaPostgres(c, 'o', { engine: ClusterEngine.crunchy(), mode: ClusterMode.highAvailability(2) }); archiveOf(db); },

@@ -16,9 +16,8 @@ import type {
 } from '../../model/cluster-engine';
 import type { SecretKeyReference } from '../../model/subscription-values';
 import { BackupSchedule, ConfigErrors, WalCompression, exactMebibytes } from './crunchy-model';
-import { DEFAULT_SIDECAR_RESOURCES } from '../../model/sidecar-resources';
+import { DEFAULT_SIDECAR_RESOURCES, resolveContainerResources } from '../../model/sidecar-resources';
 import type { ResolvedSidecarResources, SidecarResources } from '../../model/sidecar-resources';
-import { cpuMillis } from '../../model/cluster-intent';
 import type { CrunchyArchiveInput, CrunchyContainerResources, CrunchyPoolInput, CrunchyRecoveryInput, CrunchyRenderInput, CrunchyResources, CrunchyS3Repo } from './crunchy-inputs';
 import { CRUNCHY_MANAGED_PARAMETERS, CRUNCHY_PARAMETER_DEFAULTS } from './crunchy-parameters';
 import { PGO_DEFAULT_MIN_AVAILABLE, renderPostgresClusterSpec } from './crunchy-spec';
@@ -399,34 +398,23 @@ export class CrunchyPgoEngine implements IClusterEngine {
   private containerResources(archiveSidecar: ResolvedSidecarResources | undefined, errors: ConfigErrors): CrunchyContainerResources {
     const p = this.props;
     const pgbackrest = archiveSidecar ?? DEFAULT_SIDECAR_RESOURCES;
-    const fromSidecar = (r: ResolvedSidecarResources): CrunchyResources => ({
-      requests: { cpu: r.cpuRequest.amount, memory: r.memoryRequest.asString() },
-      limits: { cpu: r.cpuLimit.amount, memory: r.memoryLimit.asString() },
-    });
     return {
       helpers: this.resolve(errors, 'engine.helperContainerResources', p.helperContainerResources, HELPER_DEFAULTS),
       exporter: this.resolve(errors, 'engine.exporterResources', p.exporterResources, EXPORTER_DEFAULTS),
-      pgbackrest: fromSidecar(pgbackrest),
+      pgbackrest: asCrunchyResources(pgbackrest),
       jobs: p.backupJobResources ? this.resolve(errors, 'engine.backupJobResources', p.backupJobResources, { cpu: pgbackrest.cpuRequest, memory: pgbackrest.memoryRequest })
-        : fromSidecar(pgbackrest),
+        : asCrunchyResources(pgbackrest),
     };
   }
 
   private resolve(errors: ConfigErrors, property: string, r: SidecarResources | undefined, defaults: ResolvedDefaults): CrunchyResources {
-    const cpuRequest = r?.cpuRequest ?? defaults.cpu;
-    const cpuLimit = r?.cpuLimit ?? cpuRequest;
-    const memoryRequest = r?.memoryRequest ?? defaults.memory;
-    const memoryLimit = r?.memoryLimit ?? memoryRequest;
-    if (!(cpuMillis(cpuRequest) > 0)) errors.add(`${property}.cpuRequest`, cpuRequest.amount, 'must be above zero', 'give e.g. Cpu.millis(50)');
-    else if (!(cpuMillis(cpuLimit) >= cpuMillis(cpuRequest))) {
-      errors.add(`${property}.cpuLimit`, cpuLimit.amount, `is below cpuRequest (${cpuRequest.amount})`, 'set cpuLimit to cpuRequest (or remove it)');
-    }
-    if (!(exactMebibytes(memoryRequest) >= MIN_CONTAINER_MIB)) {
-      errors.add(`${property}.memoryRequest`, memoryRequest.asString(), `is below ${MIN_CONTAINER_MIB}Mi: the container is killed for lack of memory`, 'give at least Size.mebibytes(64)');
-    } else if (exactMebibytes(memoryLimit) < exactMebibytes(memoryRequest)) {
-      errors.add(`${property}.memoryLimit`, memoryLimit.asString(), `is below memoryRequest (${memoryRequest.asString()})`, 'set memoryLimit to memoryRequest (or remove it)');
-    }
-    return { requests: { cpu: cpuRequest.amount, memory: memoryRequest.asString() }, limits: { cpu: cpuLimit.amount, memory: memoryLimit.asString() } };
+    return asCrunchyResources(resolveContainerResources(errors, property, r, {
+      defaults,
+      minimumMemoryMiB: MIN_CONTAINER_MIB,
+      tooLittleMemory: 'the container is killed for lack of memory',
+      memoryFix: 'give at least Size.mebibytes(64)',
+      cpuFix: 'give e.g. Cpu.millis(50)',
+    }));
   }
 
   private repo(destination: ArchiveDestination, credentials: ArchiveCredentials, serverName: string, property: string): CrunchyS3Repo {
@@ -649,6 +637,14 @@ function roleArns(cluster: IClusterModel): { archive?: string; source?: string }
 
 function seconds(d: Duration | undefined, fallback: number): number {
   return d === undefined ? fallback : d.toSeconds();
+}
+
+/** Resolved requests and limits as a container spec takes them. */
+function asCrunchyResources(r: ResolvedSidecarResources): CrunchyResources {
+  return {
+    requests: { cpu: r.cpuRequest.amount, memory: r.memoryRequest.asString() },
+    limits: { cpu: r.cpuLimit.amount, memory: r.memoryLimit.asString() },
+  };
 }
 
 /** Labels of the PgBouncer pods of cluster `name` (for callers outside the engine). */
