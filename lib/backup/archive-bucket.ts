@@ -9,7 +9,7 @@ import { renderCrossplaneBucket } from './bucket-crossplane';
 import { ArchiveBucketPolicy, archiveBucketPolicy } from '../model/bucket-policy';
 import { RetentionWindow } from '../model/retention-window';
 import { checkAwsRegion, checkS3BucketName } from '../model/s3-names';
-import { AppIndex, addSynthValidation } from '../core/app-index';
+import { AppIndex, addSynthValidation, libraryStateChanged } from '../core/app-index';
 import { checkUniqueObjects } from '../core/unique-objects';
 
 /** Which controller turns the bucket manifest into an AWS bucket. */
@@ -134,7 +134,7 @@ export class ArchiveBucket extends Construct implements IArchiveBucket {
 
   public constructor(scope: Construct, id: string, props: ArchiveBucketProps) {
     super(scope, id);
-    AppIndex.invalidate(this); // the app changed: validations must see this construct
+    libraryStateChanged(); // the app changed: validations must see this construct
     this.bucketName = props.bucketName;
     this.region = props.region;
     this.controller = props.controller ?? BucketController.ACK;
@@ -142,7 +142,7 @@ export class ArchiveBucket extends Construct implements IArchiveBucket {
     this.encryption = props.encryption ?? ArchiveEncryption.AES256;
     this.objectLock = props.objectLock;
     this.policy = archiveBucketPolicy(this.retention, this.encryption);
-    addSynthValidation(this, () => [...this.errors.messages, ...AppIndex.of(this).memo(this, 'same-bucket', () => this.sameBucket())]);
+    addSynthValidation(this, () => [...this.errors.messages, ...this.sameBucket()]);
     checkUniqueObjects(this, { property: 'bucketName', value: this.bucketName, fix: 'declare each bucket once (one ArchiveBucket per bucket name), and share it' });
 
     checkS3BucketName(this, this.errors, 'bucketName', this.bucketName);

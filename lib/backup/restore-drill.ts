@@ -8,7 +8,7 @@ import { SynthWarnings } from '../core/synth-warnings';
 import { ArchiveCredentialsKind } from '../model/archive-credentials';
 import { BackupSchedule } from '../model/backup-schedule';
 import type { WalArchive } from './wal-archive';
-import { AppIndex, addSynthValidation } from '../core/app-index';
+import { addSynthValidation, libraryStateChanged } from '../core/app-index';
 import { engineCannotRender } from '../model/cluster-engine';
 import { boundedName, labelSlug, shortHash } from '../core/names';
 import { checkUniqueObjects } from '../core/unique-objects';
@@ -107,7 +107,7 @@ export class RestoreDrill extends Construct {
 
   public constructor(scope: Construct, id: string, props: RestoreDrillProps) {
     super(scope, id);
-    AppIndex.invalidate(this); // the app changed: validations must see this construct
+    libraryStateChanged(); // the app changed: validations must see this construct
     props.cluster.attachments.addRestoreDrill(this); // found by the cluster's monitoring
     this.cluster = props.cluster;
     this.scratchNamespace = props.scratchNamespace;

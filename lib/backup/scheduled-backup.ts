@@ -3,7 +3,7 @@ import { ConfigErrors } from '../core/config-error';
 import { checkDnsLabel } from '../core/dns';
 import { BackupSchedule } from '../model/backup-schedule';
 import type { WalArchive } from './wal-archive';
-import { AppIndex, addSynthValidation } from '../core/app-index';
+import { addSynthValidation, libraryStateChanged } from '../core/app-index';
 
 import { boundedName, labelSlug, shortHash } from '../core/names';
 import { checkUniqueObjects } from '../core/unique-objects';
@@ -78,7 +78,7 @@ export class ScheduledBackup extends Construct {
 
   public constructor(scope: Construct, id: string, props: ScheduledBackupProps) {
     super(scope, id);
-    AppIndex.invalidate(this); // the app changed: validations must see this construct
+    libraryStateChanged(); // the app changed: validations must see this construct
     props.archive.cluster.attachments.addScheduledBackup(this); // found by the cluster's monitoring and engine
     this.archive = props.archive;
     this.name = props.name ?? defaultBackupName(this, props.archive.cluster.clusterName);

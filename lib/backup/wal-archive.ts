@@ -9,7 +9,7 @@ import { ArchiveDestination } from '../model/archive-destination';
 import { ArchiveEncryption, BackupCompression, WalCompression } from '../model/archive-options';
 import { RetentionWindow } from '../model/retention-window';
 import { checkCredentials, checkDestination } from '../model/archive-checks';
-import { AppIndex, addSynthValidation } from '../core/app-index';
+import { AppIndex, addSynthValidation, libraryStateChanged } from '../core/app-index';
 import { SynthWarnings } from '../core/synth-warnings';
 import { ResolvedSidecarResources, resolveSidecarResources, SidecarResources } from '../model/sidecar-resources';
 import { engineCannotRender } from '../model/cluster-engine';
@@ -142,7 +142,7 @@ export class WalArchive extends Construct {
 
   public constructor(scope: Construct, id: string, props: WalArchiveProps) {
     super(scope, id);
-    AppIndex.invalidate(this); // the app changed: validations must see this construct
+    libraryStateChanged(); // the app changed: validations must see this construct
     this.cluster = props.cluster;
     this.name = props.name ?? `${props.cluster.clusterName}-archive`;
     this.serverName = props.serverName ?? props.cluster.clusterName;
@@ -159,7 +159,7 @@ export class WalArchive extends Construct {
     this.sidecarResources = resolveSidecarResources(this.errors, warnings, 'sidecarResources', props.sidecarResources, props.cluster.engine.archiveSidecar);
     this.sidecarResourcesGiven = props.sidecarResources !== undefined;
     for (const w of warnings) SynthWarnings.add(this, w);
-    addSynthValidation(this, () => [...this.errors.messages, ...this.sameArchiveAsRecoverySource(), ...AppIndex.of(this).memo(this, 'shared-archive', () => this.sharedArchive())]);
+    addSynthValidation(this, () => [...this.errors.messages, ...this.sameArchiveAsRecoverySource(), ...this.sharedArchive()]);
     checkUniqueObjects(this, { property: props.name !== undefined ? 'name' : 'name (from the cluster name)', value: this.name });
 
     checkDnsLabel(this.errors, props.name !== undefined ? 'name' : 'name (from the cluster name)', this.name, 63);

@@ -23,7 +23,7 @@ import { HbaRule } from '../model/hba-rule';
 import { resolveNetworkSecurity } from '../model/network-security';
 import { SecretReader } from '../security/secret-access';
 import { REJECT_PLAIN_TEXT_RULE, ResolvedClusterTls, resolveClusterTls } from '../model/tls';
-import { AppIndex, addSynthValidation, libraryStateChanged } from '../core/app-index';
+import { addSynthValidation, libraryStateChanged } from '../core/app-index';
 import { exactMebibytes } from '../core/duration-size-checks';
 import { checkUniqueObjects } from '../core/unique-objects';
 import type { IHaPostgres } from '../model/cluster-reference';
@@ -103,12 +103,12 @@ export class HaPostgres extends Construct implements IHaPostgres {
 
   public constructor(scope: Construct, id: string, props: HaPostgresProps = {}) {
     super(scope, id);
-    AppIndex.invalidate(this); // the app changed: validations must see this construct
+    libraryStateChanged(); // the app changed: validations must see this construct
     this.engine = props.engine ?? ClusterEngine.cloudNativePg();
     const warnings: string[] = [];
     this.intent = resolveIntent(id, props, this.engine, this.errors, warnings);
     // Parameter values are checked at synth time: addParameters() and a WalArchive may come later.
-    addSynthValidation(this, () => [...this.errors.messages, ...this.attachments._errorMessages(), ...AppIndex.of(this).memo(this, 'parameter-values', () => this.parameterValueErrors())]);
+    addSynthValidation(this, () => [...this.errors.messages, ...this.attachments._errorMessages(), ...this.parameterValueErrors()]);
 
     this.clusterName = this.intent.name;
     this.attachments = new ClusterAttachments(this.clusterName);

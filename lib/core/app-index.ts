@@ -48,7 +48,7 @@ export function addSynthValidation(scope: IConstruct, validate: () => string[]):
  * `chart.toJson()` → validate the app), so a validation that walks the app or renders its
  * manifests costs O(charts × app) per synth: minutes at a thousand clusters. The index is
  * shared by all validations and dropped when the current synchronous run ends (next
- * microtask) or when one of this library's constructs is created. Synthesis is
+ * microtask) or when the library's state changes (`libraryStateChanged`). Synthesis is
  * synchronous, so within one synth it never goes stale.
  */
 export class AppIndex {
@@ -69,10 +69,6 @@ export class AppIndex {
     return index;
   }
 
-  /** Drops the index of `scope`'s app (the construct tree changed). */
-  public static invalidate(_scope: IConstruct): void {
-    libraryStateChanged();
-  }
 
   private allConstructs?: IConstruct[];
   private readonly memos = new WeakMap<object, Map<string, unknown>>();

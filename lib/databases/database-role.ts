@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import type { HaPostgres } from '../cluster/ha-postgres';
-import { AppIndex, addSynthValidation, libraryStateChanged } from '../core/app-index';
+import { addSynthValidation, libraryStateChanged } from '../core/app-index';
 import { ConfigErrors } from '../core/config-error';
 import { checkDnsSubdomain } from '../core/dns';
 import { checkRoleName, checkSqlIdentifier, kubernetesName } from '../model/sql-identifier';
@@ -154,7 +154,7 @@ export class DatabaseRole extends Construct {
 
   public constructor(scope: Construct, id: string, props: DatabaseRoleProps) {
     super(scope, id);
-    AppIndex.invalidate(this);
+    libraryStateChanged(); // the app changed: validations must see this construct
     this.cluster = props.cluster;
     this.roleName = props.name;
     this.login = props.login ?? true;

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import type { HaPostgres } from '../cluster/ha-postgres';
-import { AppIndex, addSynthValidation, libraryStateChanged } from '../core/app-index';
+import { addSynthValidation, libraryStateChanged } from '../core/app-index';
 import { ConfigErrors } from '../core/config-error';
 import { ReclaimPolicy } from './database-role';
 import { cnpgImageFlavour, coreExtensionRange, imageExtensions } from '../model/extension-catalog';
@@ -112,7 +112,7 @@ export class Database extends Construct {
 
   public constructor(scope: Construct, id: string, props: DatabaseProps) {
     super(scope, id);
-    AppIndex.invalidate(this);
+    libraryStateChanged(); // the app changed: validations must see this construct
     this.cluster = props.cluster;
     this.databaseName = props.name;
     this.owner = props.owner;

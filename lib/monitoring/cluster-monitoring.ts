@@ -117,7 +117,7 @@ export class ClusterMonitoring extends Construct {
 
   public constructor(scope: Construct, id: string, props: ClusterMonitoringProps) {
     super(scope, id);
-    AppIndex.invalidate(this); // the app changed: validations must see this construct
+    libraryStateChanged(); // the app changed: validations must see this construct
     const cluster = props.cluster;
     this.cluster = cluster;
     cluster.attachments.addMonitoring(this);
@@ -127,7 +127,7 @@ export class ClusterMonitoring extends Construct {
     this.podMonitorName = `${name}-instances`;
     this.poolerPodMonitorName = `${name}-poolers`;
     // Once per synthesis: cdk8s re-validates the whole app for every chart it writes.
-    addSynthValidation(this, () => AppIndex.of(this).memo(this, 'validation', () => [...this.errors.messages, ...this.resolve().errors.messages, ...this.poolerErrors()]));
+    addSynthValidation(this, () => [...this.errors.messages, ...this.resolve().errors.messages, ...this.poolerErrors()]);
 
     checkUniqueObjects(this, { property: 'cluster', value: name, fix: 'create one ClusterMonitoring per cluster (a second one renders the same PrometheusRule and PodMonitors)' });
     const ns = Chart.of(this).namespace;

@@ -62,7 +62,7 @@ export class PgBouncerPool extends Construct {
 
   public constructor(scope: Construct, id: string, props: PgBouncerPoolProps) {
     super(scope, id);
-    AppIndex.invalidate(this); // the app changed: validations must see this construct
+    libraryStateChanged(); // the app changed: validations must see this construct
     const cluster = props.cluster;
     this.cluster = cluster;
     const errors = this.errors;
@@ -182,7 +182,7 @@ export class PgBouncerPool extends Construct {
     cluster.attachments.addPool(this);
 
     // The whole-app checks once per synthesis: cdk8s re-validates the app for every chart.
-    addSynthValidation(this, () => [...this.errors.messages, ...AppIndex.of(this).memo(this, 'tree-errors', () => this.treeErrors())]);
+    addSynthValidation(this, () => [...this.errors.messages, ...this.treeErrors()]);
     if (errors.isEmpty) for (const w of warnings) SynthWarnings.add(this, w);
 
     const engine = cluster.engine;

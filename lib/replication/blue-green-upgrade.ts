@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import type { HaPostgres } from '../cluster/ha-postgres';
-import { AppIndex, addSynthValidation } from '../core/app-index';
+import { addSynthValidation, libraryStateChanged } from '../core/app-index';
 import { ConfigErrors } from '../core/config-error';
 import { checkDnsSubdomain } from '../core/dns';
 import { SynthWarnings } from '../core/synth-warnings';
@@ -95,7 +95,7 @@ export class BlueGreenUpgrade extends Construct {
 
   public constructor(scope: Construct, id: string, props: BlueGreenUpgradeProps) {
     super(scope, id);
-    AppIndex.invalidate(this);
+    libraryStateChanged(); // the app changed: validations must see this construct
     this.source = props.source;
     this.target = props.target;
     this.importSchema = props.importSchema ?? true;

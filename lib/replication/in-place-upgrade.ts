@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import type { HaPostgres } from '../cluster/ha-postgres';
 import { PostgresVersion } from '../model/postgres-version';
-import { AppIndex, addSynthValidation } from '../core/app-index';
+import { addSynthValidation, libraryStateChanged } from '../core/app-index';
 import { ConfigErrors } from '../core/config-error';
 import { checkDnsLabel, checkImageReference } from '../core/dns';
 import { SynthWarnings } from '../core/synth-warnings';
@@ -69,7 +69,7 @@ export class InPlaceMajorUpgrade extends Construct {
 
   public constructor(scope: Construct, id: string, props: InPlaceMajorUpgradeProps) {
     super(scope, id);
-    AppIndex.invalidate(this);
+    libraryStateChanged(); // the app changed: validations must see this construct
     this.cluster = props.cluster;
     this.fromVersion = props.fromVersion;
     this.fromImage = props.fromImage ?? props.cluster.engine.imageFor(props.fromVersion);

@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { AppIndex, addSynthValidation } from '../core/app-index';
+import { addSynthValidation, libraryStateChanged } from '../core/app-index';
 import { ConfigErrors } from '../core/config-error';
 import { checkDnsLabel } from '../core/dns';
 import { SynthWarnings } from '../core/synth-warnings';
@@ -58,7 +58,7 @@ export class PoolSwitch extends Construct {
 
   public constructor(scope: Construct, id: string, props: PoolSwitchProps) {
     super(scope, id);
-    AppIndex.invalidate(this);
+    libraryStateChanged(); // the app changed: validations must see this construct
     this.serviceName = props.serviceName;
     this.source = props.source;
     this.target = props.target;

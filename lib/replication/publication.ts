@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { HaPostgres } from '../cluster/ha-postgres';
-import { AppIndex, addSynthValidation, libraryStateChanged } from '../core/app-index';
+import { addSynthValidation, libraryStateChanged } from '../core/app-index';
 import { ConfigErrors } from '../core/config-error';
 import { SynthWarnings } from '../core/synth-warnings';
 import { DatabaseRole, ReclaimPolicy } from '../databases/database-role';
@@ -83,7 +83,7 @@ export class Publication extends Construct {
 
   public constructor(scope: Construct, id: string, props: PublicationProps) {
     super(scope, id);
-    AppIndex.invalidate(this);
+    libraryStateChanged(); // the app changed: validations must see this construct
     this.cluster = props.cluster;
     this.publicationName = props.name;
     this.target = props.target;

@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { HaPostgres } from '../cluster/ha-postgres';
-import { AppIndex, addSynthValidation } from '../core/app-index';
+import { addSynthValidation, libraryStateChanged } from '../core/app-index';
 import { ConfigErrors } from '../core/config-error';
 import { checkDnsSubdomain, isDnsSubdomain } from '../core/dns';
 import { SynthWarnings } from '../core/synth-warnings';
@@ -203,7 +203,7 @@ export class Subscription extends Construct {
 
   public constructor(scope: Construct, id: string, props: SubscriptionProps) {
     super(scope, id);
-    AppIndex.invalidate(this);
+    libraryStateChanged(); // the app changed: validations must see this construct
     this.cluster = props.cluster;
     this.subscriptionName = props.name;
     this.publisher = props.publisher;

@@ -6,7 +6,7 @@ import { k8s } from 'cdk8s-plus-28';
 import * as cnpg from '../../../imports/postgresql.cnpg.io';
 import type { PostgresVersion } from '../../model/postgres-version';
 import type { ClusterEndpoints, IClusterEngine } from '../../model/cluster-engine';
-import { AppIndex, addSynthValidation } from '../../core/app-index';
+import { addSynthValidation } from '../../core/app-index';
 import { cnpgClusterAdmissionErrors } from './cnpg-admission';
 import { renderClusterSpec } from './cnpg-cluster-spec';
 import { resolveLiveness } from './cnpg-liveness';
@@ -259,7 +259,7 @@ export class CloudNativePgEngine implements IClusterEngine {
     if (errors.isEmpty) for (const w of warnings) SynthWarnings.add(scope, w);
     // The rules of CloudNativePG's webhook only this engine has, at synth time (parameters and
     // the archive may be added after construction); once per synthesis.
-    addSynthValidation(scope, () => AppIndex.of(scope).memo(scope, 'cnpg-admission', () => cnpgClusterAdmissionErrors(cluster, this)));
+    addSynthValidation(scope, () => cnpgClusterAdmissionErrors(cluster, this));
     const labels = { 'app.kubernetes.io/name': 'postgresql', 'app.kubernetes.io/instance': intent.name };
 
     // A raw ApiObject rather than the generated L1: the L1's toJson() drops fields it
